@@ -1,0 +1,5 @@
+import sys
+
+from perfeval.cli import main
+
+sys.exit(main())

@@ -1,0 +1,66 @@
+"""Command line: python -m perfeval <command>."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from perfeval import store
+from perfeval.ingest import IngestError, expand_paths, parse_file, save
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    db = args.db or store.default_db_path()
+    files = expand_paths(args.paths)
+    if not files:
+        print("ERROR: no supported files (.txt, .docx, .pdf, .xlsx) found in the given paths", file=sys.stderr)
+        return 1
+    failed = 0
+    for path in files:
+        # Parse outside any database connection: a failing file never touches the database,
+        # and the dashboard's readers are not blocked while we parse.
+        try:
+            parsed = parse_file(path)
+        except IngestError as exc:
+            print(f"ERROR {path}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        except Exception as exc:  # an extractor bug must not stop the other files
+            print(f"ERROR {path}: unexpected failure while reading ({type(exc).__name__}: {exc})", file=sys.stderr)
+            failed += 1
+            continue
+        try:
+            with store.writer(db) as con:
+                loaded = save(con, parsed)
+        except Exception as exc:
+            print(f"ERROR {path}: could not write to {db}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        if loaded:
+            c = parsed.counts()
+            print(f"loaded {path}: {c['evaluations']} evaluations, {c['indicators']} indicators, "
+                  f"{c['findings']} findings, {c['checks']} checks")
+        else:
+            print(f"skipped {path}: already loaded (same content, sha256 {parsed.sha256[:12]})")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m perfeval",
+        description="perfeval: budget performance evaluation reports → DuckDB → dashboard.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("ingest", help="read report files (.txt .docx .pdf .xlsx; a folder means every file below it) "
+                                      "into the database")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--db", help="DuckDB file (default: $PERFEVAL_DB, else data/perfeval.duckdb)")
+    p.set_defaults(func=cmd_ingest)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    return args.func(args)

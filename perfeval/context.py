@@ -1,0 +1,133 @@
+"""What a document says about all its evaluations: the publishing unit, its short names, the
+fiscal year, the region. Used where a form or section does not state them itself."""
+from __future__ import annotations
+
+import csv
+import functools
+import pathlib
+import re
+from dataclasses import dataclass, field
+
+from perfeval.extractors.text import year_votes
+from perfeval.model import Document, Paragraph
+from perfeval.normalize import clean_name, halfwidth
+
+REGIONS_FILE = pathlib.Path(__file__).resolve().parent.parent / "data" / "regions.csv"
+ORG_SUFFIX = re.compile(r"(?:中心|局|委员会|委|办公室|厅|院|馆|所|站|队|处|部|会|公司|学校|大学|医院|政府|"
+                        r"办事处|管委会|研究室|集团|协会|联合会|党校|图书馆|纪念馆|博物馆)$")
+DIVISION = re.compile(r"(?:科|室|股|组|班)$")
+ALIAS = re.compile(r"([^\s，。、；（(“”]{4,40}?)\s*[（(]\s*以下简称\s*[“\"「]?([^”\"」)）]{2,12})[”\"」]?\s*[）)]")
+
+
+@dataclass
+class Context:
+    unit: str | None = None
+    unit_lines: tuple[int, int] = (0, 0)
+    year: int | None = None
+    year_lines: tuple[int, int] = (0, 0)
+    aliases: dict[str, str] = field(default_factory=dict)
+    money_unit: str | None = None
+
+    def canonical_unit(self, name: str | None) -> str | None:
+        """A unit as its full name: short names and names without their region prefix resolved."""
+        if not name:
+            return None
+        name = clean_name(name)
+        key = re.sub(r"^[区市县]", "", name)
+        for alias, full in self.aliases.items():
+            if name == alias or key == alias:
+                return full
+        if self.unit and len(name) >= 4 and self.unit.endswith(name):
+            return self.unit
+        return name
+
+
+def document_context(doc: Document) -> Context:
+    ctx = Context()
+    paragraphs = [b for b in doc.blocks if isinstance(b, Paragraph)]
+    for p in paragraphs[:8]:
+        text = clean_name(p.text)
+        if 4 <= len(text) <= 40 and ORG_SUFFIX.search(text) and not re.search(r"[，。：:]|报告|评价|决算|预算", text):
+            ctx.unit, ctx.unit_lines = text, (p.line_start, p.line_end)
+            break
+    for p in paragraphs:
+        for m in ALIAS.finditer(p.text):
+            full = re.split(r"[，。、由在对]", m.group(1))[-1]
+            ctx.aliases[clean_name(m.group(2))] = clean_name(full)
+    votes: dict[int, float] = {}
+    first_line: dict[int, tuple[int, int]] = {}
+    for p in paragraphs:
+        weight = 3.0 if len(p.text) <= 40 else 1.0
+        for year, v in year_votes(p.text, weight).items():
+            votes[year] = votes.get(year, 0) + v
+            first_line.setdefault(year, (p.line_start, p.line_end))
+    if votes:
+        ctx.year = max(votes, key=lambda y: (votes[y], -first_line[y][0]))
+        ctx.year_lines = first_line[ctx.year]
+    for b in doc.blocks[:12]:
+        text = b.text if isinstance(b, Paragraph) else ""
+        m = re.search(r"单位\s*[:：]\s*(万元|元|亿元)", halfwidth(text))
+        if m:
+            ctx.money_unit = m.group(1)
+    return ctx
+
+
+@functools.lru_cache(maxsize=1)
+def _divisions() -> tuple[dict[str, str], list[str]]:
+    names: dict[str, str] = {}
+    with REGIONS_FILE.open(encoding="utf-8") as f:
+        rows = [r for r in csv.reader(line for line in f if not line.startswith("#"))][1:]
+    by_name: dict[str, list[str]] = {}
+    for code, name in rows:
+        names[code] = name
+        if name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            by_name.setdefault(name, []).append(code)
+    ordered = sorted(by_name, key=len, reverse=True)
+    return names, [(n, by_name[n]) for n in ordered]
+
+
+def region_of(name: str | None) -> str | None:
+    """The administrative region a unit name starts with, completed upward from the gazetteer:
+    '海口市政府服务中心' → '海南省海口市', '丰台区城市管理…' → '北京市丰台区'."""
+    if not name:
+        return None
+    names, ordered = _divisions()
+    s = name
+    chain: list[str] = []
+    pos = 0
+    while True:
+        hit = None
+        for division, codes in ordered:
+            if s.startswith(division, pos):
+                candidates = [c for c in codes if not chain or c.startswith(_prefix(chain[-1]))]
+                if candidates:
+                    hit = (division, candidates)
+                    break
+        if hit is None:
+            break
+        division, codes = hit
+        if not chain and len(codes) > 1:
+            return None  # an ambiguous district name without its city: do not guess
+        chain.append(codes[0])
+        pos += len(division)
+    if not chain:
+        return None
+    code = chain[-1]
+    parts = []
+    for parent in (code[:2] + "0000", code[:4] + "00", code):
+        label = names.get(parent)
+        if label and label not in ("市辖区", "县") and label not in parts:
+            parts.append(label)
+    return "".join(parts)
+
+
+def _prefix(code: str) -> str:
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def is_division(name: str | None) -> bool:
+    return bool(name) and bool(DIVISION.search(name)) and not ORG_SUFFIX.search(name)

@@ -1,0 +1,68 @@
+"""Extractors: a `Document` of blocks → candidate evaluations, one extractor per genre.
+
+Genres are found from content, never from file names. A document may hold several: a department
+report, a project report and a dozen 自评表 in one file. Prose reports start at their title line
+and run to the next title; forms are found inside tables by their labels.
+"""
+from __future__ import annotations
+
+import re
+
+from perfeval.extractors.forms import extract_forms
+from perfeval.extractors.reports import extract_report
+from perfeval.extractors.text import strip_marker
+from perfeval.model import Document, Paragraph, Table
+from perfeval.records import Candidate
+
+DEPARTMENT_TITLE = re.compile(r"部门(?:整体)?(?:支出)?(?:绩效)?(?:评价|自评)(?:报告)?$|部门整体(?:支出)?绩效(?:评价|自评)?(?:报告|情况)?$")
+PROJECT_TITLE = re.compile(r"(?:项目|支出|资金|经费|专项)(?:支出)?(?:绩效)?(?:评价|自评)报告$|绩效(?:评价|自评)报告$")
+BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|决算说明$")  # parts of a file that are no evaluation
+
+
+def title_kind(text: str) -> str | None:
+    t = strip_marker(text).strip()
+    if len(t) > 60 or re.search(r"[，。；]", t):
+        return None
+    if DEPARTMENT_TITLE.search(t):
+        return "department"
+    if PROJECT_TITLE.search(t) and "部门整体" not in t:
+        return "project"
+    if BOUNDARY_TITLE.search(t):
+        return "boundary"
+    return None
+
+
+def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidate], list[str]]:
+    """All candidates of a document, in document order, and the genres seen."""
+    candidates: list[Candidate] = []
+    genres: list[str] = []
+    form_tables: set[int] = set()
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Table):
+            forms = extract_forms(block, money_unit)
+            if forms:
+                form_tables.add(i)
+                candidates.extend(forms)
+                genres.extend(c.source_kind for c in forms)
+
+    starts = [(i, title_kind(b.text)) for i, b in enumerate(doc.blocks)
+              if isinstance(b, Paragraph) and title_kind(b.text)]
+    cuts = sorted({i for i, _ in starts} | form_tables | {len(doc.blocks)})
+    prose_starts = [(i, kind) for i, kind in starts if kind in ("department", "project")]
+    if not prose_starts and not candidates:
+        prose_starts = [(0, "project")]  # a report without a recognisable title: try it whole
+    for i, kind in prose_starts:
+        end = next(c for c in cuts if c > i)
+        blocks = doc.blocks[i:end]
+        cand, mentions = extract_report(blocks, kind)
+        if _has_substance(cand):
+            candidates.append(cand)
+            genres.append(cand.source_kind)
+        candidates.extend(m for m in mentions if _has_substance(m))
+    candidates.sort(key=lambda c: c.line_start)
+    return candidates, sorted(set(genres))
+
+
+def _has_substance(cand: Candidate) -> bool:
+    figures = {"score", "spent_yuan", "budget_yuan", "execution_rate", "grade", "budget_initial_yuan"}
+    return bool(figures & set(cand.fields)) or bool(cand.indicators)

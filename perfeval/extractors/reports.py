@@ -1,0 +1,273 @@
+"""Prose genres: 项目支出绩效评价报告 and 部门整体支出绩效评价报告.
+
+A report's figures are read from its sentences (first statement of each kind wins within the
+report), from label/value tables inside it (basic-info table), from its scored indicator table and
+from a recap table of dimension scores. A department report also summarises projects in its text
+("X项目…预算12万元，实际支出5.444万元，执行率45.37%，综合评价79.08分"); each summary becomes
+a `summary_mention` candidate that assembly matches to the project's own evaluation.
+"""
+from __future__ import annotations
+
+import re
+
+from perfeval.extractors import text as tx
+from perfeval.extractors.findings import extract_findings
+from perfeval.extractors.tables import (
+    MONEY_KEYS, dimension_scores, indicator_header, kv_pairs, money_from_cell, parse_indicator_rows,
+)
+from perfeval.model import Block, Paragraph, Table
+from perfeval.normalize import clean_name, find_money, halfwidth, parse_grade, parse_number, parse_percent
+from perfeval.records import BudgetLine, Candidate, Disbursement, Progress
+
+REPORT = "evaluation_report"
+DEPARTMENT = "department_evaluation"
+MENTION = "summary_mention"
+
+QUOTED_PROJECT = re.compile(r"[“\"「]([^”\"」]{2,60})[”\"」]\s*(?:项目|专项)")
+KV_LINE = re.compile(r"^\s*(项目名称|项目单位|项目实施单位|实施单位|预算单位|主管部门|评价对象|被评价单位|"
+                     r"评价时间|评价期间|评价年度|所属年度)\s*[:：]\s*(.+?)\s*$")
+IMPLEMENTER = re.compile(r"由([^，。、由]{4,40}?)(?:具体|负责|组织)?(?:实施|承担|执行)")
+
+
+def title_name(title: str) -> str | None:
+    """The project a report title names: “X”项目绩效评价报告 / 关于2022年X项目支出绩效评价报告."""
+    m = re.search(r"[“\"「]([^”\"」]{2,60})[”\"」]", title)
+    if m:
+        return clean_name(m.group(1))
+    t = tx.strip_marker(title)
+    t = re.sub(r"^(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?", "", t)
+    t = re.sub(r"(?:项目)?(?:支出)?(?:财政)?(?:绩效)?(?:评价|自评)(?:报告|情况)?$", "", t)
+    t = re.sub(r"^(?:财政支出|财政|项目支出)$", "", t)
+    return clean_name(t) if len(t) >= 2 else None
+
+
+def _sentences(paragraphs: list[Paragraph]):
+    for para in paragraphs:
+        for sentence, _ in tx.sentences(para.text):
+            yield para, sentence
+
+
+def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> None:
+    """Figures stated in sentences; the first statement of each field wins."""
+    seen: set[str] = set()
+
+    def add(field, value, para, kind="text"):
+        if field in seen or value is None:
+            return
+        seen.add(field)
+        cand.add(field, value, para.line_start, para.line_end, kind, origin)
+
+    progress: dict[int, Progress] = {}
+    for para, sentence in _sentences(paragraphs):
+        if _is_budget_line(sentence):
+            continue
+        for amount in tx.labelled_amounts(sentence):
+            add(amount.kind, amount.yuan, para)
+        rate = tx.find_rate(sentence)
+        if rate:
+            add("execution_rate", rate[0], para)
+        total = tx.find_total_score(sentence)
+        if total:
+            add("score", total[0], para)
+        for dim, value in tx.find_dimensions(sentence):
+            add(dim, value, para)
+        grade = tx.find_grade(sentence)
+        if grade:
+            add("grade", grade[0], para)
+        for month, rate in tx.find_progress(sentence):
+            progress.setdefault(month, Progress(month, rate, "stated", para.line_start, para.line_end))
+        for paid_on, yuan, purpose in tx.find_disbursements(sentence):
+            cand.disbursements.append(Disbursement(paid_on, yuan, purpose, para.line_start, para.line_end))
+    cand.progress = sorted(progress.values(), key=lambda p: p.month)
+
+
+def read_fields(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> None:
+    """'项目名称：X' lines (cover pages) and '由X具体实施' statements."""
+    for para in paragraphs:
+        m = KV_LINE.match(para.text)
+        if m and "。" not in m.group(2):
+            label, value = m.group(1), clean_name(m.group(2))
+            if label == "项目名称":
+                cand.add("project", value, para.line_start, para.line_end, "form", origin)
+            elif label in ("主管部门",):
+                cand.add("department", value, para.line_start, para.line_end, "form", origin)
+            elif label.startswith("评价") and label != "评价对象" or label == "所属年度":
+                years = re.findall(r"(?:19|20)\d{2}", value)
+                if years:
+                    cand.add("year", int(years[0]), para.line_start, para.line_end, "form", origin)
+            else:
+                cand.add("unit", value, para.line_start, para.line_end, "form", origin)
+    for para in paragraphs:
+        m = IMPLEMENTER.search(para.text)
+        if m and "unit" not in cand.fields:
+            cand.add("unit", clean_name(m.group(1)), para.line_start, para.line_end, "text", origin)
+        q = QUOTED_PROJECT.search(para.text)
+        if q and "project" not in cand.fields:
+            cand.add("project", clean_name(q.group(1)), para.line_start, para.line_end, "text", origin)
+        if "project" in cand.fields and "unit" in cand.fields:
+            break
+
+
+def read_tables(cand: Candidate, tables: list[Table]) -> None:
+    for table in tables:
+        rows = table.rows
+        if _read_recap(cand, rows):
+            continue
+        for i, row in enumerate(rows):
+            cols = indicator_header(row)
+            if cols and not cand.indicators:
+                indicators, total, total_lines, used = parse_indicator_rows(rows[i + 1:], cols, cand, "指标评分表")
+                cand.indicators = indicators
+                if total is not None and total_lines:
+                    cand.add("score", total, total_lines[0], total_lines[1], "form", "指标评分表")
+                for dim, value in dimension_scores(indicators).items():
+                    cand.add(dim, value, indicators[0].line_start, indicators[-1].line_end, "form", "指标评分表")
+        for key, label, lc, vc in kv_pairs(rows):
+            if key in MONEY_KEYS:
+                value, _ = money_from_cell(vc.text, label, None)
+                cand.add(key, value, vc.line_start, vc.line_end, "form", "基本信息表")
+            elif key == "grade":
+                cand.add("grade", parse_grade(vc.text), vc.line_start, vc.line_end, "form", "基本信息表")
+            elif key == "execution_rate":
+                cand.add(key, parse_percent(vc.text), vc.line_start, vc.line_end, "form", "基本信息表")
+            elif key in ("project", "unit", "department"):
+                cand.add(key, clean_name(vc.text.replace("\n", "")), vc.line_start, vc.line_end, "form", "基本信息表")
+
+
+_RECAP_ROWS = [
+    ("score_decision", re.compile(r"^(?:项目)?决策")),
+    ("score_process", re.compile(r"^(?:项目)?(?:管理|过程)")),
+    ("score_performance", re.compile(r"^(?:项目)?(?:绩效|产出及效益|产出和效益)")),
+    ("score", re.compile(r"^(?:综合|总分|合计|总计|综合绩效|总体)")),
+]
+
+
+def _read_recap(cand: Candidate, rows) -> bool:
+    """A recap table: 评价指标 | 分值 | 得分 | 绩效等级, one row per dimension and a total row."""
+    if not rows:
+        return False
+    head = [halfwidth(c.compact) for c in rows[0]]
+    if "得分" not in head or not any(h in ("评价指标", "指标", "一级指标", "评价内容") for h in head):
+        return False
+    if any(re.match(r"^(?:二级|三级)指标", h) for h in head):
+        return False
+    labels = [r[0].compact for r in rows[1:] if r and r[0].compact]
+    if len(labels) < 2 or not all(any(rx.match(x) for _, rx in _RECAP_ROWS) for x in labels):
+        return False  # rows are indicators, not dimensions: a scored indicator table
+    score_at = head.index("得分")
+    grade_at = next((i for i, h in enumerate(head) if re.match(r"^(?:绩效)?(?:等级|等次|评价等级)$", h)), None)
+    for row in rows[1:]:
+        if len(row) <= score_at:
+            continue
+        label = row[0].compact
+        for field, rx in _RECAP_ROWS:
+            if rx.match(label):
+                value = parse_number(row[score_at].text)
+                cand.add(field, value, row[0].line_start, row[-1].line_end, "summary_table", "综合评价表")
+                if field == "score" and grade_at is not None and grade_at < len(row):
+                    cand.add("grade", parse_grade(row[grade_at].text), row[0].line_start, row[-1].line_end,
+                             "summary_table", "综合评价表")
+                break
+    return True
+
+
+_BUDGET_LINE_NAME = re.compile(r"^\s*(\d{3}\s*[-－—]\s*[^0-9，,。；;]{2,40}?)(?:费用|资金|经费)?\s*(\d)")
+
+
+def _is_budget_line(sentence: str) -> bool:
+    return bool(_BUDGET_LINE_NAME.match(halfwidth(sentence)))
+
+
+def read_budget_lines(cand: Candidate, paragraphs: list[Paragraph]) -> None:
+    """Lines of an economic classification with their own budget, spending and rate:
+    '503-机关资本性支出（一）设备购置30万元年末支出3.85万元，占预算12.83%'."""
+    seen = set()
+    for para in paragraphs:
+        for sentence, _ in tx.sentences(para.text.replace("；", "，")):
+            s = halfwidth(sentence)
+            m = _BUDGET_LINE_NAME.match(s)
+            if not m:
+                continue
+            amounts = find_money(s)
+            rate = tx.find_rate(s)
+            if len(amounts) < 2 or not rate:
+                continue
+            budget = amounts[0]
+            spent = next((a for a in reversed(amounts) if a[0] <= budget[0] * 1.5 and a is not budget
+                          and abs(a[0] / budget[0] - rate[0]) <= 0.006), None) if budget[0] else None
+            if spent is None:
+                continue
+            name = re.sub(r"\s+", "", m.group(1)).replace("－", "-").replace("—", "-")
+            key = (name, budget[0], spent[0])
+            if key in seen:
+                continue
+            seen.add(key)
+            cand.budget_lines.append(BudgetLine(name, budget[0], spent[0], rate[0], para.line_start, para.line_end))
+
+
+def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Candidate]]:
+    """One report segment → its candidate, plus the project summaries a department report gives."""
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    tables = [b for b in blocks if isinstance(b, Table)]
+    kind = DEPARTMENT if scope == "department" else REPORT
+    cand = Candidate(kind, blocks[0].line_start, blocks[-1].line_end, scope=scope)
+    origin = "部门评价报告" if scope == "department" else "评价报告正文"
+    mentions: list[Candidate] = []
+    own = paragraphs
+    if scope == "department":
+        summaries = [p for p in paragraphs if is_project_summary(p.text)]
+        own = [p for p in paragraphs if p not in summaries]
+        mentions = [read_summary(p) for p in summaries]
+    title = paragraphs[0] if paragraphs else None
+    if title is not None and scope == "project":
+        name = title_name(title.text)
+        if name:
+            cand.add("project", name, title.line_start, title.line_end, "text", origin)
+    read_fields(cand, own, origin)
+    read_prose(cand, own, origin)
+    read_tables(cand, tables)
+    if scope == "project":
+        read_budget_lines(cand, paragraphs)
+    cand.findings = extract_findings(own)
+    return cand, mentions
+
+
+# ---- project summaries inside a department report --------------------------------------------
+
+_SUMMARY_NAME = re.compile(r"^\s*([^，,。；;：:]{3,50}?(?:项目|经费|费用|资金|专项))\s*(?:（[^）]{1,8}）\s*经费)?[，,：:]")
+
+
+def is_project_summary(text: str) -> bool:
+    amounts = [a.kind for s, _ in tx.sentences(text) for a in tx.labelled_amounts(s)]
+    if "budget_yuan" not in amounts or "spent_yuan" not in amounts:
+        return False
+    if re.search(r"全年预算数|基本支出|部门整体|整体支出|部门预算", text):
+        return False
+    return bool(re.search(r"执行率|综合评价|得分|评价", text))
+
+
+def summary_name(text: str) -> str | None:
+    s = text.strip()
+    if re.match(r"^(?:完成|保障|按照|通过|为|在|对|根据|经过|已|共)", s):
+        return None
+    m = re.match(r"^\s*([^，,。；;：:]{3,50})[，,：:。]", s)
+    if not m:
+        return None
+    name = m.group(1).strip()
+    if not re.search(r"项目|经费|费用|资金|专项", name):
+        return None
+    name = re.sub(r"项目$", "", name) if re.search(r"(?:费|费用|经费|资金)项目$", name) else name
+    return clean_name(name)
+
+
+def read_summary(para: Paragraph) -> Candidate:
+    cand = Candidate(MENTION, para.line_start, para.line_end)
+    name = summary_name(para.text)
+    if name:
+        cand.add("project", name, para.line_start, para.line_end, "mention", "部门报告项目摘要")
+    read_prose(cand, [para], "部门报告项目摘要")
+    for field in list(cand.fields):
+        for reading in cand.fields[field]:
+            reading.authority = 40  # a summary in another report is the least authoritative place
+    cand.disbursements = []
+    return cand

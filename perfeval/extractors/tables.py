@@ -1,0 +1,255 @@
+"""Reading the tables evaluation documents use: label/value forms, funds rows, scored indicators."""
+from __future__ import annotations
+
+import re
+
+from perfeval.model import Cell
+from perfeval.normalize import halfwidth, parse_grade, parse_money, parse_number, parse_percent, unit_in_label
+from perfeval.records import Candidate, Indicator
+
+# Labels of label/value cells, matched against the cell text without white space.
+KV_LABELS: list[tuple[str, str]] = [
+    ("project", r"项目名称|项目全称"),
+    ("unit", r"项目(?:实施)?单位|实施单位|预算单位|单位名称|被评价单位|评价对象"),
+    ("department", r"主管部门|主管单位"),
+    ("budget_initial_yuan", r"计划投资(?:额)?|年初预算(?:数|金额)?"),
+    ("budget_yuan", r"全年预算(?:数|金额)?|调整后预算(?:数)?|预算(?:金额|数|资金)"),
+    ("funds_received_yuan", r"(?:实际)?到位资金|资金到位(?:数|情况)?"),
+    ("spent_yuan", r"实际使用(?:情况|资金)?|实际支出(?:数|金额)?|全年执行数|执行数|决算(?:金额|数)|支出金额"),
+    ("execution_rate", r"(?:预算)?执行率"),
+    ("score", r"评价分值|评价得分|综合得分|总得分|自评得分|得分"),
+    ("grade", r"评价等次|评价等级|绩效等级|评价结论|评价结果|等级"),
+    ("year", r"评价年度|所属年度|年度"),
+    ("problems", r"存在(?:的)?问题|主要问题|问题及原因"),
+    ("suggestions", r"整改建议|改进建议|建议|意见建议|措施建议"),
+    ("rectification", r"整改情况|整改落实情况|整改结果"),
+    ("achievements", r"主要绩效|主要成效"),
+]
+_KV_RES = [(key, re.compile(r"^(?:" + pat + r")(?:\((?:亿元|万元|元)\)|[:：])?$")) for key, pat in KV_LABELS]
+MONEY_KEYS = {"budget_initial_yuan", "budget_yuan", "funds_received_yuan", "spent_yuan"}
+
+
+def label_key(cell_text: str) -> str | None:
+    compact = halfwidth("".join(cell_text.split()))
+    compact = compact.replace("（", "(").replace("）", ")")
+    for key, rx in _KV_RES:
+        if rx.match(compact):
+            return key
+    return None
+
+
+def kv_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:
+    """(key, label text, label cell, value cell) for label cells followed by a value cell.
+
+    A row whose first cell is empty continues the previous label's value (a row split across
+    pages); its text is appended to that value.
+    """
+    out: list[tuple[str, str, Cell, Cell]] = []
+    for row in rows:
+        if row and not row[0].text and out and len(row) >= 2 and any(c.text for c in row[1:]):
+            key, label, lc, vc = out[-1]
+            extra = "\n".join(c.text for c in row[1:] if c.text)
+            joiner = "\n" if vc.text.endswith(("。", "；", ";", "！")) else ""
+            out[-1] = (key, label, lc, Cell(vc.text + joiner + extra, vc.line_start, row[-1].line_end))
+            continue
+        for i, cell in enumerate(row[:-1]):
+            key = label_key(cell.text)
+            if key and row[i + 1].text and label_key(row[i + 1].text) is None:
+                out.append((key, cell.text, cell, row[i + 1]))
+    return out
+
+
+def money_from_cell(value: str, label: str, default_unit: str | None) -> tuple[float | None, str | None]:
+    """Yuan from a cell: a unit next to the number wins, then the label's unit, then the table's."""
+    unit = unit_in_label(label) or default_unit
+    amount = parse_money(value, unit)
+    return amount, unit
+
+
+# ---- scored indicator tables ------------------------------------------------------------------
+
+_HEAD = {
+    "level1": r"一级指标",
+    "level2": r"二级指标",
+    "name": r"三级指标|指标名称|具体指标|评价指标|绩效指标名称",
+    "target": r"(?:年度)?(?:指标值|目标值)|预期目标|年度目标|绩效目标|计划值",
+    "actual": r"实际(?:完成)?(?:值|情况)?|完成值|完成情况",
+    "weight": r"分值|权重|标准分|满分",
+    "score": r"得分|评分|自评得分|评价得分",
+    "note": r"偏差原因.*|原因分析.*|改进措施|备注|扣分原因.*|未完成原因.*",
+}
+_HEAD_RES = {k: re.compile(r"^(?:" + v + r")$") for k, v in _HEAD.items()}
+
+
+def indicator_header(row: list[Cell]) -> dict[str, int] | None:
+    """Column positions of a scored indicator table header, else None.
+
+    Several 分值 columns (one per level) occur; the one after the deepest level is the leaf weight.
+    """
+    cols: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        text = halfwidth(cell.compact)
+        for key in ("level1", "level2", "name", "target", "actual", "weight", "score", "note"):
+            if _HEAD_RES[key].match(text):
+                if key == "weight":
+                    cols["weight"] = i  # the last 分值 wins: the leaf's
+                elif key not in cols:
+                    cols[key] = i
+                break
+    if "score" in cols and "weight" in cols and ("name" in cols or "level2" in cols or "level1" in cols):
+        if "name" not in cols:
+            cols["name"] = cols.get("level2", cols.get("level1"))
+        return cols
+    return None
+
+
+TOTAL_LABEL = re.compile(r"^(?:总分|合计|总计|综合得分|总得分|自评总分|合计得分)")
+EXECUTION_ROW = re.compile(r"预算执行率|资金执行率|执行率")
+
+
+def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Candidate,
+                         origin: str) -> tuple[list[Indicator], float | None, tuple[int, int] | None, int]:
+    """Leaf indicator rows after a header; returns (indicators, total, total lines, rows used).
+
+    Merged cells show as empty cells: level names are filled down from the rows above.
+    A budget-execution row is not an indicator: it becomes score_execution.
+    """
+    width = max(cols.values()) + 1
+    level1 = level2 = None
+    out: list[Indicator] = []
+    total = total_lines = None
+    used = 0
+    for row in rows:
+        texts = [c.compact for c in row]
+        first = next((t for t in texts if t), "")
+        if TOTAL_LABEL.match(halfwidth(first)):
+            numbers = [parse_number(c.text) for c in row]
+            numbers = [n for n in numbers if n is not None]
+            if numbers:
+                total = numbers[-1]
+                total_lines = (row[0].line_start, row[-1].line_end)
+            used += 1
+            break
+        if label_key(first) == "project" or indicator_header(row):
+            break
+        if len(row) < width - 2 and not any(parse_number(c.text) is not None for c in row):
+            break  # a different table part begins
+        used += 1
+        offset = len(row) - width if len(row) > width else 0
+        if len(row) < width:
+            offset = len(row) - width  # merged leading cells were dropped: align right
+
+        def cell(key: str) -> Cell | None:
+            if key not in cols:
+                return None
+            i = cols[key] + offset
+            return row[i] if 0 <= i < len(row) else None
+
+        def text(key: str, compact: bool = False) -> str | None:
+            c = cell(key)
+            if c is None or not c.text:
+                return None
+            return c.compact if compact else "".join(c.text.split("\n")).strip()
+
+        if "level1" in cols and text("level1", True):
+            level1 = text("level1", True)
+            level2 = None
+        if "level2" in cols and text("level2", True):
+            level2 = text("level2", True)
+        name = text("name") if cols.get("name") not in (cols.get("level1"), cols.get("level2")) else None
+        weight_cell, score_cell = cell("weight"), cell("score")
+        weight = parse_number(weight_cell.text) if weight_cell else None
+        score = parse_number(score_cell.text) if score_cell else None
+        if name is None and weight is None and score is None:
+            continue
+        label = name or level2 or level1 or ""
+        if EXECUTION_ROW.search(label) and len(label) <= 12:
+            cand.add("score_execution", score, row[0].line_start, row[-1].line_end, "form", origin)
+            cand.add("score_execution_max", weight, row[0].line_start, row[-1].line_end, "form", origin)
+            continue
+        out.append(Indicator(level1, level2, name, text("target"), text("actual"), weight, score,
+                             text("note"), row[0].line_start, row[-1].line_end))
+    return out, total, total_lines, used
+
+
+DIMENSION_OF_LEVEL1 = [
+    ("score_decision", re.compile(r"决策")),
+    ("score_process", re.compile(r"管理|过程")),
+    ("score_performance", re.compile(r"绩效|产出|效益|效果|满意度")),
+]
+
+
+def dimension_scores(indicators: list[Indicator]) -> dict[str, float]:
+    """Sum of leaf scores per dimension, when every leaf of that dimension has a score."""
+    sums: dict[str, float] = {}
+    complete: dict[str, bool] = {}
+    for ind in indicators:
+        if ind.weight is None:
+            continue
+        dim = next((d for d, rx in DIMENSION_OF_LEVEL1 if ind.level1 and rx.search(ind.level1)), None)
+        if dim is None:
+            return {}
+        sums[dim] = sums.get(dim, 0.0) + (ind.score or 0.0)
+        complete[dim] = complete.get(dim, True) and ind.score is not None
+    if not {"score_decision", "score_process"} <= set(sums):
+        return {}  # not a 决策/过程/绩效 framework: the groups are no dimension scores
+    return {d: round(v, 4) for d, v in sums.items() if complete[d]}
+
+
+# ---- funds rows of a self-assessment form -------------------------------------------------------
+
+FUNDS_HEAD = {
+    "budget_initial_yuan": r"年初预算(?:数)?",
+    "budget_yuan": r"全年预算(?:数)?|调整后预算(?:数)?",
+    "spent_yuan": r"全年执行数|执行数|实际支出(?:数)?|全年支出(?:数)?",
+    "score_execution_max": r"分值",
+    "execution_rate": r"执行率",
+    "score_execution": r"得分",
+}
+_FUNDS_RES = {k: re.compile(r"^(?:" + v + r")$") for k, v in FUNDS_HEAD.items()}
+
+
+def funds_header(row: list[Cell]) -> dict[str, int] | None:
+    cols = {}
+    for i, cell in enumerate(row):
+        text = halfwidth(cell.compact)
+        for key, rx in _FUNDS_RES.items():
+            if key not in cols and rx.match(text):
+                cols[key] = i
+    if "spent_yuan" in cols and ("budget_yuan" in cols or "budget_initial_yuan" in cols):
+        return cols
+    return None
+
+
+def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], default_unit: str,
+               cand: Candidate, origin: str) -> None:
+    header = rows[header_index]
+    unit = default_unit
+    for c in header:
+        unit = unit_in_label(c.text) or unit
+    for row in rows[header_index + 1:header_index + 4]:
+        label = "".join(c.compact for c in row[:2])
+        if not re.search(r"资金总额|合计|总计|年度资金", label):
+            continue
+        offset = len(row) - len(header) if len(row) != len(header) else 0
+        for key, i in cols.items():
+            j = i + offset
+            if not 0 <= j < len(row) or not row[j].text:
+                continue
+            cell = row[j]
+            if key in MONEY_KEYS:
+                value = parse_money(cell.text, unit)
+                cand.add(key, value, cell.line_start, cell.line_end, "form", origin)
+                if value is not None and not re.search(r"元", cell.text):
+                    cand.header_unit_fields.add(key)
+                    cand.raw_numbers[key] = parse_number(cell.text)
+            elif key == "execution_rate":
+                cand.add(key, parse_percent(cell.text), cell.line_start, cell.line_end, "form", origin)
+            else:
+                cand.add(key, parse_number(cell.text), cell.line_start, cell.line_end, "form", origin)
+        cand.money_unit = unit
+        return
+
+
+def grade_cell(text: str) -> str | None:
+    return parse_grade(text)

@@ -1,0 +1,54 @@
+"""The format-neutral document model shared by readers and extractors.
+
+A reader turns a file into a `Document`: an ordered list of blocks (paragraphs and tables), each
+carrying the 1-based line range it occupies in the document's text rendering (`Document.lines`).
+For a .txt file those are the file's own lines; other readers render their content to lines the
+same way (one paragraph or one table cell per line), so every value can be traced to lines.
+Extractors only ever see this model, never a file format.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Cell:
+    text: str
+    line_start: int
+    line_end: int
+
+    @property
+    def compact(self) -> str:
+        """Text without any white space, for matching labels split across lines ("年初预\\n算数")."""
+        return "".join(self.text.split())
+
+
+@dataclass
+class Paragraph:
+    text: str
+    line_start: int
+    line_end: int
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    line_start: int
+    line_end: int
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Document:
+    blocks: list[Block]
+    lines: list[str]
+    file_name: str = ""
+    file_format: str = "txt"
+    warnings: list[str] = field(default_factory=list)
+
+    def snippet(self, line_start: int, line_end: int, limit: int = 300) -> str:
+        """The source text of a line range, folded to one line, for `field_sources`."""
+        text = " ".join(s.strip() for s in self.lines[line_start - 1:line_end] if s.strip())
+        return text[:limit]

@@ -1,0 +1,160 @@
+"""Normalization of the values documents state: numbers, money, rates, dates, grades, names."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+_FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９．，％：（）－—～／　",
+    "0123456789.,%:()--~/ ",
+)
+
+GRADE_WORDS = {
+    "优秀": "优", "优": "优",
+    "良好": "良", "良": "良",
+    "一般": "中", "合格": "中", "中等": "中", "中": "中", "及格": "中",
+    "较差": "差", "不合格": "差", "差": "差", "不及格": "差",
+}
+
+NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_NUM_RE = re.compile(NUMBER)
+
+
+def halfwidth(text: str) -> str:
+    """Full-width digits and punctuation that matter for numbers → ASCII."""
+    return text.translate(_FULLWIDTH)
+
+
+def parse_number(text: str | None) -> float | None:
+    """The single number a cell or fragment states ('1,351.88', '９９', ' 16 '), else None."""
+    if text is None:
+        return None
+    s = halfwidth(str(text)).strip().replace(" ", "")
+    if not s:
+        return None
+    m = re.fullmatch(r"[-+]?" + NUMBER, s)
+    if not m:
+        return None
+    return _to_float(s)
+
+
+def _to_float(s: str) -> float:
+    try:
+        return float(Decimal(s.replace(",", "")))
+    except InvalidOperation:
+        return float("nan")
+
+
+def first_number(text: str) -> float | None:
+    m = _NUM_RE.search(halfwidth(text))
+    return _to_float(m.group()) if m else None
+
+
+def money_to_yuan(amount: float, unit: str) -> float:
+    """Convert an amount stated in `unit` (元, 万元, 亿元, 千元) to yuan, exact to the fen."""
+    factor = {"元": 1, "万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 100_000_000,
+              "千元": 1_000}[unit]
+    return float(round(Decimal(str(amount)) * factor, 2))
+
+
+_MONEY_RE = re.compile(r"(" + NUMBER + r")\s*(亿元|万元|千元|元|亿|万)(?![a-zA-Z])")
+
+
+def find_money(text: str) -> list[tuple[float, str, int, int]]:
+    """Every amount with an explicit unit: (yuan, unit, start, end) in order."""
+    s = halfwidth(text)
+    out = []
+    for m in _MONEY_RE.finditer(s):
+        out.append((money_to_yuan(_to_float(m.group(1)), m.group(2)), m.group(2), m.start(), m.end()))
+    return out
+
+
+def parse_money(text: str, default_unit: str | None = None) -> float | None:
+    """'9,459.70万元' → 94597000.0; a bare number takes `default_unit` (from a header)."""
+    found = find_money(text)
+    if found:
+        return found[0][0]
+    if default_unit:
+        n = parse_number(text)
+        if n is not None:
+            return money_to_yuan(n, default_unit)
+    return None
+
+
+def unit_in_label(label: str) -> str | None:
+    """The money unit a header or label declares: '项目资金（万元）' → '万元'."""
+    s = halfwidth(label).replace(" ", "")
+    m = re.search(r"(?:\(|单位[:：]?)\s*(亿元|万元|千元|元)\s*\)?", s)
+    if m:
+        return m.group(1)
+    return None
+
+
+def parse_percent(text: str | None) -> float | None:
+    """'93.30%' → 0.933; a plain number between 0 and 1 is taken as a fraction."""
+    if text is None:
+        return None
+    s = halfwidth(str(text)).strip().replace(" ", "")
+    m = re.fullmatch(r"(" + NUMBER + r")%", s)
+    if m:
+        return round(_to_float(m.group(1)) / 100, 6)
+    n = parse_number(s)
+    if n is not None and 0 <= n <= 1.5:
+        return n
+    return None
+
+
+_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
+    out = []
+    for m in _DATE_RE.finditer(halfwidth(text)):
+        try:
+            out.append((dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), m.start(), m.end()))
+        except ValueError:
+            continue
+    return out
+
+
+def parse_grade(text: str | None) -> str | None:
+    """The grade a phrase states ('良好', '“优”', '评价结论：良') → 优/良/中/差."""
+    if not text:
+        return None
+    s = re.sub(r"[\s“”\"'「」『』《》()（）:：级等次]", "", text)
+    if s in GRADE_WORDS:
+        return GRADE_WORDS[s]
+    for word in sorted(GRADE_WORDS, key=len, reverse=True):
+        if len(word) > 1 and s.startswith(word):
+            return GRADE_WORDS[word]
+    return None
+
+
+def grade_from_score(score: float | None) -> str | None:
+    """Score band of 财预〔2020〕10号: 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60."""
+    if score is None:
+        return None
+    if score >= 90:
+        return "优"
+    if score >= 80:
+        return "良"
+    if score >= 60:
+        return "中"
+    return "差"
+
+
+def clean_name(text: str) -> str:
+    """A project or unit name as stated, without quotes, brackets of emphasis or extra spaces."""
+    s = text.strip().strip("“”\"'「」『』《》 \u3000:：")
+    s = re.sub(r"\s+", " ", s)
+    return s
+
+
+def name_key(text: str | None) -> str:
+    """A comparison key for names: no quotes, spaces or punctuation width differences."""
+    if not text:
+        return ""
+    s = halfwidth(text)
+    s = re.sub(r"[\s“”\"'‘’「」『』《》()（）\[\]【】·,，、.。:：;；-]", "", s)
+    return s.lower()

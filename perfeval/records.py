@@ -1,0 +1,136 @@
+"""What extractors produce: candidate evaluations whose fields keep every reading with its source.
+
+One evaluated object can be read in several places of a document (a 自评表, the report text, a
+department report's project summary). Each place yields a `Candidate`; `assemble` merges the
+candidates of one object and picks, for each field, the reading of the highest authority. The
+readings it did not pick stay available to the consistency checks.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+# How much a place in a document is trusted for the figures it states (higher wins).
+AUTHORITY = {
+    "form": 90,          # a filled-in form: 自评表, results table, basic-info table, scored indicator table
+    "text": 70,          # a statement in the report's own text
+    "summary_table": 50, # a recap table that restates scores (综合评价 table)
+    "mention": 40,       # the project summarised inside another report (department text)
+    "context": 20,       # inferred from the document around it (header unit, dominant year)
+}
+
+
+@dataclass
+class Reading:
+    value: Any
+    line_start: int
+    line_end: int
+    authority: int
+    origin: str          # where it was read, in Chinese, for check messages ("自评表", "报告正文")
+
+
+@dataclass
+class Indicator:
+    level1: str | None
+    level2: str | None
+    name: str | None
+    target: str | None
+    actual: str | None
+    weight: float | None
+    score: float | None
+    note: str | None
+    line_start: int
+    line_end: int
+
+
+@dataclass
+class Progress:
+    month: int
+    cumulative_rate: float
+    source: str
+    line_start: int
+    line_end: int
+
+
+@dataclass
+class Disbursement:
+    paid_on: dt.date
+    amount_yuan: float
+    purpose: str
+    line_start: int
+    line_end: int
+
+
+@dataclass
+class BudgetLine:
+    name: str
+    budget_yuan: float | None
+    spent_yuan: float | None
+    execution_rate: float | None
+    line_start: int
+    line_end: int
+
+
+@dataclass
+class Finding:
+    kind: str            # problem | suggestion | rectification
+    text: str
+    line_start: int
+    line_end: int
+    category: str | None = None
+    categories_secondary: list[str] = field(default_factory=list)
+    matched_terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Check:
+    rule: str
+    severity: str
+    message: str
+
+
+@dataclass
+class Candidate:
+    source_kind: str
+    line_start: int
+    line_end: int
+    scope: str = "project"
+    fields: dict[str, list[Reading]] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    progress: list[Progress] = field(default_factory=list)
+    disbursements: list[Disbursement] = field(default_factory=list)
+    budget_lines: list[BudgetLine] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    # money figures whose unit came from a column header rather than next to the number
+    header_unit_fields: set[str] = field(default_factory=set)
+    raw_numbers: dict[str, float | None] = field(default_factory=dict)
+    money_unit: str | None = None
+
+    def add(self, name: str, value: Any, line_start: int, line_end: int, kind: str, origin: str) -> None:
+        if value is None or value == "":
+            return
+        self.fields.setdefault(name, []).append(
+            Reading(value, line_start, line_end, AUTHORITY[kind], origin))
+
+    def best(self, name: str) -> Reading | None:
+        readings = self.fields.get(name)
+        if not readings:
+            return None
+        return max(readings, key=lambda r: r.authority)
+
+    def get(self, name: str) -> Any:
+        reading = self.best(name)
+        return reading.value if reading else None
+
+
+@dataclass
+class Evaluation:
+    """One evaluated object after merging: the chosen readings plus everything else that was read."""
+    candidate: Candidate
+    eval_id: str = ""
+    checks: list[Check] = field(default_factory=list)
+
+    def get(self, name: str) -> Any:
+        return self.candidate.get(name)

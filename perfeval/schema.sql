@@ -1,0 +1,119 @@
+-- perfeval DuckDB schema. The tables and columns named in CONTRACT.md are a public interface;
+-- the others (line ranges, explanations, rollups) are additions. Money in yuan, rates as fractions.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id VARCHAR PRIMARY KEY,
+    file_name VARCHAR NOT NULL,          -- base name as given
+    sha256 VARCHAR NOT NULL UNIQUE,
+    file_format VARCHAR NOT NULL,        -- txt, docx, pdf, xlsx
+    ingested_at TIMESTAMP NOT NULL,
+    size_bytes BIGINT,
+    line_count INTEGER,
+    genres VARCHAR                       -- comma list of document genres found
+);
+
+CREATE TABLE IF NOT EXISTS evaluations (
+    eval_id VARCHAR PRIMARY KEY,
+    doc_id VARCHAR NOT NULL,
+    region VARCHAR,
+    unit VARCHAR,
+    department VARCHAR,
+    year INTEGER,
+    project VARCHAR,
+    scope VARCHAR,                       -- project | department
+    source_kind VARCHAR,                 -- self_assessment | evaluation_report | department_evaluation | results_disclosure | summary_mention
+    budget_initial_yuan DOUBLE,
+    budget_yuan DOUBLE,
+    funds_received_yuan DOUBLE,
+    spent_yuan DOUBLE,
+    execution_rate DOUBLE,
+    execution_rate_stated BOOLEAN,
+    score DOUBLE,
+    grade VARCHAR,                       -- 优 良 中 差 as stated, else NULL
+    score_decision DOUBLE,
+    score_process DOUBLE,
+    score_performance DOUBLE,
+    score_execution DOUBLE,              -- points for budget execution in a self-assessment form
+    score_execution_max DOUBLE,
+    grade_from_score VARCHAR,            -- band of 财预〔2020〕10号 derived from score
+    line_start INTEGER,
+    line_end INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS indicators (
+    eval_id VARCHAR NOT NULL,
+    seq INTEGER NOT NULL,
+    level1 VARCHAR,
+    level2 VARCHAR,
+    name VARCHAR,
+    target VARCHAR,
+    actual VARCHAR,
+    weight DOUBLE,
+    score DOUBLE,
+    note VARCHAR,
+    line_start INTEGER,
+    line_end INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS spending_progress (
+    eval_id VARCHAR NOT NULL,
+    month INTEGER NOT NULL,
+    cumulative_rate DOUBLE NOT NULL,
+    source VARCHAR NOT NULL,             -- stated | disbursement | monthly_sheet
+    line_start INTEGER,
+    line_end INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS disbursements (
+    eval_id VARCHAR NOT NULL,
+    seq INTEGER,
+    paid_on DATE,
+    amount_yuan DOUBLE,
+    purpose VARCHAR,
+    line_start INTEGER,
+    line_end INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS budget_lines (
+    eval_id VARCHAR NOT NULL,
+    seq INTEGER,
+    name VARCHAR,
+    budget_yuan DOUBLE,
+    spent_yuan DOUBLE,
+    execution_rate DOUBLE,
+    line_start INTEGER,
+    line_end INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS findings (
+    eval_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,               -- problem | suggestion | rectification
+    seq INTEGER NOT NULL,
+    text VARCHAR NOT NULL,
+    category VARCHAR,                    -- taxonomy code (problems)
+    categories_secondary VARCHAR,        -- comma list of further codes
+    matched_terms VARCHAR,               -- the phrases that decided the category
+    line_start INTEGER,
+    line_end INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS checks (
+    eval_id VARCHAR NOT NULL,
+    rule VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,           -- error | warning | info
+    message VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS field_sources (
+    eval_id VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,
+    doc_id VARCHAR NOT NULL,
+    line_start INTEGER,
+    line_end INTEGER,
+    snippet VARCHAR
+);

@@ -1,0 +1,158 @@
+"""DuckDB storage: schema, one transaction per document, idempotent by content hash.
+
+Locking: DuckDB lets one process hold a database file for writing, and a process that holds it
+open even read-only blocks writers. The dashboard therefore opens short-lived read-only
+connections (perfeval.dbread) and the ingest opens its write connection only around the writes,
+retrying for a while if a reader happens to hold the file at that moment.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pathlib
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+import duckdb
+
+from perfeval.records import Evaluation
+
+SCHEMA_FILE = pathlib.Path(__file__).with_name("schema.sql")
+SCHEMA_VERSION = "1"
+DEFAULT_DB = "data/perfeval.duckdb"
+LOCK_WAIT_SECONDS = 30.0
+
+
+def default_db_path() -> str:
+    return os.environ.get("PERFEVAL_DB") or DEFAULT_DB
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflicting" in text or "being used" in text
+
+
+def connect(path: str, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """Open the database, waiting (with back-off) while another process holds a conflicting lock."""
+    if not read_only:
+        pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+@contextmanager
+def writer(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(path)
+    try:
+        ensure_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+
+def document_exists(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    return con.execute("SELECT 1 FROM documents WHERE sha256 = ?", [sha256]).fetchone() is not None
+
+
+EVAL_COLUMNS = (
+    "region", "unit", "department", "year", "project", "scope", "source_kind",
+    "budget_initial_yuan", "budget_yuan", "funds_received_yuan", "spent_yuan", "execution_rate",
+    "execution_rate_stated", "score", "grade", "score_decision", "score_process", "score_performance",
+    "score_execution", "score_execution_max", "grade_from_score",
+)
+
+
+def save_document(con: duckdb.DuckDBPyConnection, *, doc_id: str, file_name: str, sha256: str,
+                  file_format: str, size_bytes: int, line_count: int, genres: list[str],
+                  evaluations: list[Evaluation], snippet) -> None:
+    """Write one document and all its rows in a single transaction (all or nothing)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc_id, file_name, sha256, file_format, dt.datetime.now().replace(microsecond=0),
+             size_bytes, line_count, ",".join(genres)])
+        for ev in evaluations:
+            _save_evaluation(con, doc_id, ev, snippet)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('data_version', ?)",
+                    [dt.datetime.now().isoformat()])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _save_evaluation(con, doc_id: str, ev: Evaluation, snippet) -> None:
+    c = ev.candidate
+    values = [ev.eval_id, doc_id] + [c.get(col) for col in EVAL_COLUMNS] + [c.line_start, c.line_end]
+    con.execute(f"INSERT INTO evaluations VALUES ({', '.join('?' * len(values))})", values)
+    _insert_many(con, 
+        "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[ev.eval_id, i + 1, x.level1, x.level2, x.name, x.target, x.actual, x.weight, x.score,
+          x.note, x.line_start, x.line_end] for i, x in enumerate(c.indicators)])
+    _insert_many(con, 
+        "INSERT INTO spending_progress VALUES (?, ?, ?, ?, ?, ?)",
+        [[ev.eval_id, p.month, p.cumulative_rate, p.source, p.line_start, p.line_end] for p in c.progress])
+    _insert_many(con, 
+        "INSERT INTO disbursements VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [[ev.eval_id, i + 1, d.paid_on, d.amount_yuan, d.purpose, d.line_start, d.line_end]
+         for i, d in enumerate(c.disbursements)])
+    _insert_many(con, 
+        "INSERT INTO budget_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [[ev.eval_id, i + 1, b.name, b.budget_yuan, b.spent_yuan, b.execution_rate, b.line_start, b.line_end]
+         for i, b in enumerate(c.budget_lines)])
+    seq: dict[str, int] = {}
+    rows = []
+    for f in c.findings:
+        seq[f.kind] = seq.get(f.kind, 0) + 1
+        rows.append([ev.eval_id, f.kind, seq[f.kind], f.text, f.category,
+                     ",".join(f.categories_secondary) or None, "、".join(f.matched_terms) or None,
+                     f.line_start, f.line_end])
+    _insert_many(con, "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    _insert_many(con, "INSERT INTO checks VALUES (?, ?, ?, ?)",
+                    [[ev.eval_id, k.rule, k.severity, k.message] for k in ev.checks])
+    sources = []
+    for name in EVAL_COLUMNS:
+        reading = c.best(name)
+        if reading is None or name in ("scope", "source_kind", "grade_from_score"):
+            continue
+        sources.append([ev.eval_id, name, doc_id, reading.line_start, reading.line_end,
+                        snippet(reading.line_start, reading.line_end)])
+    _insert_many(con, "INSERT INTO field_sources VALUES (?, ?, ?, ?, ?, ?)", sources)
+
+
+def _insert_many(con, sql: str, rows: list) -> None:
+    if rows:  # DuckDB refuses executemany with no parameter sets
+        con.executemany(sql, rows)
+
+
+def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
+    """Remove a document and every row derived from it, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        ids = "SELECT eval_id FROM evaluations WHERE doc_id = ?"
+        for table in ("indicators", "spending_progress", "disbursements", "budget_lines",
+                      "findings", "checks", "field_sources"):
+            con.execute(f"DELETE FROM {table} WHERE eval_id IN ({ids})", [doc_id])
+        con.execute("DELETE FROM evaluations WHERE doc_id = ?", [doc_id])
+        con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('data_version', ?)",
+                    [dt.datetime.now().isoformat()])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
