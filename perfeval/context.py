@@ -88,7 +88,7 @@ def _divisions() -> tuple[dict[str, str], list[str]]:
 
 def region_of(name: str | None) -> str | None:
     """The administrative region a unit name starts with, completed upward from the gazetteer:
-    '海口市政府服务中心' → '海南省海口市', '丰台区城市管理…' → '北京市丰台区'."""
+    '三亚市旅游发展局' → '海南省三亚市', '杭州市西湖区城市管理局' → '浙江省杭州市西湖区'."""
     if not name:
         return None
     names, ordered = _divisions()

@@ -10,6 +10,7 @@ import os
 import pathlib
 from dataclasses import dataclass
 
+from perfeval import store
 from perfeval.assemble import assemble
 from perfeval.classify import classify
 from perfeval.context import document_context
@@ -17,7 +18,6 @@ from perfeval.extractors import extract
 from perfeval.model import Document
 from perfeval.readers import ReadError, read_document
 from perfeval.records import Evaluation
-from perfeval import store
 
 SUPPORTED_SUFFIXES = {".txt", ".docx", ".pdf", ".xlsx"}
 

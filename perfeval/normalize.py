@@ -146,8 +146,11 @@ def grade_from_score(score: float | None) -> str | None:
 
 def clean_name(text: str) -> str:
     """A project or unit name as stated, without quotes, brackets of emphasis or extra spaces."""
-    s = text.strip().strip("“”\"'「」『』《》 \u3000:：")
-    s = re.sub(r"\s+", " ", s)
+    s = re.sub(r"\s+", " ", text.strip(" \u3000\t\r\n:："))
+    pairs = {"“": "”", "\"": "\"", "「": "」", "『": "』", "《": "》", "'": "'"}
+    # quotes that wrap the whole name are emphasis; a quote inside the name is part of it
+    while len(s) >= 2 and s[0] in pairs and s[-1] == pairs[s[0]] and s[1:-1].count(pairs[s[0]]) == 0:
+        s = s[1:-1].strip()
     return s
 
 

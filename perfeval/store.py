@@ -100,18 +100,18 @@ def _save_evaluation(con, doc_id: str, ev: Evaluation, snippet) -> None:
     c = ev.candidate
     values = [ev.eval_id, doc_id] + [c.get(col) for col in EVAL_COLUMNS] + [c.line_start, c.line_end]
     con.execute(f"INSERT INTO evaluations VALUES ({', '.join('?' * len(values))})", values)
-    _insert_many(con, 
+    _insert_many(con,
         "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [[ev.eval_id, i + 1, x.level1, x.level2, x.name, x.target, x.actual, x.weight, x.score,
           x.note, x.line_start, x.line_end] for i, x in enumerate(c.indicators)])
-    _insert_many(con, 
+    _insert_many(con,
         "INSERT INTO spending_progress VALUES (?, ?, ?, ?, ?, ?)",
         [[ev.eval_id, p.month, p.cumulative_rate, p.source, p.line_start, p.line_end] for p in c.progress])
-    _insert_many(con, 
+    _insert_many(con,
         "INSERT INTO disbursements VALUES (?, ?, ?, ?, ?, ?, ?)",
         [[ev.eval_id, i + 1, d.paid_on, d.amount_yuan, d.purpose, d.line_start, d.line_end]
          for i, d in enumerate(c.disbursements)])
-    _insert_many(con, 
+    _insert_many(con,
         "INSERT INTO budget_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [[ev.eval_id, i + 1, b.name, b.budget_yuan, b.spent_yuan, b.execution_rate, b.line_start, b.line_end]
          for i, b in enumerate(c.budget_lines)])

@@ -69,7 +69,7 @@ def split_items(text: str, line_start: int, line_end: int) -> list[tuple[str, in
 
 
 def _keep(text: str, kind: str) -> bool:
-    if len(text) < MIN_ITEM_CHARS:
+    if len(text.rstrip("。.；;")) < (MIN_ITEM_CHARS if kind == "problem" else 4):
         return False
     if kind == "problem" and INSTRUCTION.search(text):
         return False

@@ -10,8 +10,15 @@ import re
 
 from perfeval.extractors.findings import split_items
 from perfeval.extractors.tables import (
-    MONEY_KEYS, dimension_scores, funds_header, indicator_header, kv_pairs, label_key, money_from_cell,
-    parse_indicator_rows, read_funds,
+    MONEY_KEYS,
+    dimension_scores,
+    funds_header,
+    indicator_header,
+    kv_pairs,
+    label_key,
+    money_from_cell,
+    parse_indicator_rows,
+    read_funds,
 )
 from perfeval.model import Cell, Table
 from perfeval.normalize import clean_name, halfwidth, parse_grade, parse_number, parse_percent

@@ -13,7 +13,12 @@ import re
 from perfeval.extractors import text as tx
 from perfeval.extractors.findings import extract_findings
 from perfeval.extractors.tables import (
-    MONEY_KEYS, dimension_scores, indicator_header, kv_pairs, money_from_cell, parse_indicator_rows,
+    MONEY_KEYS,
+    dimension_scores,
+    indicator_header,
+    kv_pairs,
+    money_from_cell,
+    parse_indicator_rows,
 )
 from perfeval.model import Block, Paragraph, Table
 from perfeval.normalize import clean_name, find_money, halfwidth, parse_grade, parse_number, parse_percent
@@ -234,7 +239,6 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
 
 # ---- project summaries inside a department report --------------------------------------------
 
-_SUMMARY_NAME = re.compile(r"^\s*([^，,。；;：:]{3,50}?(?:项目|经费|费用|资金|专项))\s*(?:（[^）]{1,8}）\s*经费)?[，,：:]")
 
 
 def is_project_summary(text: str) -> bool:

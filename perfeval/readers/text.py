@@ -33,7 +33,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
             text = data.decode(encoding)
         except (UnicodeDecodeError, UnicodeError):
             continue
-        if encoding == "utf-16" and not data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        if encoding == "utf-16" and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
             # BOM-less UTF-16 is only believable if it yields mostly CJK/ASCII text.
             good = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
             if good < 0.95 * max(1, len(text)):

@@ -1,0 +1,27 @@
+"""Shared fixtures: the real CLI run on the bundled samples into a temporary DuckDB file."""
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    """`python -m perfeval …` from the repository root, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "perfeval", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> pathlib.Path:
+    db = tmp_path_factory.mktemp("samples") / "samples.duckdb"
+    result = run_cli("ingest", str(SAMPLES), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    return db
