@@ -12,7 +12,7 @@ import hashlib
 
 from perfeval.context import Context, is_division, region_of
 from perfeval.normalize import grade_from_score, name_key
-from perfeval.records import Candidate, Check, Evaluation, Reading
+from perfeval.records import Candidate, Check, Evaluation, Progress, Reading
 from perfeval.validate import money_close, run_checks
 
 DEPARTMENT_PROJECT = "部门整体支出"
@@ -235,10 +235,33 @@ def _derive(cand: Candidate) -> None:
         lines = (min(budget.line_start, spent.line_start), max(budget.line_end, spent.line_end))
         cand.fields["execution_rate"] = [Reading(value, *lines, 10, "由预算与支出计算")]
         cand.fields["execution_rate_stated"] = [Reading(False, *lines, 10, "由预算与支出计算")]
+    _progress_from_disbursements(cand)
     score = cand.best("score")
     if score is not None:
         cand.fields["grade_from_score"] = [Reading(grade_from_score(score.value), score.line_start,
                                                    score.line_end, 10, "由得分推算")]
+
+
+def _progress_from_disbursements(cand: Candidate) -> None:
+    """Monthly cumulative progress from dated payments, only when they account for (nearly) all
+    the spending: a few highlighted payments out of a year's salaries would draw a false curve."""
+    budget, spent = cand.get("budget_yuan"), cand.get("spent_yuan")
+    paid = [d for d in cand.disbursements if d.paid_on.year == cand.get("year")]
+    if not budget or not spent or not paid:
+        return
+    total = sum(d.amount_yuan for d in paid)
+    if not 0.95 * spent <= total <= 1.05 * spent:
+        return
+    stated = {p.month for p in cand.progress}
+    running = 0.0
+    by_month: dict[int, tuple[float, int, int]] = {}
+    for d in sorted(paid, key=lambda d: d.paid_on):
+        running += d.amount_yuan
+        by_month[d.paid_on.month] = (running, d.line_start, d.line_end)
+    for month, (amount, ls, le) in sorted(by_month.items()):
+        if month not in stated:
+            cand.progress.append(Progress(month, round(amount / budget, 4), "disbursement", ls, le))
+    cand.progress.sort(key=lambda p: (p.month, p.source))
 
 
 def _assign_ids(evaluations: list[Evaluation], doc_key: str) -> None:

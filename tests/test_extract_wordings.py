@@ -203,3 +203,22 @@ def test_no_extractor_names_a_seed():
         source = path.read_text(encoding="utf-8")
         for literal in SEED_LITERALS:
             assert not re.search(re.escape(literal), source), f"{path.name} mentions {literal}"
+
+
+def test_department_report_with_project_summaries():
+    text = (ROOT / "tests/fixtures/written/department_zhengzhou_2022.txt").read_bytes()
+    parsed = parse_bytes(text, "department_zhengzhou_2022.txt")
+    by_scope = {}
+    for ev in parsed.evaluations:
+        by_scope.setdefault(ev.get("scope"), []).append(ev)
+    (dept,) = by_scope["department"]
+    assert (dept.get("project"), dept.get("unit"), dept.get("region"), dept.get("year")) == (
+        "部门整体支出", "郑州市金水区民政局", "河南省郑州市金水区", 2022)
+    assert (dept.get("budget_initial_yuan"), dept.get("budget_yuan"), dept.get("spent_yuan")) == (
+        56203500.0, 60128000.0, 54986100.0)
+    assert (dept.get("execution_rate"), dept.get("score"), dept.get("grade")) == (0.9145, 91.2, "优")
+    assert not dept.checks
+    assert [f.category for f in dept.candidate.findings if f.kind == "problem"] == [
+        "execution", "goal_setting", "project_management"]
+    projects = sorted((ev.get("budget_yuan"), ev.get("score")) for ev in by_scope["project"])
+    assert projects == [(8200000.0, 94.5), (21000000.0, 88.0)]

@@ -245,9 +245,14 @@ def is_project_summary(text: str) -> bool:
     amounts = [a.kind for s, _ in tx.sentences(text) for a in tx.labelled_amounts(s)]
     if "budget_yuan" not in amounts or "spent_yuan" not in amounts:
         return False
-    if re.search(r"全年预算数|基本支出|部门整体|整体支出|部门预算", text):
+    if re.search(r"基本支出|部门整体|整体支出|部门预算|部门决算", text):
         return False
-    return bool(re.search(r"执行率|综合评价|得分|评价", text))
+    if not re.search(r"执行率|综合评价|得分|评价", text):
+        return False
+    # a project is named first, or the figures are said to be a project's
+    # (an unnamed summary describes the work done first: "完成了…运维保障工作。预算99万元…")
+    return (summary_name(text) is not None or bool(re.search(r"项目预算|项目资金|该项目|项目总?投资", text))
+            or bool(re.match(r"\s*(?:完成了|保障了|开展了|实施了|组织了)", text)))
 
 
 def summary_name(text: str) -> str | None:

@@ -88,7 +88,7 @@ def labelled_amounts(sentence: str) -> list[Amount]:
         best = None
         for kind, rx in _LABEL_RES:
             m = rx.search(label)
-            if m and (best is None or m.start() > best[1]):
+            if m and (best is None or m.start() < best[1]):  # the longest label ending at the amount
                 best = (kind, m.start())
         if best is None:
             tail = s[end:end + 6]

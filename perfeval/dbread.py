@@ -1,0 +1,196 @@
+"""The dashboard's one data-access module: named queries from queries/*.sql, bound parameters.
+
+Locking and freshness (see perfeval.store):
+
+* every query batch opens a short-lived read-only connection and closes it at once, so a
+  concurrent ``perfeval ingest`` can take the write lock between two reruns; while an ingest
+  holds the lock we retry briefly;
+* results are cached (bounded ``st.cache_data``) under a data version made from ``os.stat`` of the
+  database file and its ``.wal`` (mtime_ns + size), so the first rerun after an ingest reads the
+  new data without a restart;
+* DuckDB reuses an open database instance for a path within one process; because we never keep
+  a connection open, a replaced file is opened afresh on the next query.
+
+Query files may write ``{filters(x)}``: it expands to the shared filter predicate of
+queries/_filters.sql on alias ``x``. Values are always bound (``$name``), never formatted in.
+"""
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from perfeval import store
+
+QUERY_DIR = pathlib.Path(__file__).resolve().parent.parent / "queries"
+_FILTER_RE = re.compile(r"\{filters\((\w+)\)\}")
+_PARAM_RE = re.compile(r"\$([A-Za-z_]\w*)")
+_SQL_CACHE: dict[str, tuple[str, frozenset[str]]] = {}
+LOCK_RETRY_SECONDS = 10.0
+
+
+class DataUnavailable(RuntimeError):
+    """The database is missing or has not been initialised (no ingest yet)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Sidebar filters; None / empty means "all"."""
+    regions: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    scope: str | None = None
+    kinds: tuple[str, ...] = ()
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "regions": list(self.regions) or None,
+            "units": list(self.units) or None,
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "scope": self.scope,
+            "kinds": list(self.kinds) or None,
+        }
+
+
+def db_path() -> str:
+    return store.default_db_path()
+
+
+def data_version(path: str | None = None) -> tuple:
+    """Cheap fingerprint of the database state: (mtime_ns, size) of the file and its WAL."""
+    path = path or db_path()
+    out = []
+    for p in (path, path + ".wal"):
+        try:
+            st = os.stat(p)
+            out.append((st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            out.append(None)
+    return tuple(out)
+
+
+def load_sql(name: str) -> tuple[str, frozenset[str]]:
+    """The SQL text of queries/<name>.sql with filters expanded, and the parameter names it uses."""
+    if name not in _SQL_CACHE:
+        if not re.fullmatch(r"[a-z0-9_]+", name):
+            raise ValueError(f"bad query name {name!r}")
+        text = (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+        if _FILTER_RE.search(text):
+            pred = _strip_comments((QUERY_DIR / "_filters.sql").read_text(encoding="utf-8"))
+            text = _FILTER_RE.sub(lambda m: "(" + re.sub(r"\bx\.", m.group(1) + ".", pred) + ")", text)
+        _SQL_CACHE[name] = (text, frozenset(_PARAM_RE.findall(_strip_comments(text))))
+    return _SQL_CACHE[name]
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--")).strip()
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    if not os.path.exists(path):
+        raise DataUnavailable(path)
+    return store.connect(path, read_only=True, wait=LOCK_RETRY_SECONDS)
+
+
+def run_many(path: str, batch: list[tuple[str, dict[str, Any]]]) -> list[pd.DataFrame]:
+    """Run several named queries on one short-lived read-only connection (uncached)."""
+    con = _connect(path)
+    try:
+        out = []
+        for name, params in batch:
+            sql, used = load_sql(name)
+            missing = used - params.keys()
+            if missing:
+                raise KeyError(f"query {name} needs parameters {sorted(missing)}")
+            bound = {k: v for k, v in params.items() if k in used}
+            try:
+                out.append(con.execute(sql, bound).df())
+            except duckdb.CatalogException as exc:
+                raise DataUnavailable(str(exc)) from exc
+        return out
+    finally:
+        con.close()
+
+
+def run(path: str, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    return run_many(path, [(name, params or {})])[0]
+
+
+def status(path: str | None = None) -> str:
+    """'missing' (no file), 'uninitialised' (no tables / rollups), 'empty' (no evaluations), 'ok'."""
+    path = path or db_path()
+    if not os.path.exists(path):
+        return "missing"
+    try:
+        con = _connect(path)
+    except duckdb.Error:
+        return "uninitialised"
+    try:
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+        if not {"evaluations", "rollup_findings", "eval_progress"} <= tables:
+            return "uninitialised"
+        n = con.execute("SELECT count(*) FROM evaluations").fetchone()[0]
+        return "ok" if n else "empty"
+    finally:
+        con.close()
+
+
+# ---- Streamlit cache layer ---------------------------------------------------------------
+
+def _freeze(params: dict[str, Any]) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+def _cached():
+    import streamlit as st
+
+    @st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
+    def cached_query(path: str, version: tuple, name: str, frozen: tuple) -> pd.DataFrame:
+        params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
+        deadline = time.monotonic() + LOCK_RETRY_SECONDS
+        while True:
+            try:
+                return run(path, name, params)
+            except duckdb.IOException as exc:  # lock held by a writer beyond store.connect's wait
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+                del exc
+
+    @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+    def cached_status(path: str, version: tuple) -> str:
+        return status(path)
+
+    return cached_query, cached_status
+
+
+_CACHE_FUNCS = None
+
+
+def _funcs():
+    global _CACHE_FUNCS
+    if _CACHE_FUNCS is None:
+        _CACHE_FUNCS = _cached()
+    return _CACHE_FUNCS
+
+
+def query(name: str, filters: Filters | None = None, **params: Any) -> pd.DataFrame:
+    """Run a named query for the app (cached per data version). Filters add the shared params."""
+    path = db_path()
+    full = dict(filters.params()) if filters is not None else {}
+    full.update(params)
+    return _funcs()[0](path, data_version(path), name, _freeze(full))
+
+
+def app_status() -> str:
+    path = db_path()
+    return _funcs()[1](path, data_version(path))
