@@ -29,8 +29,17 @@ RESULTS = "results_disclosure"
 DEPARTMENT_NAME = re.compile(r"部门整体|整体支出|部门支出")
 
 
+DEPARTMENT_LABEL = re.compile(r"^(?:部门(?:\(单位\))?名称|单位名称|预算部门(?:名称)?)$")
+
+
+def _department_row(row: list[Cell]) -> bool:
+    """The first row of a 部门整体支出绩效自评表 names the department instead of a project."""
+    label = halfwidth(row[0].compact).replace("（", "(").replace("）", ")") if row else ""
+    return len(row) >= 2 and bool(DEPARTMENT_LABEL.match(label)) and bool(row[1].text)
+
+
 def _project_row(row: list[Cell]) -> bool:
-    return len(row) >= 2 and label_key(row[0].text) == "project" and bool(row[1].text)
+    return len(row) >= 2 and (label_key(row[0].text) == "project" or _department_row(row)) and bool(row[1].text)
 
 
 def find_forms(table: Table) -> list[tuple[int, int]]:
@@ -60,6 +69,9 @@ def default_money_unit(rows: list[list[Cell]], context_unit: str | None) -> str:
 def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Candidate:
     cand = Candidate(SELF_ASSESSMENT, rows[0][0].line_start, rows[-1][-1].line_end)
     origin = "自评表"
+    if _department_row(rows[0]):
+        cand.scope = "department"
+        cand.add("unit", clean_name(rows[0][1].text), rows[0][1].line_start, rows[0][1].line_end, "form", origin)
     unit = default_money_unit(rows, context_unit)
     funds_at = next((i for i, r in enumerate(rows) if funds_header(r)), None)
     head_at = next((i for i, r in enumerate(rows) if indicator_header(r)), None)

@@ -200,8 +200,8 @@ def dimension_scores(indicators: list[Indicator]) -> dict[str, float]:
 
 FUNDS_HEAD = {
     "budget_initial_yuan": r"年初预算(?:数)?",
-    "budget_yuan": r"全年预算(?:数)?|调整后预算(?:数)?",
-    "spent_yuan": r"全年执行数|执行数|实际支出(?:数)?|全年支出(?:数)?",
+    "budget_yuan": r"全年预算(?:数)?|调整后预算(?:数)?|预算数|预算金额|年度预算(?:数)?",
+    "spent_yuan": r"全年执行数|执行数|实际支出(?:数)?|全年支出(?:数)?|决算数|实际执行数",
     "score_execution_max": r"分值",
     "execution_rate": r"执行率",
     "score_execution": r"得分",
