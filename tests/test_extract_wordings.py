@@ -222,3 +222,14 @@ def test_department_report_with_project_summaries():
         "execution", "goal_setting", "project_management"]
     projects = sorted((ev.get("budget_yuan"), ev.get("score")) for ev in by_scope["project"])
     assert projects == [(8200000.0, 94.5), (21000000.0, 88.0)]
+
+
+def test_department_self_assessment_form():
+    text = (ROOT / "tests/fixtures/written/department_form_wuhan_2021.txt").read_bytes()
+    ev = one(text.decode("utf-8"))
+    assert (ev.get("scope"), ev.get("project"), ev.get("unit"), ev.get("year")) == (
+        "department", "部门整体支出", "武汉市江汉区卫生健康局", 2021)
+    assert (ev.get("budget_initial_yuan"), ev.get("budget_yuan"), ev.get("spent_yuan")) == (32000000.0, 34505000.0, 31054500.0)
+    assert (ev.get("execution_rate"), ev.get("score"), ev.get("score_execution")) == (0.9, 92.0, 9.0)
+    assert [(i.weight, i.score) for i in ev.candidate.indicators] == [(30, 27), (30, 30), (30, 26)]
+    assert not ev.checks  # 27 + 30 + 26 + 9 = 92, and both deductions give a reason
