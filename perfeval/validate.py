@@ -64,11 +64,17 @@ def run_checks(cand: Candidate) -> list[Check]:
     checks = list(cand.checks)
     checks += _conflicts(cand)
     score = cand.get("score")
-    dims = [cand.get(f) for f in ("score_decision", "score_process", "score_performance")]
-    if score is not None and all(d is not None for d in dims) and abs(sum(dims) - score) > SCORE_TOLERANCE:
-        checks.append(Check("dimensions_vs_total", "warning",
-                            f"维度得分之和为 {_fmt(sum(dims))}（决策 {_fmt(dims[0])} + 过程 {_fmt(dims[1])} + "
-                            f"绩效 {_fmt(dims[2])}），与总分 {_fmt(score)} 不一致。"))
+    parts = [("决策", cand.get("score_decision")), ("过程", cand.get("score_process"))]
+    if cand.get("score_performance") is not None:
+        parts.append(("绩效", cand.get("score_performance")))
+    else:  # 绩效 stated in parts (产出, 效益)
+        parts += [(label, cand.get(f)) for label, f in (("产出", "score_output"), ("效益", "score_benefit"))]
+    if score is not None and len(parts) >= 3 and all(v is not None for _, v in parts):
+        total = sum(v for _, v in parts)
+        if abs(total - score) > SCORE_TOLERANCE:
+            listed = " + ".join(f"{label} {_fmt(v)}" for label, v in parts)
+            checks.append(Check("dimensions_vs_total", "warning",
+                                f"维度得分之和为 {_fmt(total)}（{listed}），与总分 {_fmt(score)} 不一致。"))
     scored = [i for i in cand.indicators if i.weight is not None]
     if score is not None and scored and all(i.score is not None for i in scored):
         execution = cand.get("score_execution") or 0.0

@@ -21,6 +21,7 @@ IGNORED_HEAD = re.compile(r"其他需(?:要)?说明|经验|做法")
 OPENER = re.compile(r"(?:扣分|失分)(?:原因|情况|的原因)(?:主要)?(?:是|为|如下|有)?\s*[:：]\s*$")
 INSTRUCTION = re.compile(r"^(?:主要(?:是)?对|对照|按照附件|包括|说明)|分析[。.]?$")
 MIN_ITEM_CHARS = 8
+INLINE_ITEM = re.compile(r"(?:^|[。；;，,])\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、]|[（(]\d{1,2}[）)])")
 
 
 def is_heading(text: str) -> bool:
@@ -108,6 +109,12 @@ def extract_findings(paragraphs: list[Paragraph]) -> list[Finding]:
                 flush_pending()
                 section = kind
                 continue
+        if section in ("problem", "suggestion", "rectification") and len(INLINE_ITEM.findall(text)) >= 2:
+            # "一是…；二是…；三是…" in one paragraph: one finding per item
+            for item, _, _ in split_items(text, para.line_start, para.line_end):
+                if _keep(item, section):
+                    out.append(Finding(section, item, para.line_start, para.line_end))
+            continue
         if section in ("problem", "suggestion", "rectification"):
             item = strip_marker(text) if marker else text
             if marker is None and out and out[-1].kind == section and out[-1].line_end == para.line_start - 1 \

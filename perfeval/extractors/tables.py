@@ -162,8 +162,9 @@ def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Can
         score = parse_number(score_cell.text) if score_cell else None
         if name is None and weight is None and score is None:
             continue
-        label = name or level2 or level1 or ""
-        if EXECUTION_ROW.search(label) and len(label) <= 12:
+        own_level1 = text("level1", True) if "level1" in cols else None
+        if own_level1 and EXECUTION_ROW.search(own_level1) and not text("level2", True) and len(own_level1) <= 12:
+            # a 自评表's separate budget-execution row (一级指标 预算执行率), not a scored indicator
             cand.add("score_execution", score, row[0].line_start, row[-1].line_end, "form", origin)
             cand.add("score_execution_max", weight, row[0].line_start, row[-1].line_end, "form", origin)
             continue

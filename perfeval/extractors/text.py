@@ -63,7 +63,7 @@ _LABELS = [
 ]
 _LABEL_RES = [(kind, re.compile(r"(?:" + pat + r")\s*(?:为|是|共|总计|合计|达|达到|约|：|:)?\s*$"))
               for kind, pat in _LABELS]
-_SKIP_LABEL = re.compile(r"其中|节约|结余|结转|比上年|较上年|增加|减少|增长|下降|差异|超支|未支出|剩余|占|含|包括|每")
+_SKIP_LABEL = re.compile(r"其中|节约|结余|结转|比上年|较上年|增加|减少|增长|下降|差异|超支|未支出|剩余|占|含|包括|每|调减|调增|追加|压减|核减|收回")
 
 
 @dataclass
@@ -119,6 +119,9 @@ DIMENSIONS = {
     "score_decision": r"(?:项目)?决策",
     "score_process": r"(?:项目)?(?:管理|过程)",
     "score_performance": r"(?:项目)?(?:绩效|产出及效益|产出和效益|产出与效益)",
+    # 绩效 given in parts: kept to check the sum of the dimensions, not stored as score_performance
+    "score_output": r"(?:项目)?产出",
+    "score_benefit": r"(?:项目)?(?:效益|效果)",
 }
 _DIM_ANY = "|".join(f"(?P<{k}>{v})" for k, v in DIMENSIONS.items())
 DIM_RE = re.compile(r"[“\"「]?(?:" + _DIM_ANY + r")[”\"」]?(?:指标|类指标|维度)?\s*"
@@ -136,8 +139,14 @@ TOTAL_RES = [
 _DIM_SENTENCE = re.compile(r"满分|[“\"](?:项目)?(?:决策|管理|过程|绩效|产出|效益)[”\"]")
 
 
+# Sentences that explain the grading scale, not the result: "90分（含）以上为“优”".
+STANDARD_SENTENCE = re.compile(r"以上为|以下为|\(含\)|（含）|分为[四五]个?等级|评分标准|等级标准|划分为|分以上的为|分数段")
+
+
 def find_total_score(sentence: str) -> tuple[float, int] | None:
     s = halfwidth(sentence)
+    if STANDARD_SENTENCE.search(s):
+        return None
     dimension_sentence = bool(_DIM_SENTENCE.search(s))
     for i, rx in enumerate(TOTAL_RES):
         if dimension_sentence and i >= 3:
@@ -159,6 +168,8 @@ GRADE_RES = [
 
 
 def find_grade(sentence: str) -> tuple[str, int] | None:
+    if STANDARD_SENTENCE.search(halfwidth(sentence)):
+        return None
     for rx in GRADE_RES:
         m = rx.search(sentence)
         if m:
@@ -168,9 +179,29 @@ def find_grade(sentence: str) -> tuple[str, int] | None:
     return None
 
 
+_ENUM_RE = re.compile(r"((?:[“\"]?[^，。、；“”\"]{2,8}[”\"]?[、和及与]){1,4}[“\"]?[^，。、；“”\"]{2,8}[”\"]?)"
+                      r"(?:[一二三四五]个|等)?(?:维度|方面|部分|指标)?(?:的)?(?:得分)?分别(?:得分|为|是|得)?\s*"
+                      r"((?:" + NUM + r"\s*分?\s*[、，,和及与]\s*){1,4}" + NUM + r")\s*分")
+
+
+def _dimension_of(name: str) -> str | None:
+    name = name.strip("“”\" ")
+    for field, pattern in DIMENSIONS.items():
+        if re.fullmatch(r"(?:" + pattern + r")(?:指标|维度|类指标)?", name):
+            return field
+    return None
+
+
 def find_dimensions(sentence: str) -> list[tuple[str, float]]:
     out = []
-    for m in DIM_RE.finditer(halfwidth(sentence)):
+    s = halfwidth(sentence)
+    for m in _ENUM_RE.finditer(s):  # "项目决策、项目管理、项目绩效三个维度分别得分17分、20.5分、51分"
+        names = re.split(r"[、和及与]", m.group(1))
+        values = re.findall(NUM, m.group(2))
+        fields = [_dimension_of(n) for n in names]
+        if len(names) == len(values) and all(fields):
+            return [(f, float(v)) for f, v in zip(fields, values)]
+    for m in DIM_RE.finditer(s):
         field = next(k for k in DIMENSIONS if m.group(k))
         out.append((field, float(m.groups()[-1])))
     return out
@@ -178,8 +209,9 @@ def find_dimensions(sentence: str) -> list[tuple[str, float]]:
 
 # ---- monthly progress and disbursements ----------------------------------------------------
 
-_PERIODS = {"一季度": 3, "第一季度": 3, "上半年": 6, "半年": 6, "前三季度": 9, "三季度": 9, "全年": 12}
-_MONTH = r"(?:(\d{1,2})\s*月|(第一季度|一季度|上半年|前三季度|三季度))"
+_PERIODS = {"一季度": 3, "二季度": 6, "三季度": 9, "四季度": 12, "上半年": 6, "前三季度": 9, "年末": 12, "年底": 12}
+_MONTH = (r"(?:(?:(?:19|20)\d{2}\s*年\s*)?(?:1\s*[-—–~至]\s*)?(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?|"
+          r"(第[一二三四]季度末?|[一二三四]季度末?|上半年|前三季度|年末|年底))")
 PROGRESS_RE = re.compile(
     r"(?:截至|截止|到|至)?\s*" + _MONTH + r"\s*(?:底|末|份|末前)?\s*(?:前)?\s*[，,]?\s*"
     r"(?:累计|实际)?\s*(?:资金)?(?:支出|支付|执行|完成支出|拨付)(?:进度|比例|率)?\s*(?:为|达到|达|占比|占)?\s*"
@@ -193,7 +225,8 @@ def _month(m: re.Match) -> int | None:
     if m.group(1):
         month = int(m.group(1))
         return month if 1 <= month <= 12 else None
-    return _PERIODS.get(m.group(2))
+    period = re.sub(r"^第|末$", "", m.group(2))
+    return _PERIODS.get(period)
 
 
 def find_progress(sentence: str) -> list[tuple[int, float]]:

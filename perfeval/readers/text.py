@@ -86,10 +86,13 @@ def parse_lines(lines: list[str]) -> list[Paragraph | Table]:
     return blocks
 
 
-def _text_run_reaches_cell(lines: list[str], k: int) -> bool:
-    """True when the text lines from k onward run, without a blank line, into a cell line."""
+def _text_run_reaches_cell(lines: list[str], k: int, max_lines: int = 2) -> bool:
+    """True when a few text lines from k onward run, without a blank line, into a cell line.
+
+    More than two lines read as paragraphs between two tables ("表2", a title, a year line)."""
     n = len(lines)
-    while k < n:
+    stop = min(n, k + max_lines + 1)
+    while k < stop:
         line = lines[k].rstrip("\r")
         if _is_cell_line(line):
             return True
@@ -132,7 +135,8 @@ def _parse_cell_table(lines: list[str], i: int) -> tuple[Table, int]:
                 j = k
                 break
             nxt = lines[k].rstrip("\r")
-            if cell is not None and not _is_cell_line(nxt) and not _is_row_line(nxt) \
+            # an empty paragraph inside a cell: only a cell that has text can go on after it
+            if cell is not None and raw[-1][0].strip() and not _is_cell_line(nxt) and not _is_row_line(nxt) \
                     and _text_run_reaches_cell(lines, k):
                 j = k  # empty paragraph inside a cell: the text continues the cell
                 continue
