@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+from perfeval.extractors.findings import extract_findings
 from perfeval.extractors.forms import extract_forms
-from perfeval.extractors.reports import extract_report
+from perfeval.extractors.reports import extract_report, read_prose
 from perfeval.extractors.text import strip_marker
 from perfeval.model import Document, Paragraph, Table
 from perfeval.records import Candidate
@@ -59,8 +60,25 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
             candidates.append(cand)
             genres.append(cand.source_kind)
         candidates.extend(m for m in mentions if _has_substance(m))
+    for i in sorted(form_tables):
+        _attach_explanation(doc, i, cuts, [c for c in candidates if doc.blocks[i].line_start <= c.line_start
+                                            and c.line_end <= doc.blocks[i].line_end])
     candidates.sort(key=lambda c: c.line_start)
     return candidates, sorted(set(genres))
+
+
+def _attach_explanation(doc: Document, table_index: int, cuts: list[int], forms: list[Candidate]) -> None:
+    """The 自评情况说明 after a single form: its problems and suggestions belong to that form."""
+    if len(forms) != 1:
+        return  # prose after several forms cannot be told apart
+    end = next(c for c in cuts if c > table_index)
+    paragraphs = [b for b in doc.blocks[table_index + 1:end] if isinstance(b, Paragraph)]
+    if not paragraphs:
+        return
+    form = forms[0]
+    read_prose(form, paragraphs, "自评说明")
+    texts = {(f.kind, f.text) for f in form.findings}
+    form.findings += [f for f in extract_findings(paragraphs) if (f.kind, f.text) not in texts]
 
 
 def _has_substance(cand: Candidate) -> bool:

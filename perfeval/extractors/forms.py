@@ -10,6 +10,7 @@ import re
 
 from perfeval.extractors.findings import split_items
 from perfeval.extractors.tables import (
+    DIMENSION_KEYS,
     MONEY_KEYS,
     dimension_scores,
     funds_header,
@@ -76,12 +77,15 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
     funds_at = next((i for i, r in enumerate(rows) if funds_header(r)), None)
     head_at = next((i for i, r in enumerate(rows) if indicator_header(r)), None)
     kv_end = min(x for x in (funds_at, head_at, len(rows)) if x is not None)
-    for key, label, lc, vc in kv_pairs(rows[:kv_end]):
+    for key, _label, _lc, vc in kv_pairs(rows[:kv_end]):
         if key in ("project", "unit", "department"):
             cand.add(key, clean_name(vc.text.replace("\n", "")), vc.line_start, vc.line_end, "form", origin)
         elif key == "year":
             year = parse_number(re.sub(r"年度?", "", vc.text))
             cand.add("year", int(year) if year else None, vc.line_start, vc.line_end, "form", origin)
+    for key, _label, _lc, vc in kv_pairs(rows[kv_end:]):
+        if key == "grade":  # 自评等级 below the 总分 row
+            cand.add("grade", parse_grade(vc.text), vc.line_start, vc.line_end, "form", origin)
     if funds_at is not None:
         read_funds(rows, funds_at, funds_header(rows[funds_at]), unit, cand, origin)
     if head_at is not None:
@@ -99,6 +103,9 @@ def read_results_form(rows: list[list[Cell]], context_unit: str | None) -> Candi
     cand = Candidate(RESULTS, rows[0][0].line_start, rows[-1][-1].line_end)
     origin = "结果信息表"
     unit = default_money_unit(rows, context_unit)
+    if _department_row(rows[0]):
+        cand.scope = "department"
+        cand.add("unit", clean_name(rows[0][1].text), rows[0][1].line_start, rows[0][1].line_end, "form", origin)
     for key, label, lc, vc in kv_pairs(rows):
         _add_value(cand, key, label, vc, unit, origin)
     _department_scope(cand)
@@ -109,6 +116,8 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
     text = vc.text
     if key in ("project", "unit", "department"):
         cand.add(key, clean_name(text.replace("\n", "")), vc.line_start, vc.line_end, "form", origin)
+    elif key in DIMENSION_KEYS:
+        cand.add(key, parse_number(text), vc.line_start, vc.line_end, "form", origin)
     elif key in MONEY_KEYS:
         value, _ = money_from_cell(text, label, unit)
         cand.add(key, value, vc.line_start, vc.line_end, "form", origin)

@@ -13,6 +13,7 @@ import re
 from perfeval.extractors import text as tx
 from perfeval.extractors.findings import extract_findings
 from perfeval.extractors.tables import (
+    DIMENSION_KEYS,
     MONEY_KEYS,
     dimension_scores,
     indicator_header,
@@ -137,6 +138,8 @@ def read_tables(cand: Candidate, tables: list[Table]) -> None:
                 cand.add(key, parse_percent(vc.text), vc.line_start, vc.line_end, "form", "基本信息表")
             elif key in ("project", "unit", "department"):
                 cand.add(key, clean_name(vc.text.replace("\n", "")), vc.line_start, vc.line_end, "form", "基本信息表")
+            elif key in DIMENSION_KEYS:
+                cand.add(key, parse_number(vc.text), vc.line_start, vc.line_end, "form", "基本信息表")
 
 
 _RECAP_ROWS = [

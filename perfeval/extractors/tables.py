@@ -18,7 +18,10 @@ KV_LABELS: list[tuple[str, str]] = [
     ("spent_yuan", r"实际使用(?:情况|资金)?|实际支出(?:数|金额)?|全年执行数|执行数|决算(?:金额|数)|支出金额"),
     ("execution_rate", r"(?:预算)?执行率"),
     ("score", r"评价分值|评价得分|综合得分|总得分|自评得分|得分"),
-    ("grade", r"评价等次|评价等级|绩效等级|评价结论|评价结果|等级"),
+    ("grade", r"评价等次|评价等级|绩效等级|评价结论|评价结果|自评等级|自评结论|等级"),
+    ("score_decision", r"(?:项目)?决策(?:得分|指标得分)?"),
+    ("score_process", r"(?:项目)?(?:管理|过程)(?:得分|指标得分)?"),
+    ("score_performance", r"(?:项目)?绩效(?:得分|指标得分)?"),
     ("year", r"评价年度|所属年度|年度"),
     ("problems", r"存在(?:的)?问题|主要问题|问题及原因"),
     ("suggestions", r"整改建议|改进建议|建议|意见建议|措施建议"),
@@ -27,6 +30,7 @@ KV_LABELS: list[tuple[str, str]] = [
 ]
 _KV_RES = [(key, re.compile(r"^(?:" + pat + r")(?:\((?:亿元|万元|元)\)|[:：])?$")) for key, pat in KV_LABELS]
 MONEY_KEYS = {"budget_initial_yuan", "budget_yuan", "funds_received_yuan", "spent_yuan"}
+DIMENSION_KEYS = {"score_decision", "score_process", "score_performance"}
 
 
 def label_key(cell_text: str) -> str | None:
