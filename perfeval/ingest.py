@@ -16,7 +16,7 @@ from perfeval.classify import classify
 from perfeval.context import document_context
 from perfeval.extractors import extract
 from perfeval.model import Document
-from perfeval.readers import ReadError, read_document
+from perfeval.readers import MAX_FILE_BYTES, ReadError, read_document
 from perfeval.records import Evaluation
 
 SUPPORTED_SUFFIXES = {".txt", ".docx", ".pdf", ".xlsx"}
@@ -74,17 +74,12 @@ def parse_file(path: str | os.PathLike) -> Parsed:
     p = pathlib.Path(path)
     try:
         size = p.stat().st_size
-        if size > store_limit():
-            raise IngestError(f"file is larger than {store_limit() // (1024 * 1024)} MB")
+        if size > MAX_FILE_BYTES:  # refuse before reading a huge file into memory
+            raise IngestError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
         data = p.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
     return parse_bytes(data, p.name)
-
-
-def store_limit() -> int:
-    from perfeval.readers import MAX_FILE_BYTES
-    return MAX_FILE_BYTES
 
 
 def save(con, parsed: Parsed) -> bool:
