@@ -162,3 +162,14 @@ def test_key_records(sample_db):
 def test_cli_help_lists_subcommands():
     result = run_cli("--help")
     assert result.returncode == 0 and "ingest" in result.stdout
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path):
+    db = tmp_path / "x.duckdb"
+    big = tmp_path / "huge.txt"
+    with big.open("wb") as f:  # sparse: 60 MB on paper, nothing on disk
+        f.truncate(60 * 1024 * 1024)
+    result = run_cli("ingest", str(big), "--db", str(db))
+    assert result.returncode == 1
+    assert f"ERROR {big}: file is larger than 50 MB" in result.stderr
+    assert not db.exists()  # nothing was written, not even an empty database
