@@ -5,6 +5,7 @@ extension, which can lie) and `read_document` dispatches. Extractors never impor
 """
 from __future__ import annotations
 
+import importlib
 import io
 import zipfile
 from typing import Callable
@@ -15,7 +16,14 @@ from perfeval.readers.text import DecodeError, read_text
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 Reader = Callable[[bytes, str], Document]
-READERS: dict[str, Reader] = {"txt": read_text}
+# Readers of binary formats are imported on first use: pdfplumber and openpyxl are slow to load
+# and a run over text files should not pay for them.
+READERS: dict[str, Reader | str] = {
+    "txt": read_text,
+    "docx": "perfeval.readers.docx:read_docx",
+    "pdf": "perfeval.readers.pdf:read_pdf",
+    "xlsx": "perfeval.readers.xlsx:read_xlsx",
+}
 
 
 class ReadError(ValueError):
@@ -24,6 +32,14 @@ class ReadError(ValueError):
 
 def register(fmt: str, reader: Reader) -> None:
     READERS[fmt] = reader
+
+
+def _reader(fmt: str) -> Reader | None:
+    reader = READERS.get(fmt)
+    if isinstance(reader, str):
+        module, name = reader.split(":")
+        reader = READERS[fmt] = getattr(importlib.import_module(module), name)
+    return reader
 
 
 def sniff_format(data: bytes) -> str:
@@ -51,9 +67,9 @@ def read_document(data: bytes, file_name: str = "") -> Document:
     if len(data) > MAX_FILE_BYTES:
         raise ReadError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     fmt = sniff_format(data)
-    reader = READERS.get(fmt)
+    reader = _reader(fmt)
     if reader is None:
-        raise ReadError(f"{fmt} files are not supported yet")
+        raise ReadError(f"{fmt} files are not supported")
     try:
         doc = reader(data, file_name)
     except DecodeError as exc:
@@ -63,3 +79,4 @@ def read_document(data: bytes, file_name: str = "") -> Document:
     if not doc.blocks:
         raise ReadError("the file contains no text")
     return doc
+

@@ -1,0 +1,187 @@
+"""Reader for Word .docx files (python-docx opens the package; the body XML is walked directly).
+
+The body is walked in document order rather than through `Document.iter_inner_content()`,
+because that only yields direct w:p/w:tbl children: paragraphs and tables inside content
+controls (w:sdt, common around tables of contents and in form templates) would be lost. Text is
+collected from the runs' XML for the same reason (runs inside w:ins, w:smartTag, w:fldSimple or
+inline w:sdt are skipped by `Paragraph.text`).
+
+Mapping to the block model, chosen to match the plain-text exports of the same files:
+- a paragraph with soft line breaks gives one Paragraph per line; empty paragraphs are skipped;
+- a table cell's text is its paragraphs joined by "\\n" (empty ones dropped);
+- a horizontally merged cell (gridSpan n) gives its text to its first grid column and "" to the
+  n-1 others; a vertically merged cell is "" below its first row; w:gridBefore columns are "";
+- a table nested in a cell is flattened into that cell's text, one line per nested paragraph;
+- text boxes anchored in a paragraph follow that paragraph as their own blocks;
+- deleted (tracked) text, field codes, hidden text, headers and footers are not body content.
+"""
+from __future__ import annotations
+
+import io
+
+import docx
+from docx.opc.package import OpcPackage
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+
+from perfeval.model import Document
+from perfeval.readers import ReadError
+from perfeval.readers.render import LineBuilder, guard_zip
+
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+_R, _T, _TAB, _PTAB, _BR, _CR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr")
+_NBH, _SYM = qn("w:noBreakHyphen"), qn("w:sym")
+_SDT, _SDTCONTENT, _CUSTOMXML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
+_TXBX = qn("w:txbxContent")
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Subtrees whose text is not shown in the body: deletions, field codes, notes, properties.
+_SKIP = {qn("w:del"), qn("w:moveFrom"), qn("w:delText"), qn("w:instrText"), qn("w:rPr"),
+         qn("w:pPr"), qn("w:footnoteReference"), qn("w:endnoteReference"),
+         qn("w:commentReference"), _FALLBACK}
+_TYPE, _VAL, _CHAR = qn("w:type"), qn("w:val"), qn("w:char")
+# Checkbox-like glyphs from symbol fonts that forms use for 是/否 answers.
+_SYMBOLS = {"F0FC": "√", "F0FE": "☑", "F052": "☑", "F0A8": "□", "F06F": "□", "F0FB": "×"}
+
+
+def read_docx(data: bytes, file_name: str = "") -> Document:
+    guard_zip(data, "docx")
+    try:
+        body = _open_body(data)
+    except Exception as exc:  # any failure to open the package means an unreadable file
+        raise ReadError(f"cannot open the .docx file ({type(exc).__name__}: {exc})") from exc
+    out = LineBuilder()
+    _walk_blocks(body, out)
+    return out.document("docx", file_name)
+
+
+def _open_body(data: bytes):
+    try:
+        return docx.Document(io.BytesIO(data)).element.body
+    except ValueError as exc:
+        # python-docx refuses macro-enabled documents and templates (.docm, .dotx) by content
+        # type, though their main part is the same WordprocessingML: read that part directly.
+        if "content type" not in str(exc):
+            raise
+        part = OpcPackage.open(io.BytesIO(data)).main_document_part
+        body = parse_xml(part.blob).find(qn("w:body"))
+        if body is None:
+            raise
+        return body
+
+
+def _walk_blocks(container, out: LineBuilder) -> None:
+    for child in container:
+        tag = child.tag
+        if tag == _P:
+            boxes: list = []
+            out.paragraph(_paragraph_text(child, boxes))
+            for box in boxes:
+                _walk_blocks(box, out)
+        elif tag == _TBL:
+            out.table(_table_rows(child))
+        elif tag in (_SDT, _SDTCONTENT, _CUSTOMXML):
+            _walk_blocks(child, out)
+
+
+def _hidden(run) -> bool:
+    rpr = run.find(qn("w:rPr"))
+    if rpr is None:
+        return False
+    vanish = rpr.find(qn("w:vanish"))
+    return vanish is not None and vanish.get(_VAL) not in ("0", "false", "off")
+
+
+def _paragraph_text(p, boxes: list) -> str:
+    """The shown text of a paragraph; text boxes found inside are appended to `boxes`."""
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIP:
+                continue  # comments and processing instructions have non-string tags
+            if tag == _T:
+                parts.append(child.text or "")
+            elif tag in (_TAB, _PTAB):
+                parts.append("\t")
+            elif tag == _BR:
+                if child.get(_TYPE) in (None, "textWrapping"):
+                    parts.append("\n")  # page and column breaks are layout, not text
+            elif tag == _CR:
+                parts.append("\n")
+            elif tag == _NBH:
+                parts.append("-")
+            elif tag == _SYM:
+                parts.append(_SYMBOLS.get((child.get(_CHAR) or "").upper(), ""))
+            elif tag == _TXBX:
+                boxes.append(child)
+            elif tag == _R and _hidden(child):
+                continue
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(parts)
+
+
+def _cell_lines(tc) -> list[str]:
+    """Lines of a cell: its paragraphs, and nested tables flattened cell by cell."""
+    lines: list[str] = []
+
+    def walk(el) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == _P:
+                boxes: list = []
+                lines.append(_paragraph_text(child, boxes))
+                for box in boxes:
+                    walk(box)
+            elif tag == _TBL:
+                for row in _table_rows(child):
+                    lines.extend(row)
+            elif tag in (_SDT, _SDTCONTENT, _CUSTOMXML):
+                walk(child)
+
+    walk(tc)
+    return lines
+
+
+def _int_val(el, default: int) -> int:
+    if el is None:
+        return default
+    try:
+        return max(0, int(el.get(_VAL)))
+    except (TypeError, ValueError):
+        return default
+
+
+def _iter_children(el, tag: str):
+    """Children with `tag`, looking through content-control and custom-XML wrappers."""
+    for child in el:
+        if child.tag == tag:
+            yield child
+        elif child.tag in (_SDT, _SDTCONTENT, _CUSTOMXML):
+            yield from _iter_children(child, tag)
+
+
+def _table_rows(tbl) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for tr in _iter_children(tbl, _TR):
+        row: list[str] = []
+        trpr = tr.find(qn("w:trPr"))
+        if trpr is not None:
+            row.extend([""] * _int_val(trpr.find(qn("w:gridBefore")), 0))
+        for tc in _iter_children(tr, _TC):
+            tcpr = tc.find(qn("w:tcPr"))
+            span, merged_away = 1, False
+            if tcpr is not None:
+                span = max(1, _int_val(tcpr.find(qn("w:gridSpan")), 1))
+                for name in ("w:vMerge", "w:hMerge"):
+                    merge = tcpr.find(qn(name))
+                    if merge is not None and merge.get(_VAL) in (None, "continue"):
+                        merged_away = True
+            text = "" if merged_away else "\n".join(_cell_lines(tc))
+            row.append(text)
+            row.extend([""] * (span - 1))
+        rows.append(row)
+    return rows
