@@ -17,13 +17,15 @@ from perfeval.validate import money_close, run_checks
 
 DEPARTMENT_PROJECT = "部门整体支出"
 FORM_KINDS = ("self_assessment", "results_disclosure")
+# Places that speak about an object evaluated elsewhere: merged into that evaluation when it is found.
+MENTION_KINDS = ("summary_mention", "monthly_sheet")
 
 
 def assemble(candidates: list[Candidate], ctx: Context, doc_key: str) -> list[Evaluation]:
     for cand in candidates:
         _complete(cand, ctx)
-    mentions = [c for c in candidates if c.source_kind == "summary_mention"]
-    own = _join_report_parts([c for c in candidates if c.source_kind != "summary_mention"])
+    mentions = [c for c in candidates if c.source_kind in MENTION_KINDS]
+    own = _join_report_parts([c for c in candidates if c.source_kind not in MENTION_KINDS])
     merged = _merge_same_object(own)
     evaluations = [Evaluation(c) for c in merged]
     orphans = _attach_mentions(evaluations, mentions)
@@ -172,11 +174,15 @@ def _attach_mentions(evaluations: list[Evaluation], mentions: list[Candidate]) -
         if target is None:
             orphans.append(mention)
             continue
+        months = {p.month for p in target.candidate.progress}
+        if mention.source_kind == "monthly_sheet":  # only the monthly curve: its totals may be partial
+            target.candidate.progress += [p for p in mention.progress if p.month not in months]
+            target.candidate.progress.sort(key=lambda p: p.month)
+            continue
         _reinterpret_units(target, mention)
         for field, readings in mention.fields.items():
             if field not in ("project", "unit", "region", "year", "scope", "source_kind", "department"):
                 target.candidate.fields.setdefault(field, []).extend(readings)
-        months = {p.month for p in target.candidate.progress}
         target.candidate.progress += [p for p in mention.progress if p.month not in months]
     return orphans
 

@@ -22,8 +22,8 @@ from perfeval.extractors.tables import (
     read_funds,
 )
 from perfeval.model import Cell, Table
-from perfeval.normalize import clean_name, halfwidth, parse_grade, parse_number, parse_percent
-from perfeval.records import Candidate, Finding
+from perfeval.normalize import clean_name, halfwidth, parse_grade, parse_money, parse_number, parse_percent
+from perfeval.records import Candidate, Finding, Progress
 
 SELF_ASSESSMENT = "self_assessment"
 RESULTS = "results_disclosure"
@@ -174,7 +174,8 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
     """A header row naming ≥ 3 known columns (one of them 项目名称), then one project per row."""
     for h, row in enumerate(table.rows):
         keys = [column_key(c) for c in row]
-        if "project" in keys and len({k for k in keys if k}) >= 3:
+        month_columns = sum(1 for c in row if re.match(r"^\d{1,2}月", c.compact))
+        if "project" in keys and len({k for k in keys if k}) >= 3 and month_columns < 3:
             break
     else:
         return []
@@ -207,5 +208,72 @@ def extract_forms(table: Table, context_unit: str | None) -> list[Candidate]:
             out.append(read_results_form(rows, context_unit))
     if not out:
         out = read_results_list(table, context_unit)
+    if not out:
+        out = read_monthly_sheet(table, context_unit)
     return out
 
+
+
+# ---- monthly execution sheets: 单位 | 项目 | 1月 … 12月 ---------------------------------------------
+
+MONTHLY = "monthly_sheet"
+_MONTH_HEAD = re.compile(r"^(\d{1,2})月(?:份)?(?:末|底)?(?:累计)?(?:支出|执行|进度|执行率|支出进度)?(?:\((?:万元|元|%)\))?$")
+_BUDGET_HEAD = re.compile(r"^(?:全年)?预算(?:数|金额)?(?:\((?:万元|元)\))?$|^调整后预算")
+
+
+def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate]:
+    """Per project, the cumulative share of the budget spent by the end of each month.
+
+    Values may be rates (93.3%) or amounts; amounts are cumulated when they go down somewhere
+    (monthly, not cumulative, figures) and divided by the row's budget column."""
+    for h, row in enumerate(table.rows[:5]):
+        heads = [halfwidth(c.compact).replace("（", "(").replace("）", ")") for c in row]
+        months = {i: int(m.group(1)) for i, t in enumerate(heads) if (m := _MONTH_HEAD.match(t)) and 1 <= int(m.group(1)) <= 12}
+        project_at = next((i for i, t in enumerate(heads) if re.match(r"^项目(?:名称)?$", t)), None)
+        if len(months) >= 3 and project_at is not None:
+            break
+    else:
+        return []
+    unit_at = next((i for i, t in enumerate(heads) if re.match(r"^(?:单位|单位名称|部门|预算单位)$", t)), None)
+    budget_at = next((i for i, t in enumerate(heads) if _BUDGET_HEAD.match(t)), None)
+    money_unit = default_money_unit([table.rows[h]], context_unit if context_unit else "元")
+    cumulative_head = any("累计" in t for t in heads)
+    out = []
+    for row in table.rows[h + 1:]:
+        if project_at >= len(row) or not row[project_at].text or re.match(r"^(?:合计|总计)", row[project_at].compact):
+            continue
+        cells = {m: row[i] for i, m in months.items() if i < len(row) and row[i].text}
+        if not cells:
+            continue
+        cand = Candidate(MONTHLY, row[0].line_start, row[-1].line_end)
+        pc = row[project_at]
+        cand.add("project", clean_name(pc.text), pc.line_start, pc.line_end, "form", "月度执行表")
+        if unit_at is not None and unit_at < len(row) and row[unit_at].text:
+            uc = row[unit_at]
+            cand.add("unit", clean_name(uc.text), uc.line_start, uc.line_end, "form", "月度执行表")
+        budget = None
+        if budget_at is not None and budget_at < len(row):
+            bc = row[budget_at]
+            budget = parse_money(bc.text, money_unit)
+            cand.add("budget_yuan", budget, bc.line_start, bc.line_end, "form", "月度执行表")
+        if all("%" in c.text for c in cells.values()):
+            points = [(m, parse_percent(c.text), c) for m, c in sorted(cells.items())]
+        else:
+            amounts = [(m, parse_money(c.text, money_unit), c) for m, c in sorted(cells.items())]
+            values = [a for _, a, _ in amounts if a is not None]
+            decreasing = any(b < a for a, b in zip(values, values[1:]))
+            # monthly rather than cumulative figures: they go down somewhere, or their sum fits the budget
+            if not cumulative_head and (decreasing or (budget and sum(values) <= 1.05 * budget)):
+                running, cumulated = 0.0, []
+                for m, a, c in amounts:
+                    running += a or 0.0
+                    cumulated.append((m, running, c))
+                amounts = cumulated
+            if amounts and amounts[-1][1] is not None:
+                last = amounts[-1]
+                cand.add("spent_yuan", round(last[1], 2), last[2].line_start, last[2].line_end, "form", "月度执行表")
+            points = [(m, round(a / budget, 6) if budget and a is not None else None, c) for m, a, c in amounts]
+        cand.progress = [Progress(m, v, "monthly_sheet", c.line_start, c.line_end) for m, v, c in points if v is not None]
+        if cand.progress or cand.fields.get("spent_yuan"):
+            out.append(cand)
+    return out

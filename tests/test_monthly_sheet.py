@@ -1,0 +1,61 @@
+"""Monthly execution sheets (.xlsx) feed spending_progress with source monthly_sheet."""
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from perfeval.ingest import parse_bytes
+
+
+def workbook(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2023年月度支出进度"
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_monthly_amounts_rates_and_cumulative_columns():
+    months = [f"{m}月" for m in range(1, 13)]
+    data = workbook([
+        ["单位", "项目名称", "全年预算（万元）", *months],
+        ["太原市小店区文化和旅游局", "文化惠民演出补贴", 120, *[10] * 12],          # monthly amounts
+        ["太原市小店区文化和旅游局", "非遗保护经费", 50, *[f"{m * 8}%" for m in range(1, 13)]],  # rates
+        ["太原市小店区文化和旅游局", "图书馆运行经费", 60, *[5 * m for m in range(1, 13)]],  # cumulative amounts
+    ])
+    parsed = parse_bytes(data, "monthly.xlsx")
+    by_name = {ev.get("project"): ev.candidate for ev in parsed.evaluations}
+    assert {ev.get("region") for ev in parsed.evaluations} == {"山西省太原市小店区"}
+    shows = by_name["文化惠民演出补贴"]
+    assert [(p.month, p.cumulative_rate) for p in shows.progress][5:6] == [(6, 0.5)]
+    assert shows.progress[-1].cumulative_rate == pytest.approx(1.0) and shows.get("spent_yuan") == 1200000.0
+    assert [p.cumulative_rate for p in by_name["非遗保护经费"].progress][:3] == [0.08, 0.16, 0.24]
+    library = by_name["图书馆运行经费"]
+    assert library.progress[2].cumulative_rate == 0.25 and library.get("spent_yuan") == 600000.0
+    assert {p.source for c in by_name.values() for p in c.progress} == {"monthly_sheet"}
+
+
+def test_monthly_sheet_attaches_to_the_evaluation_in_the_same_workbook():
+    wb = openpyxl.Workbook()
+    results = wb.active
+    results.title = "2022年绩效评价结果"
+    results.append(["项目名称", "单位", "预算数（万元）", "执行数（万元）", "执行率", "得分", "等级", "主要问题"])
+    results.append(["城区道路养护", "南宁市青秀区市政管理局", 800, 736, "92%", 88.5, "良好", "1. 养护资金拨付滞后。"])
+    monthly = wb.create_sheet("月度执行")
+    monthly.append(["项目", "预算数（万元）", *[f"{m}月" for m in range(1, 13)]])
+    monthly.append(["城区道路养护", 800, *[f"{m * 7}%" for m in range(1, 12)], "92%"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    parsed = parse_bytes(buf.getvalue(), "results.xlsx")
+    (ev,) = parsed.evaluations
+    c = ev.candidate
+    assert (ev.get("source_kind"), ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("score"), ev.get("grade")) == (
+        "results_disclosure", 8000000.0, 7360000.0, 88.5, "良")
+    assert ev.get("region") == "广西壮族自治区南宁市青秀区" and ev.get("year") == 2022
+    assert [(p.month, p.cumulative_rate, p.source) for p in c.progress][:2] == [(1, 0.07, "monthly_sheet"), (2, 0.14, "monthly_sheet")]
+    assert [f.category for f in c.findings if f.kind == "problem"] == ["execution"]
