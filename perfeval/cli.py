@@ -54,7 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--db", help="DuckDB file (default: $PERFEVAL_DB, else data/perfeval.duckdb)")
     p.set_defaults(func=cmd_ingest)
+    b = sub.add_parser("bench", help="page-query benchmark on a SYNTHETIC database (generated once; "
+                                     "see --help of the subcommand)", add_help=False)
+    b.add_argument("rest", nargs=argparse.REMAINDER)
+    b.set_defaults(func=lambda args: _bench_main(args.rest))
     return parser
+
+
+def _bench_main(argv: list[str]) -> int:
+    from perfeval import bench  # imported only when asked for: it pulls in the dashboard queries
+    return bench.main(argv) or 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,26 +2,29 @@
 
 Locking and freshness (see perfeval.store):
 
-* every query batch opens a short-lived read-only connection and closes it at once, so a
-  concurrent ``perfeval ingest`` can take the write lock between two reruns; while an ingest
-  holds the lock we retry briefly;
+* queries run on a short-lived read-only connection (``lease``: shared by the queries of a
+  rerun, closed after 0.15 s idle or 1 s of age), so a concurrent ``perfeval ingest`` gets the
+  write lock within a fraction of a second; while an ingest holds the lock we retry briefly;
 * results are cached (bounded ``st.cache_data``) under a data version made from ``os.stat`` of the
   database file and its ``.wal`` (mtime_ns + size), so the first rerun after an ingest reads the
   new data without a restart;
-* DuckDB reuses an open database instance for a path within one process; because we never keep
-  a connection open, a replaced file is opened afresh on the next query.
+* DuckDB reuses an open database instance for a path within one process; the lease reopens
+  whenever the data version changes, so a replaced file is opened afresh.
 
 Query files may write ``{filters(x)}``: it expands to the shared filter predicate of
 queries/_filters.sql on alias ``x``. Values are always bound (``$name``), never formatted in.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import pathlib
 import re
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 import duckdb
 import pandas as pd
@@ -100,10 +103,81 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
     return store.connect(path, read_only=True, wait=LOCK_RETRY_SECONDS)
 
 
+class _Lease:
+    """One shared read-only connection that is never held for long.
+
+    Opening a DuckDB file costs ~15 ms, more than most of our queries, so the queries of one
+    page rerun share a connection. It is closed as soon as it has been idle for IDLE seconds
+    (a background timer) and at the first release after MAX_AGE seconds, so a waiting
+    ``perfeval ingest`` (which retries for 30 s) gets the write lock within a fraction of a
+    second. It is also reopened whenever the file's data version changed (file replaced).
+    """
+    IDLE = 0.15
+    MAX_AGE = 1.0
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.key: tuple | None = None
+        self.opened = 0.0
+        self.used = 0.0
+        self.timer: threading.Timer | None = None
+
+    @contextmanager
+    def __call__(self, path: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.lock:
+            key = (os.path.abspath(path), data_version(path))
+            if self.con is not None and self.key != key:
+                self._close()
+            if self.con is None:
+                self.con = _connect(path)
+                self.key = key
+                self.opened = time.monotonic()
+            try:
+                yield self.con
+            finally:
+                self.used = time.monotonic()
+                if self.used - self.opened > self.MAX_AGE:
+                    self._close()
+                else:
+                    self._arm()
+
+    def _arm(self) -> None:
+        if self.timer is None:
+            self.timer = threading.Timer(self.IDLE, self._idle_check)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def _idle_check(self) -> None:
+        with self.lock:
+            self.timer = None
+            if self.con is None:
+                return
+            if time.monotonic() - self.used >= self.IDLE * 0.9:
+                self._close()
+            else:
+                self._arm()
+
+    def _close(self) -> None:
+        if self.con is not None:
+            try:
+                self.con.close()
+            finally:
+                self.con = None
+                self.key = None
+
+    def close(self) -> None:
+        with self.lock:
+            self._close()
+
+
+lease = _Lease()
+atexit.register(lease.close)
+
+
 def run_many(path: str, batch: list[tuple[str, dict[str, Any]]]) -> list[pd.DataFrame]:
-    """Run several named queries on one short-lived read-only connection (uncached)."""
-    con = _connect(path)
-    try:
+    """Run several named queries on the shared short-lived read-only connection (uncached)."""
+    with lease(path) as con:
         out = []
         for name, params in batch:
             sql, used = load_sql(name)
@@ -116,8 +190,6 @@ def run_many(path: str, batch: list[tuple[str, dict[str, Any]]]) -> list[pd.Data
             except duckdb.CatalogException as exc:
                 raise DataUnavailable(str(exc)) from exc
         return out
-    finally:
-        con.close()
 
 
 def run(path: str, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -130,7 +202,8 @@ def status(path: str | None = None) -> str:
     if not os.path.exists(path):
         return "missing"
     try:
-        con = _connect(path)
+        ctx = lease(path)
+        con = ctx.__enter__()
     except duckdb.Error:
         return "uninitialised"
     try:
@@ -141,7 +214,7 @@ def status(path: str | None = None) -> str:
         n = con.execute("SELECT count(*) FROM evaluations").fetchone()[0]
         return "ok" if n else "empty"
     finally:
-        con.close()
+        ctx.__exit__(None, None, None)
 
 
 # ---- Streamlit cache layer ---------------------------------------------------------------

@@ -117,3 +117,11 @@ CREATE TABLE IF NOT EXISTS field_sources (
     line_end INTEGER,
     snippet VARCHAR
 );
+
+-- Detail rows are read per evaluation (评价明细) and per document (delete, rollups).
+CREATE INDEX IF NOT EXISTS evaluations_doc ON evaluations (doc_id);
+CREATE INDEX IF NOT EXISTS indicators_eval ON indicators (eval_id);
+CREATE INDEX IF NOT EXISTS findings_eval ON findings (eval_id);
+CREATE INDEX IF NOT EXISTS checks_eval ON checks (eval_id);
+CREATE INDEX IF NOT EXISTS field_sources_eval ON field_sources (eval_id);
+CREATE INDEX IF NOT EXISTS progress_eval ON spending_progress (eval_id);

@@ -16,6 +16,7 @@ from typing import Iterator
 
 import duckdb
 
+from perfeval import rollups
 from perfeval.records import Evaluation
 
 SCHEMA_FILE = pathlib.Path(__file__).with_name("schema.sql")
@@ -62,6 +63,7 @@ def writer(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+    rollups.ensure(con)
 
 
 def document_exists(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
@@ -88,6 +90,7 @@ def save_document(con: duckdb.DuckDBPyConnection, *, doc_id: str, file_name: str
              size_bytes, line_count, ",".join(genres)])
         for ev in evaluations:
             _save_evaluation(con, doc_id, ev, snippet)
+        rollups.apply_document(con, doc_id, 1)  # the dashboard's aggregates move with the rows
         con.execute("INSERT OR REPLACE INTO meta VALUES ('data_version', ?)",
                     [dt.datetime.now().isoformat()])
         con.execute("COMMIT")
@@ -144,6 +147,7 @@ def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
     """Remove a document and every row derived from it, in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
+        rollups.apply_document(con, doc_id, -1)
         ids = "SELECT eval_id FROM evaluations WHERE doc_id = ?"
         for table in ("indicators", "spending_progress", "disbursements", "budget_lines",
                       "findings", "checks", "field_sources"):

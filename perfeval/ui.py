@@ -1,0 +1,336 @@
+"""Shared dashboard setup: page config, navigation, sidebar filters (bound to the URL), number
+formats, Chinese labels, the plotly theme and drill-down to 评价明细.
+
+Every page file starts with ``filters = ui.setup_page("…")``. Pages run in Streamlit's automatic
+``pages/`` mode, so a deep link opened first on a fresh server runs this same setup.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+
+from perfeval import dbread
+
+APP_TITLE = "预算绩效评价看板"
+
+# (script, label, icon) – the first entry is the main script.
+PAGES = [
+    ("app.py", "总览", ":material/dashboard:"),
+    ("pages/1_execution.py", "预算执行", ":material/account_balance_wallet:"),
+    ("pages/2_progress.py", "支出进度", ":material/trending_up:"),
+    ("pages/3_scores.py", "评分分布", ":material/leaderboard:"),
+    ("pages/4_problems.py", "问题归类", ":material/report_problem:"),
+    ("pages/5_detail.py", "评价明细", ":material/description:"),
+]
+DETAIL_PAGE = "pages/5_detail.py"
+FILTER_KEYS = ("region", "unit", "years", "scope", "kind")
+
+SCOPE_LABELS = {"project": "项目支出", "department": "部门整体支出"}
+KIND_LABELS = {
+    "self_assessment": "绩效自评表",
+    "evaluation_report": "绩效评价报告",
+    "department_evaluation": "部门整体评价",
+    "results_disclosure": "评价结果公开",
+    "summary_mention": "报告中提及",
+}
+GRADE_ORDER = ["优", "良", "中", "差"]
+GRADE_LABELS = {"优": "优（≥90）", "良": "良（80–90）", "中": "中（60–80）", "差": "差（<60）"}
+GRADE_COLORS = {"优": "#2e7d32", "良": "#1976d2", "中": "#f9a825", "差": "#c62828"}
+GRADE_BANDS = [(0, 60, "差"), (60, 80, "中"), (80, 90, "良"), (90, 100, "优")]
+SOURCE_LABELS = {"stated": "报告所述进度", "disbursement": "按支付记录", "monthly_sheet": "月度支出表"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+FINDING_KIND_LABELS = {"problem": "问题", "suggestion": "建议", "rectification": "整改"}
+RULE_LABELS = {
+    "dimensions_vs_total": "维度得分之和与总分不符",
+    "indicators_vs_total": "指标得分之和与总分不符",
+    "two_totals": "总分在文件中前后不一",
+    "value_conflict": "同一数值在文件中前后不一",
+    "money_unit": "金额单位存疑",
+    "deduction_without_reason": "扣分未填写偏差原因",
+    "execution_points": "预算执行得分与执行率不符",
+    "rate_mismatch": "执行率与金额不符",
+    "grade_vs_score": "等级与得分不符",
+    "unmatched_summary": "摘要中的项目未找到对应评价",
+}
+FIELD_LABELS = {
+    "eval_id": "评价编号", "doc_id": "文档编号", "region": "地区", "unit": "单位", "department": "主管部门",
+    "year": "年度", "project": "项目", "scope": "评价范围", "source_kind": "来源类型",
+    "budget_initial_yuan": "年初预算数", "budget_yuan": "全年预算数", "funds_received_yuan": "到位资金",
+    "spent_yuan": "全年执行数", "execution_rate": "预算执行率", "execution_rate_stated": "执行率为报告所述",
+    "score": "总得分", "grade": "等级（报告所述）", "score_decision": "决策得分", "score_process": "过程得分",
+    "score_performance": "绩效得分", "score_execution": "预算执行得分", "score_execution_max": "预算执行分值",
+    "grade_from_score": "等级（按得分）", "line_start": "起始行", "line_end": "结束行",
+    "file_name": "来源文件", "file_format": "文件格式", "ingested_at": "入库时间", "sha256": "文件指纹",
+}
+
+CJK_FONT = ("'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', "
+            "'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif")
+COLORWAY = ["#1f5fa8", "#e07b39", "#2e9e6b", "#c2453d", "#7b5ea7", "#8c6d46", "#d16ba5", "#6b7b8c",
+            "#b5a33c", "#2fa5b5", "#5a8f29", "#a33c6b"]
+
+pio.templates["perfeval"] = go.layout.Template(layout=go.Layout(
+    font=dict(family=CJK_FONT, size=13, color="#1f2933"),
+    colorway=COLORWAY,
+    paper_bgcolor="white", plot_bgcolor="white",
+    margin=dict(l=10, r=10, t=40, b=10),
+    xaxis=dict(gridcolor="#e5e9f0", zerolinecolor="#cfd6df", automargin=True),
+    yaxis=dict(gridcolor="#e5e9f0", zerolinecolor="#cfd6df", automargin=True),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+    hoverlabel=dict(font=dict(family=CJK_FONT)),
+    separators=".,",
+))
+pio.templates.default = "perfeval"
+
+
+# ---- number formats (the one place) ------------------------------------------------------
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA or x is pd.NaT
+
+
+def fmt_wan(yuan: Any) -> str:
+    return "—" if _missing(yuan) else f"{float(yuan) / 1e4:,.2f} 万元"
+
+
+def fmt_pct(rate: Any) -> str:
+    return "—" if _missing(rate) else f"{float(rate) * 100:.2f}%"
+
+
+def fmt_score(x: Any) -> str:
+    return "—" if _missing(x) else f"{float(x):.2f}"
+
+
+def fmt_pp(x: Any) -> str:
+    return "—" if _missing(x) else f"{float(x):+.2f} 个百分点"
+
+
+def fmt_int(x: Any) -> str:
+    return "—" if _missing(x) else f"{int(x):,}"
+
+
+def category_labels() -> dict[str, str]:
+    try:
+        from perfeval.classify import labels
+        out = dict(labels())
+    except Exception:  # taxonomy file unreadable: fall back to codes
+        out = {}
+    out.setdefault("other", "其他")
+    return out
+
+
+def cat_label(code: Any) -> str:
+    return category_labels().get(code, code or "其他")
+
+
+def blank(x: Any, text: str = "（未注明）") -> Any:
+    return text if _missing(x) or x == "" else x
+
+
+# ---- tables ---------------------------------------------------------------------------------
+
+# kind → (transform, column_config factory)
+def table(df: pd.DataFrame, columns: dict[str, tuple[str, str]], *, key: str | None = None,
+          select: bool = False, height: int | str = "auto"):
+    """Show ``df`` with Chinese headers and house number formats.
+
+    ``columns``: source column → (Chinese label, kind) with kind in wan, pct, score, pp, int, text,
+    date. Returns the selection event when ``select`` is true.
+    """
+    out = pd.DataFrame(index=df.index)
+    config: dict[str, Any] = {}
+    for col, (label, kind) in columns.items():
+        s = df[col]
+        if kind == "wan":
+            out[label] = pd.to_numeric(s, errors="coerce") / 1e4
+            config[label] = st.column_config.NumberColumn(label + "（万元）", format="%,.2f")
+        elif kind == "pct":
+            out[label] = pd.to_numeric(s, errors="coerce") * 100
+            config[label] = st.column_config.NumberColumn(label, format="%.2f%%")
+        elif kind == "score":
+            out[label] = pd.to_numeric(s, errors="coerce")
+            config[label] = st.column_config.NumberColumn(label, format="%.2f")
+        elif kind == "pp":
+            out[label] = pd.to_numeric(s, errors="coerce")
+            config[label] = st.column_config.NumberColumn(label + "（百分点）", format="%+.2f")
+        elif kind == "int":
+            out[label] = pd.to_numeric(s, errors="coerce")
+            config[label] = st.column_config.NumberColumn(label, format="%d")
+        else:
+            out[label] = s.astype("string")
+            config[label] = st.column_config.TextColumn(label)
+    kwargs: dict[str, Any] = dict(hide_index=True, column_config=config, height=height)
+    if select:
+        return st.dataframe(out, key=key, on_select="rerun", selection_mode="single-row", **kwargs)
+    st.dataframe(out, key=key, **kwargs)
+    return None
+
+
+def selected_row(event, df: pd.DataFrame) -> pd.Series | None:
+    try:
+        rows = event.selection.rows
+    except AttributeError:
+        return None
+    if rows:
+        return df.iloc[rows[0]]
+    return None
+
+
+# ---- charts -----------------------------------------------------------------------------------
+
+def chart(fig: go.Figure, key: str, *, clickable: bool = False, height: int | None = None):
+    if height:
+        fig.update_layout(height=height)
+    if clickable:
+        return st.plotly_chart(fig, key=key, theme=None, on_select="rerun", selection_mode="points",
+                               config={"displaylogo": False, "locale": "zh-CN"})
+    st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
+    return None
+
+
+def clicked_eval(event) -> str | None:
+    """The eval_id carried in customdata[0] of the first selected point, if any."""
+    try:
+        points = event.selection.points
+    except AttributeError:
+        try:
+            points = event["selection"]["points"]
+        except (KeyError, TypeError):
+            return None
+    for p in points or []:
+        cd = p.get("customdata") if isinstance(p, dict) else None
+        if cd:
+            return cd[0] if isinstance(cd, (list, tuple)) else cd
+    return None
+
+
+def grade_band_shapes(fig: go.Figure, axis: str = "x") -> None:
+    """Shade the four grade bands (财预〔2020〕10号) on a score axis."""
+    for lo, hi, g in GRADE_BANDS:
+        kw = dict(x0=lo, x1=hi) if axis == "x" else dict(y0=lo, y1=hi)
+        add = fig.add_vrect if axis == "x" else fig.add_hrect
+        add(fillcolor=GRADE_COLORS[g], opacity=0.08, line_width=0, layer="below",
+            annotation_text=GRADE_LABELS[g], annotation_position="top left",
+            annotation_font=dict(color=GRADE_COLORS[g], size=12), **kw)
+
+
+# ---- navigation and drill-down ------------------------------------------------------------
+
+def filter_query_params() -> dict[str, Any]:
+    """The current filter part of the URL (to carry it along on page switches)."""
+    qp = st.query_params
+    out = {}
+    for k in FILTER_KEYS:
+        vals = qp.get_all(k)
+        if vals:
+            out[k] = vals if len(vals) > 1 else vals[0]
+    return out
+
+
+def go_detail(eval_id: str) -> None:
+    # Filter parameters are bound to widgets: Streamlit carries them to the next page itself
+    # (and refuses to set them here), so only the evaluation is passed.
+    st.switch_page(DETAIL_PAGE, query_params={"eval": eval_id})
+
+
+def drill(event) -> None:
+    eid = clicked_eval(event)
+    if eid:
+        go_detail(eid)
+
+
+def detail_link(eval_id: str, label: str = "查看评价明细") -> None:
+    params = filter_query_params()
+    params["eval"] = eval_id
+    st.page_link(DETAIL_PAGE, label=label, icon=":material/open_in_new:", query_params=params)
+
+
+def _sidebar_nav() -> None:
+    params = filter_query_params()
+    for script, label, icon in PAGES:
+        st.sidebar.page_link(script, label=label, icon=icon, query_params=params)
+
+
+# ---- page setup and filters ---------------------------------------------------------------
+
+def setup_page(title: str, caption: str | None = None) -> dbread.Filters:
+    """Page config, navigation, sidebar filters; stops the page with guidance when no data."""
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/analytics:", layout="wide",
+                       initial_sidebar_state="expanded")
+    st.sidebar.markdown(f"### {APP_TITLE}")
+    _sidebar_nav()
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    status = dbread.app_status()
+    if status != "ok":
+        _guidance(status)
+        st.stop()
+    filters = _sidebar_filters()
+    if dbread.query("data_status")["n_synthetic"].iloc[0]:
+        st.warning("当前数据库为基准测试生成的**合成数据**，仅用于性能测试，不代表真实评价结果。", icon=":material/warning:")
+    return filters
+
+
+def _guidance(status: str) -> None:
+    path = dbread.db_path()
+    if status == "missing":
+        st.info(f"尚未找到数据库文件 `{path}`。请先导入评价报告：", icon=":material/download:")
+    elif status == "uninitialised":
+        st.info(f"数据库 `{path}` 尚未初始化或缺少汇总表。请运行一次导入：", icon=":material/download:")
+    else:
+        st.info(f"数据库 `{path}` 中还没有任何评价。请先导入评价报告：", icon=":material/download:")
+    st.code(f"python -m perfeval ingest data/samples --db {path}", language="bash")
+    st.caption("导入完成后刷新本页即可看到数据，无需重启看板。")
+
+
+def _sidebar_filters() -> dbread.Filters:
+    opts = dbread.query("filter_options")
+    sb = st.sidebar
+    sb.markdown("#### 筛选条件")
+    regions_all = sorted(opts["region"].dropna().unique().tolist())
+    regions = sb.multiselect("地区", regions_all, key="region", bind="query-params",
+                             placeholder="全部地区")
+    sub = opts[opts["region"].isin(regions)] if regions else opts
+    units_all = sorted(sub["unit"].dropna().unique().tolist())
+    units = sb.multiselect("单位", units_all, key="unit", bind="query-params", placeholder="全部单位")
+    years = opts[["year_min", "year_max"]].stack().dropna()
+    year_from = year_to = None
+    if len(years):
+        lo, hi = int(years.min()), int(years.max())
+        if hi > lo:
+            y0, y1 = sb.slider("年度范围", lo, hi, (lo, hi), step=1, key="years", bind="query-params")
+            if (y0, y1) != (lo, hi):
+                year_from, year_to = int(y0), int(y1)
+        else:
+            sb.caption(f"年度：{lo} 年")
+    scope = sb.segmented_control("评价范围", list(SCOPE_LABELS), format_func=SCOPE_LABELS.get,
+                                 key="scope", bind="query-params", help="不选表示全部")
+    kinds_all = sorted(opts["source_kind"].dropna().unique().tolist())
+    kinds = sb.multiselect("评价类型", kinds_all, format_func=lambda k: KIND_LABELS.get(k, k),
+                           key="kind", bind="query-params", placeholder="全部类型")
+    f = dbread.Filters(regions=tuple(regions), units=tuple(units), year_from=year_from, year_to=year_to,
+                       scope=scope, kinds=tuple(kinds))
+    ds = dbread.query("data_status").iloc[0]
+    sb.divider()
+    last = ds["last_ingest"]
+    sb.caption(f"数据截至 {pd.Timestamp(last):%Y-%m-%d %H:%M}（最近一次导入）· "
+               f"{fmt_int(ds['n_documents'])} 份文档 · {fmt_int(ds['n_evaluations'])} 项评价"
+               if not _missing(last) else "尚无导入记录")
+    return f
+
+
+def no_rows(what: str = "当前筛选条件下没有数据") -> None:
+    st.info(f"{what}。请在左侧放宽筛选条件（地区、单位、年度、评价范围、评价类型）。", icon=":material/filter_alt:")
+
+
+def kpi(col, label: str, value: str, help: str | None = None) -> None:
+    col.metric(label, value, help=help)
+
+
+def unique_labels(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))

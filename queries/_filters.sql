@@ -1,0 +1,10 @@
+-- Shared sidebar filter predicate, expanded by perfeval.dbread wherever a query writes
+-- {filters(x)} (x = the alias of a table that has region, unit, year, scope, source_kind).
+-- Parameters: $regions VARCHAR[] | NULL, $units VARCHAR[] | NULL, $year_from INTEGER | NULL,
+-- $year_to INTEGER | NULL, $scope VARCHAR | NULL, $kinds VARCHAR[] | NULL (NULL = no filter).
+($regions IS NULL OR list_contains($regions, x.region))
+AND ($units IS NULL OR list_contains($units, x.unit))
+AND ($year_from IS NULL OR x.year >= $year_from)
+AND ($year_to IS NULL OR x.year <= $year_to)
+AND ($scope IS NULL OR x.scope = $scope)
+AND ($kinds IS NULL OR list_contains($kinds, x.source_kind))

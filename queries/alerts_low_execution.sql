@@ -1,0 +1,6 @@
+-- The $limit filtered evaluations with the lowest execution rate. Parameters: filters, $limit.
+SELECT e.eval_id, e.unit, e.year, e.project, e.scope, e.budget_yuan, e.spent_yuan, e.execution_rate
+FROM evaluations e
+WHERE {filters(e)} AND e.execution_rate IS NOT NULL
+ORDER BY e.execution_rate, e.eval_id
+LIMIT $limit

@@ -1,0 +1,65 @@
+"""Helpers for the dashboard tests (imported by tests/test_app_*.py and tests/test_browser_*.py).
+
+Not a conftest: fixtures are defined in the test modules and call these functions.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import duckdb
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+TRUTH = ROOT / "tests" / "fixtures" / "seeds.json"
+PAGES = ["app.py", "pages/1_execution.py", "pages/2_progress.py", "pages/3_scores.py",
+         "pages/4_problems.py", "pages/5_detail.py"]
+
+
+def ingest(db: pathlib.Path, *paths: pathlib.Path) -> subprocess.CompletedProcess:
+    """Run the real ingest CLI in another process."""
+    return subprocess.run([sys.executable, "-m", "perfeval", "ingest", *map(str, paths), "--db", str(db)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def ensure_rollups(db: pathlib.Path) -> None:
+    """No-op once store calls perfeval.rollups.ensure itself; builds the rollups otherwise."""
+    from perfeval import rollups
+    con = duckdb.connect(str(db))
+    try:
+        rollups.ensure(con)
+    finally:
+        con.close()
+
+
+def build_sample_db(db: pathlib.Path) -> pathlib.Path:
+    res = ingest(db, SAMPLES)
+    assert res.returncode == 0, res.stderr
+    ensure_rollups(db)
+    return db
+
+
+def build_empty_db(db: pathlib.Path) -> pathlib.Path:
+    from perfeval import rollups, store
+    con = duckdb.connect(str(db))
+    try:
+        store.ensure_schema(con)
+        rollups.ensure(con)
+    finally:
+        con.close()
+    return db
+
+
+def truth() -> dict:
+    return json.loads(TRUTH.read_text(encoding="utf-8"))
+
+
+def truth_evaluations() -> list[dict]:
+    return [e for d in truth()["documents"] for e in d["evaluations"]]
+
+
+def streamlit_env(db: pathlib.Path) -> dict:
+    return dict(os.environ, PERFEVAL_DB=str(db))
