@@ -15,33 +15,38 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print("ERROR: no supported files (.txt, .docx, .pdf, .xlsx) found in the given paths", file=sys.stderr)
         return 1
     failed = 0
-    for path in files:
-        # Parse outside any database connection: a failing file never touches the database,
-        # and the dashboard's readers are not blocked while we parse.
-        try:
-            parsed = parse_file(path)
-        except IngestError as exc:
-            print(f"ERROR {path}: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        except Exception as exc:  # an extractor bug must not stop the other files
-            print(f"ERROR {path}: unexpected failure while reading ({type(exc).__name__}: {exc})", file=sys.stderr)
-            failed += 1
-            continue
-        try:
-            with store.writer(db) as con:
-                loaded = save(con, parsed)
-        except Exception as exc:
-            print(f"ERROR {path}: could not write to {db}: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        if loaded:
-            c = parsed.counts()
-            print(f"loaded {path}: {c['evaluations']} evaluations, {c['indicators']} indicators, "
-                  f"{c['findings']} findings, {c['checks']} checks")
-        else:
-            print(f"skipped {path}: already loaded (same content, sha256 {parsed.sha256[:12]})")
+    with store.WriteSession(db) as session:
+        for path in files:
+            failed += _ingest_one(path, session, db)
     return 1 if failed else 0
+
+
+def _ingest_one(path, session: store.WriteSession, db: str) -> int:
+    """Load one file; returns 1 when it failed (the message is printed), else 0."""
+    # Parse outside any database connection: a failing file never touches the database,
+    # and the dashboard's readers are not blocked while we parse.
+    try:
+        parsed = parse_file(path)
+    except IngestError as exc:
+        print(f"ERROR {path}: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # an extractor bug must not stop the other files
+        print(f"ERROR {path}: unexpected failure while reading ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 1
+    try:
+        loaded = save(session.connection(), parsed)
+    except Exception as exc:
+        session.close()  # start the next document on a fresh connection
+        print(f"ERROR {path}: could not write to {db}: {exc}", file=sys.stderr)
+        return 1
+    session.release_if_due()
+    if loaded:
+        c = parsed.counts()
+        print(f"loaded {path}: {c['evaluations']} evaluations, {c['indicators']} indicators, "
+              f"{c['findings']} findings, {c['checks']} checks")
+    else:
+        print(f"skipped {path}: already loaded (same content, sha256 {parsed.sha256[:12]})")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
                                      "see --help of the subcommand)", add_help=False)
     b.add_argument("rest", nargs=argparse.REMAINDER)
     b.set_defaults(func=lambda args: _bench_main(args.rest))
+    bi = sub.add_parser("bench-ingest", help="ingest throughput per format (documents/s on one core)", add_help=False)
+    bi.add_argument("rest", nargs=argparse.REMAINDER)
+    bi.set_defaults(func=lambda args: _bench_ingest_main(args.rest))
     return parser
+
+
+def _bench_ingest_main(argv: list[str]) -> int:
+    from perfeval import bench_ingest
+    return bench_ingest.main(argv)
 
 
 def _bench_main(argv: list[str]) -> int:
@@ -66,8 +79,17 @@ def _bench_main(argv: list[str]) -> int:
     return bench.main(argv) or 0
 
 
+PASSTHROUGH = {"bench": _bench_main, "bench-ingest": _bench_ingest_main}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in PASSTHROUGH:  # these parse their own options
+        return PASSTHROUGH[argv[0]](argv[1:])
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # argparse.REMAINDER refuses options that come first (--evaluations …)
+        return _bench_main(argv[1:])
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -73,17 +73,16 @@ def document_context(doc: Document) -> Context:
 
 
 @functools.lru_cache(maxsize=1)
-def _divisions() -> tuple[dict[str, str], list[str]]:
+def _divisions() -> tuple[dict[str, str], dict[str, list[str]]]:
     names: dict[str, str] = {}
+    by_name: dict[str, list[str]] = {}
     with REGIONS_FILE.open(encoding="utf-8") as f:
         rows = [r for r in csv.reader(line for line in f if not line.startswith("#"))][1:]
-    by_name: dict[str, list[str]] = {}
     for code, name in rows:
         names[code] = name
         if name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
             by_name.setdefault(name, []).append(code)
-    ordered = sorted(by_name, key=len, reverse=True)
-    return names, [(n, by_name[n]) for n in ordered]
+    return names, by_name
 
 
 def region_of(name: str | None) -> str | None:
@@ -91,25 +90,25 @@ def region_of(name: str | None) -> str | None:
     '三亚市旅游发展局' → '海南省三亚市', '杭州市西湖区城市管理局' → '浙江省杭州市西湖区'."""
     if not name:
         return None
-    names, ordered = _divisions()
-    s = name
+    names, by_name = _divisions()
     chain: list[str] = []
     pos = 0
     while True:
         hit = None
-        for division, codes in ordered:
-            if s.startswith(division, pos):
+        for length in range(min(_longest(), len(name) - pos), 1, -1):  # longest name first
+            codes = by_name.get(name[pos:pos + length])
+            if codes:
                 candidates = [c for c in codes if not chain or c.startswith(_prefix(chain[-1]))]
                 if candidates:
-                    hit = (division, candidates)
+                    hit = (length, candidates)
                     break
         if hit is None:
             break
-        division, codes = hit
+        length, codes = hit
         if not chain and len(codes) > 1:
             return None  # an ambiguous district name without its city: do not guess
         chain.append(codes[0])
-        pos += len(division)
+        pos += length
     if not chain:
         return None
     code = chain[-1]
@@ -119,6 +118,11 @@ def region_of(name: str | None) -> str | None:
         if label and label not in ("市辖区", "县") and label not in parts:
             parts.append(label)
     return "".join(parts)
+
+
+@functools.lru_cache(maxsize=1)
+def _longest() -> int:
+    return max(len(n) for n in _divisions()[1])
 
 
 def _prefix(code: str) -> str:

@@ -60,6 +60,47 @@ def writer(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+class WriteSession:
+    """The write connection of an ingest run, held across documents for at most `hold` seconds.
+
+    Opening the file and checking the schema per document costs more than writing a small one;
+    holding the lock for a whole run would keep the dashboard's readers out (they retry for 10 s).
+    So the connection is reused while it is young and closed after each document once it is older
+    than `hold`, which lets waiting readers in between documents. Every document is still its
+    own transaction."""
+
+    def __init__(self, path: str, hold: float = 1.0) -> None:
+        self.path, self.hold = path, hold
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._opened = 0.0
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            con = connect(self.path)
+            try:
+                ensure_schema(con)
+            except BaseException:
+                con.close()
+                raise
+            self._con, self._opened = con, time.monotonic()
+        return self._con
+
+    def release_if_due(self) -> None:
+        if self._con is not None and time.monotonic() - self._opened >= self.hold:
+            self.close()
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def __enter__(self) -> "WriteSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])

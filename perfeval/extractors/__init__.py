@@ -20,6 +20,19 @@ PROJECT_TITLE = re.compile(r"(?:项目|支出|资金|经费|专项)(?:支出)?(?
 BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|决算说明$")  # parts of a file that are no evaluation
 
 
+BARE_TITLE = re.compile(r"^(?:项目)?(?:支出)?(?:绩效)?(?:评价|自评)报告$")
+
+
+def _title_start(doc: Document, i: int) -> int:
+    """A title broken over two lines ("X市2023年度Y项目" / "绩效评价报告") starts a line earlier."""
+    block = doc.blocks[i]
+    if i > 0 and BARE_TITLE.match(strip_marker(block.text).strip()):
+        prev = doc.blocks[i - 1]
+        if isinstance(prev, Paragraph) and len(prev.text) <= 60 and not re.search(r"[，。；：:]", prev.text):
+            return i - 1
+    return i
+
+
 def title_kind(text: str) -> str | None:
     t = strip_marker(text).strip()
     if len(t) > 60 or re.search(r"[，。；]", t):
@@ -46,7 +59,7 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 candidates.extend(forms)
                 genres.extend(c.source_kind for c in forms)
 
-    starts = [(i, title_kind(b.text)) for i, b in enumerate(doc.blocks)
+    starts = [(_title_start(doc, i), title_kind(b.text)) for i, b in enumerate(doc.blocks)
               if isinstance(b, Paragraph) and title_kind(b.text)]
     cuts = sorted({i for i, _ in starts} | form_tables | {len(doc.blocks)})
     prose_starts = [(i, kind) for i, kind in starts if kind in ("department", "project")]

@@ -40,7 +40,9 @@ def _department_row(row: list[Cell]) -> bool:
 
 
 def _project_row(row: list[Cell]) -> bool:
-    return len(row) >= 2 and (label_key(row[0].text) == "project" or _department_row(row)) and bool(row[1].text)
+    """A label/value row naming the project (not the header row of a list: its next cell is a label too)."""
+    return (len(row) >= 2 and (label_key(row[0].text) == "project" or _department_row(row)) and bool(row[1].text)
+            and column_key(row[1]) is None)
 
 
 def find_forms(table: Table) -> list[tuple[int, int]]:

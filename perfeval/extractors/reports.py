@@ -41,9 +41,11 @@ def title_name(title: str) -> str | None:
     if m:
         return clean_name(m.group(1))
     t = tx.strip_marker(title)
-    t = re.sub(r"^(?:关于)?(?:(?:19|20)\d{2}\s*年度?)?", "", t)
-    t = re.sub(r"(?:项目)?(?:支出)?(?:财政)?(?:绩效)?(?:评价|自评)(?:报告|情况)?$", "", t)
-    t = re.sub(r"^(?:财政支出|财政|项目支出)$", "", t)
+    t = re.sub(r"^(?:关于)?(?:[^，。]{0,30}?(?:19|20)\d{2}\s*年度?)?", "", t)  # publisher and year before the name
+    t = re.sub(r"(?:支出)?(?:财政)?(?:绩效)?(?:评价|自评)(?:报告|情况)?$", "", t)
+    if re.search(r"(?:经费|资金|费用|专项)项目$", t) or t.endswith("项目项目"):
+        t = t[:-2]
+    t = re.sub(r"^(?:财政|支出|项目|部门|整体|专项)+$", "", t)  # only genre words: the title names no project
     return clean_name(t) if len(t) >= 2 else None
 
 
@@ -228,9 +230,13 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
         mentions = [read_summary(p) for p in summaries]
     title = paragraphs[0] if paragraphs else None
     if title is not None and scope == "project":
-        name = title_name(title.text)
+        text, end = title.text, title.line_end
+        if len(paragraphs) > 1 and not tx.STANDARD_SENTENCE.search(text) and re.match(
+                r"^(?:项目)?(?:支出)?(?:绩效)?(?:评价|自评)报告$", paragraphs[1].text.strip()):
+            text, end = text + paragraphs[1].text.strip(), paragraphs[1].line_end  # title on two lines
+        name = title_name(text)
         if name:
-            cand.add("project", name, title.line_start, title.line_end, "text", origin)
+            cand.add("project", name, title.line_start, end, "text", origin)
     read_fields(cand, own, origin)
     read_prose(cand, own, origin)
     read_tables(cand, tables)

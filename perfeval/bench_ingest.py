@@ -1,0 +1,149 @@
+"""Ingest throughput per format, on one core: python -m perfeval bench-ingest.
+
+The corpus is built from the bundled samples (and the written test documents when present):
+the .txt files as they are, the same documents written as .docx and as PDFs with ruled tables,
+and .xlsx workbooks (a results list and a self-assessment form each). Each format is parsed and
+stored document by document into a scratch database, as `perfeval ingest` does; the figures are
+documents per second for parsing alone and for parse + store. Targets (issue 4): .txt and .docx
+≥ 50/s, .xlsx ≥ 200/s, .pdf with tables ≥ 2/s.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import pathlib
+import statistics
+import tempfile
+import time
+
+from perfeval import store
+from perfeval.ingest import parse_bytes, save
+from perfeval.model import Paragraph, Table
+from perfeval.readers.text import read_text
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SOURCES = [ROOT / "data" / "samples", ROOT / "tests" / "fixtures" / "general"]
+
+
+def text_corpus() -> list[tuple[str, bytes]]:
+    files = [f for folder in SOURCES if folder.is_dir() for f in sorted(folder.glob("*.txt"))]
+    return [(f.name, f.read_bytes()) for f in files]
+
+
+def as_docx(name: str, data: bytes) -> bytes:
+    import docx
+
+    d = docx.Document()
+    for block in read_text(data, name).blocks:
+        if isinstance(block, Paragraph):
+            d.add_paragraph(block.text)
+            continue
+        width = max(len(r) for r in block.rows)
+        table = d.add_table(rows=len(block.rows), cols=width)
+        for row, cells in zip(table.rows, block.rows, strict=False):
+            for cell, source in zip(row.cells, cells, strict=False):
+                cell.text = source.text
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def as_pdf(name: str, data: bytes) -> bytes | None:
+    try:
+        from reportlab.lib.pagesizes import A4
+        from reportlab.lib.styles import ParagraphStyle
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        from reportlab.platypus import Paragraph as P
+        from reportlab.platypus import SimpleDocTemplate
+        from reportlab.platypus import Table as T
+    except ImportError:
+        return None
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    story = []
+    for block in read_text(data, name).blocks:
+        if isinstance(block, Paragraph):
+            story.append(P(block.text.replace("&", "&amp;").replace("<", "&lt;"), style))
+        else:
+            width = max(len(r) for r in block.rows)
+            rows = [[P(c.text.replace("&", "&amp;").replace("<", "&lt;")[:200], style) for c in r]
+                    + [""] * (width - len(r)) for r in block.rows]
+            col = (A4[0] - 144) / width  # the page width between the default 72 pt margins
+            story.append(T(rows, colWidths=[col] * width, style=[("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build(story)
+    return buf.getvalue()
+
+
+def xlsx_corpus(n: int) -> list[tuple[str, bytes]]:
+    import openpyxl
+
+    out = []
+    for i in range(n):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = f"{2019 + i % 6}年绩效评价结果"
+        ws.append(["项目名称", "单位", "预算数（万元）", "执行数（万元）", "执行率", "得分", "等级", "主要问题"])
+        for k in range(10):
+            budget = 50 + 7 * k + i
+            ws.append([f"示例项目{i}-{k}", "示例市示例区财政局", budget, round(budget * 0.9, 2), "90%",
+                       80 + k, "良好", "1. 支出进度滞后，年底集中支付。"])
+        form = wb.create_sheet("自评表")
+        form.append(["项目名称", f"示例自评项目{i}"])
+        form.append(["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+        form.append(["", "年度资金总额", 100, 100, 95, 10, "95%", 9.5])
+        form.append(["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"])
+        form.append(["", "产出指标", "数量指标", "完成数量", "10", "10", 50, 50, ""])
+        form.append(["", "满意度指标", "服务对象满意度指标", "满意度", "≥90%", "92%", 40, 38, "个别服务不及时"])
+        form.append(["总分", 100, 97.5])
+        buf = io.BytesIO()
+        wb.save(buf)
+        out.append((f"bench_{i}.xlsx", buf.getvalue()))
+    return out
+
+
+def measure(docs: list[tuple[str, bytes]], repeat: int) -> tuple[float, float]:
+    """(parse docs/s, parse + store docs/s), the median of `repeat` runs."""
+    parse_rates, total_rates = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        parsed = [parse_bytes(data, name) for name, data in docs]
+        t1 = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            with store.WriteSession(os.path.join(tmp, "bench.duckdb")) as session:
+                for p in parsed:
+                    save(session.connection(), p)
+                    session.release_if_due()
+        t2 = time.perf_counter()
+        parse_rates.append(len(docs) / (t1 - t0))
+        total_rates.append(len(docs) / (t2 - t0))
+    return statistics.median(parse_rates), statistics.median(total_rates)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m perfeval bench-ingest", description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--xlsx", type=int, default=40, help="number of generated workbooks")
+    args = ap.parse_args(argv)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
+    texts = text_corpus()
+    corpora = {
+        "txt": texts,
+        "docx": [(n + ".docx", as_docx(n, d)) for n, d in texts],
+        "xlsx": xlsx_corpus(args.xlsx),
+    }
+    pdfs = [(n + ".pdf", p) for n, d in texts[:6] if (p := as_pdf(n, d)) is not None]
+    if pdfs:
+        corpora["pdf"] = pdfs
+    else:
+        print("pdf  skipped: reportlab (requirements-dev.txt) is needed to build the PDF corpus")
+    targets = {"txt": 50, "docx": 50, "xlsx": 200, "pdf": 2}
+    for fmt, docs in corpora.items():
+        parse_rate, total_rate = measure(docs, args.repeat)
+        verdict = "ok" if total_rate >= targets[fmt] else "BELOW TARGET"
+        print(f"{fmt:5s} docs={len(docs):3d} parse_docs_per_s={parse_rate:7.1f} "
+              f"ingest_docs_per_s={total_rate:7.1f} target={targets[fmt]} {verdict}")
+    return 0
