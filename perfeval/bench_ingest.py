@@ -19,7 +19,7 @@ import time
 
 from perfeval import store
 from perfeval.ingest import parse_bytes, save
-from perfeval.model import Paragraph, Table
+from perfeval.model import Paragraph
 from perfeval.readers.text import read_text
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

@@ -69,6 +69,8 @@ def run_checks(cand: Candidate) -> list[Check]:
         parts.append(("绩效", cand.get("score_performance")))
     else:  # 绩效 stated in parts (产出, 效益)
         parts += [(label, cand.get(f)) for label, f in (("产出", "score_output"), ("效益", "score_benefit"))]
+        if cand.get("score_satisfaction") is not None:
+            parts.append(("满意度", cand.get("score_satisfaction")))
     if score is not None and len(parts) >= 3 and all(v is not None for _, v in parts):
         total = sum(v for _, v in parts)
         if abs(total - score) > SCORE_TOLERANCE:

@@ -12,7 +12,7 @@ from perfeval.extractors.text import NEGATIVE_CUES, item_marker, strip_marker
 from perfeval.model import Paragraph
 from perfeval.records import Finding
 
-PROBLEM_HEAD = re.compile(r"存在(?:的)?(?:主要)?问题|主要问题|问题(?:及|和|与)(?:原因|不足)|不足之处|"
+PROBLEM_HEAD = re.compile(r"存在(?:的)?(?:主要)?(?:问题|不足)|主要问题|问题(?:及|和|与)(?:原因|不足)|不足之处|"
                           r"未完成(?:的)?原因|问题分析|扣分(?:原因|情况)|发现的问题")
 SUGGESTION_HEAD = re.compile(r"建议|改进措施|措施建议|整改措施|改进意见|下一步(?:工作)?(?:打算|计划|措施)")
 RECTIFICATION_HEAD = re.compile(r"整改(?:情况|落实情况|结果)")

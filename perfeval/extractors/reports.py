@@ -29,10 +29,12 @@ REPORT = "evaluation_report"
 DEPARTMENT = "department_evaluation"
 MENTION = "summary_mention"
 
+DIMENSION_WEIGHTS = re.compile(r"指标体系|权重|分值|满分|构建|设置为")
 QUOTED_PROJECT = re.compile(r"[“\"「]([^”\"」]{2,60})[”\"」]\s*(?:项目|专项)")
 KV_LINE = re.compile(r"^\s*(项目名称|项目单位|项目实施单位|实施单位|预算单位|主管部门|评价对象|被评价单位|"
                      r"评价时间|评价期间|评价年度|所属年度)\s*[:：]\s*(.+?)\s*$")
-IMPLEMENTER = re.compile(r"由([^，。、由]{4,40}?)(?:具体|负责|组织)?(?:实施|承担|执行)")
+IMPLEMENTER = re.compile(r"由([^，。、由]{4,40}?)(?:具体|负责|组织)?(?:实施|承担|执行)|对([^，。、对]{4,40}?)实施的")
+ORGANISATION = re.compile(r"(?:中心|局|委员会|委|办公室|厅|院|馆|所|站|队|处|部|会|公司|学校|大学|医院|政府|办事处)$")
 
 
 def title_name(title: str) -> str | None:
@@ -66,10 +68,14 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
         cand.add(field, value, para.line_start, para.line_end, kind, origin)
 
     progress: dict[int, Progress] = {}
+    adjusted = None
     for para, sentence in _sentences(paragraphs):
         if _is_budget_line(sentence):
             continue
         for amount in tx.labelled_amounts(sentence):
+            if amount.kind == "budget_adjusted":
+                adjusted = adjusted or (amount.yuan, para)
+                continue
             add(amount.kind, amount.yuan, para)
         rate = tx.find_rate(sentence)
         if rate:
@@ -77,8 +83,9 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
         total = tx.find_total_score(sentence)
         if total:
             add("score", total[0], para)
-        for dim, value in tx.find_dimensions(sentence):
-            add(dim, value, para)
+        if not DIMENSION_WEIGHTS.search(sentence) or "得分" in sentence:  # not the scheme's maximum points
+            for dim, value in tx.find_dimensions(sentence):
+                add(dim, value, para)
         grade = tx.find_grade(sentence)
         if grade:
             add("grade", grade[0], para)
@@ -87,6 +94,15 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
         for paid_on, yuan, purpose in tx.find_disbursements(sentence):
             cand.disbursements.append(Disbursement(paid_on, yuan, purpose, para.line_start, para.line_end))
     cand.progress = sorted(progress.values(), key=lambda p: p.month)
+    if adjusted is not None:
+        # "批复预算3.2亿元…调整后预算3.05亿元": the adjusted budget is the one the rate is measured
+        # against; the approved one, stated first, is the initial budget
+        value, para = adjusted
+        readings = [r for r in cand.fields.get("budget_yuan", []) if r.origin == origin]
+        if readings and "budget_initial_yuan" not in seen and readings[0].value != value:
+            cand.fields.setdefault("budget_initial_yuan", []).append(readings[0])
+        cand.fields["budget_yuan"] = [r for r in cand.fields.get("budget_yuan", []) if r.origin != origin]
+        cand.add("budget_yuan", value, para.line_start, para.line_end, "text", origin)
 
 
 def read_fields(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> None:
@@ -106,9 +122,10 @@ def read_fields(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> No
             else:
                 cand.add("unit", value, para.line_start, para.line_end, "form", origin)
     for para in paragraphs:
-        m = IMPLEMENTER.search(para.text)
-        if m and "unit" not in cand.fields:
-            cand.add("unit", clean_name(m.group(1)), para.line_start, para.line_end, "text", origin)
+        for m in IMPLEMENTER.finditer(para.text):
+            unit = clean_name(m.group(1) or m.group(2))
+            if "unit" not in cand.fields and ORGANISATION.search(unit):
+                cand.add("unit", unit, para.line_start, para.line_end, "text", origin)
         q = QUOTED_PROJECT.search(para.text)
         if q and "project" not in cand.fields:
             cand.add("project", clean_name(q.group(1)), para.line_start, para.line_end, "text", origin)
@@ -145,9 +162,12 @@ def read_tables(cand: Candidate, tables: list[Table]) -> None:
 
 
 _RECAP_ROWS = [
-    ("score_decision", re.compile(r"^(?:项目)?决策")),
-    ("score_process", re.compile(r"^(?:项目)?(?:管理|过程)")),
-    ("score_performance", re.compile(r"^(?:项目)?(?:绩效|产出及效益|产出和效益)")),
+    ("score_decision", re.compile(r"^(?:项目|部门)?决策")),
+    ("score_process", re.compile(r"^(?:项目|部门)?(?:管理|过程)")),
+    ("score_performance", re.compile(r"^(?:项目|部门)?(?:绩效|产出及效益|产出和效益|产出与效益)")),
+    ("score_output", re.compile(r"^(?:项目|部门)?产出")),
+    ("score_benefit", re.compile(r"^(?:项目|部门)?(?:效益|效果)")),
+    ("score_satisfaction", re.compile(r"^(?:服务对象)?满意度")),
     ("score", re.compile(r"^(?:综合|总分|合计|总计|综合绩效|总体)")),
 ]
 
@@ -237,6 +257,11 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
         name = title_name(text)
         if name:
             cand.add("project", name, title.line_start, end, "text", origin)
+    if title is not None and scope == "department":
+        # "榆中县卫生健康局2024年度部门整体支出绩效评价报告": the unit leads the title
+        m = re.match(r"^(.{4,40}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*(?:部门整体|整体支出|部门支出)", tx.strip_marker(title.text))
+        if m and ORGANISATION.search(m.group(1)):
+            cand.add("unit", clean_name(m.group(1)), title.line_start, title.line_end, "text", origin)
     read_fields(cand, own, origin)
     read_prose(cand, own, origin)
     read_tables(cand, tables)

@@ -52,8 +52,9 @@ def sentences(text: str) -> list[tuple[str, int]]:
 
 _LABELS = [
     # (kind, pattern matched against the text just before the amount; the closest keyword wins)
-    ("budget_initial_yuan", r"年初预算(?:数|金额|资金)?|计划投资(?:额)?|年初安排"),
-    ("budget_yuan", r"全年预算(?:数|金额)?|调整后(?:的)?预算(?:数)?|预算(?:的)?(?:数|金额|资金|总额|指标|批复数)?|"
+    ("budget_initial_yuan", r"年初(?:预算)?(?:安排)?(?:数|金额|资金)?|计划投资(?:额)?|(?:原|初始)预算(?:数)?"),
+    ("budget_adjusted", r"调整后(?:的)?(?:全年)?预算(?:数|金额|资金)?|调整预算(?:数)?"),
+    ("budget_yuan", r"全年预算(?:数|金额)?|预算(?:的)?(?:数|金额|资金|总额|指标|批复数)?|"
                     r"下达(?:预算)?(?:指标|资金)?|安排(?:资金|经费)?|批复(?:金额)?|资金总额|总投资"),
     ("funds_received_yuan", r"(?:实际)?到位(?:资金)?|资金到位(?:数)?"),
     ("spent_yuan", r"实际支出|实际使用|实际执行|(?:全年|累计|总体|资金总体|合计)?支出(?:金额|数)?|"
@@ -63,7 +64,7 @@ _LABELS = [
 ]
 _LABEL_RES = [(kind, re.compile(r"(?:" + pat + r")\s*(?:为|是|共|总计|合计|达|达到|约|：|:)?\s*$"))
               for kind, pat in _LABELS]
-_SKIP_LABEL = re.compile(r"其中|节约|结余|结转|比上年|较上年|增加|减少|增长|下降|差异|超支|未支出|剩余|占|含|包括|每|"
+_SKIP_LABEL = re.compile(r"其中[:：，,]?\s*(?:中央|省|市|县|区|财政|自筹|其他|上级|基本支出)|节约|结余|结转|比上年|较上年|增加|减少|增长|下降|差异|超支|未支出|剩余|占|含|包括|每|"
                          r"调减|调增|追加|压减|核减|收回")
 
 
@@ -83,7 +84,7 @@ def labelled_amounts(sentence: str) -> list[Amount]:
     prev_end = 0
     for yuan, unit, start, end in find_money(s):
         label = s[max(prev_end, start - 24):start]
-        label = re.split(r"[，,；;。（(]", label)[-1]
+        label = re.split(r"[，,；;。（(]", label.rstrip("）) "))[-1]
         prev_end = end
         if _SKIP_LABEL.search(label):
             continue
@@ -216,9 +217,9 @@ _MONTH = (r"(?:(?:(?:19|20)\d{2}\s*年\s*)?(?:1\s*[-—–~至]\s*)?(\d{1,2})\s*
 PROGRESS_RE = re.compile(
     r"(?:截至|截止|到|至)?\s*" + _MONTH + r"\s*(?:底|末|份|末前)?\s*(?:前)?\s*[，,]?\s*"
     r"(?:[^，。；,;%\d]{0,8}?)(?:累计|实际)?\s*(?:资金)?(?:支出|支付|执行|完成支出|拨付)(?:进度|比例|率)?\s*"
-    r"(?:为|达到|达|占比|占)?\s*"
+    r"(?:仅为|仅|只有|约为|约|为|达到|达|占比|占)?\s*"
     r"(?:预算的|全年预算的)?\s*(" + NUM + r")\s*%")
-PROGRESS_FOLLOW_RE = re.compile(_MONTH + r"\s*(?:底|末)\s*(?:为|达到|达)\s*(" + NUM + r")\s*%")
+PROGRESS_FOLLOW_RE = re.compile(_MONTH + r"\s*(?:底|末)?\s*(?:为|达到|达)\s*(" + NUM + r")\s*%")
 PROGRESS_DONE_RE = re.compile(
     _MONTH + r"\s*(?:底|末|份)?\s*(?:前)?\s*(?:已)?(?:全部|全额)?(?:支出|支付|执行|拨付)完毕")
 
@@ -227,8 +228,8 @@ def _month(m: re.Match) -> int | None:
     if m.group(1):
         month = int(m.group(1))
         return month if 1 <= month <= 12 else None
-    period = re.sub(r"^第|末$", "", m.group(2))
-    return _PERIODS.get(period)
+    period = m.group(2)
+    return _PERIODS.get(period) or _PERIODS.get(re.sub(r"^第|末$", "", period))
 
 
 def find_progress(sentence: str) -> list[tuple[int, float]]:
