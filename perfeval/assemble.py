@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from perfeval.context import Context, is_division, region_of
+from perfeval.context import Context, is_division, region_of, strip_region_and_year
 from perfeval.normalize import grade_from_score, name_key
 from perfeval.records import Candidate, Check, Evaluation, Progress, Reading
 from perfeval.validate import money_close, run_checks
@@ -103,7 +103,11 @@ def _named(cand: Candidate) -> bool:
 
 
 def same_name(a: str | None, b: str | None, min_share: float = 0.6) -> bool:
-    ka, kb = name_key(a), name_key(b)
+    """One object named twice: equal, or one name inside the other once region and year
+    prefixes are set aside ('武鸣区2024年学前教育发展专项资金' / '学前教育发展专项资金')."""
+    if not a or not b:
+        return False
+    ka, kb = name_key(strip_region_and_year(a)), name_key(strip_region_and_year(b))
     if not ka or not kb:
         return False
     if ka == kb:

@@ -85,11 +85,8 @@ def _divisions() -> tuple[dict[str, str], dict[str, list[str]]]:
     return names, by_name
 
 
-def region_of(name: str | None) -> str | None:
-    """The administrative region a unit name starts with, completed upward from the gazetteer:
-    '三亚市旅游发展局' → '海南省三亚市', '杭州市西湖区城市管理局' → '浙江省杭州市西湖区'."""
-    if not name:
-        return None
+def _division_chain(name: str) -> tuple[list[str], int]:
+    """Adcodes of the divisions a name starts with, and where they end in the name."""
     names, by_name = _divisions()
     chain: list[str] = []
     pos = 0
@@ -103,14 +100,27 @@ def region_of(name: str | None) -> str | None:
                     hit = (length, candidates)
                     break
         if hit is None:
-            break
+            return chain, pos
         length, codes = hit
-        if not chain and len(codes) > 1:
-            return None  # an ambiguous district name without its city: do not guess
-        chain.append(codes[0])
+        chain.append(codes[0] if len(codes) == 1 or chain else "?")
         pos += length
-    if not chain:
+
+
+def strip_region_and_year(name: str) -> str:
+    """'武鸣区2024年学前教育发展专项资金' → '学前教育发展专项资金', for comparing names."""
+    _, pos = _division_chain(name)
+    return re.sub(r"^\s*(?:19|20)\d{2}\s*年度?", "", name[pos:])
+
+
+def region_of(name: str | None) -> str | None:
+    """The administrative region a unit name starts with, completed upward from the gazetteer:
+    '三亚市旅游发展局' → '海南省三亚市', '杭州市西湖区城市管理局' → '浙江省杭州市西湖区'."""
+    if not name:
         return None
+    names, _ = _divisions()
+    chain, _ = _division_chain(name)
+    if not chain or chain[0] == "?":
+        return None  # none, or an ambiguous district name without its city: do not guess
     code = chain[-1]
     parts = []
     for parent in (code[:2] + "0000", code[:4] + "00", code):

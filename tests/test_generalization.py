@@ -10,16 +10,31 @@ import sys
 from conftest import FIXTURES, ROOT
 
 
-def test_unseen_genre_documents_match_their_truth(tmp_path):
+def run_scorer(tmp_path, truth: str, folder: str) -> tuple[dict, str]:
     out = tmp_path / "score.json"
     result = subprocess.run(
-        [sys.executable, "tests/extract_score.py", "--truth", str(FIXTURES / "general_truth.json"),
-         "--docs-root", str(FIXTURES / "general"), "--json-out", str(out)],
+        [sys.executable, "tests/extract_score.py", "--truth", str(FIXTURES / truth),
+         "--docs-root", str(FIXTURES / folder), "--json-out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=600)
-    score = json.loads(out.read_text(encoding="utf-8"))
-    assert score["ingest_exit"] == 0, result.stdout
-    assert score["evals_found"] == score["evals_n"] == 17 and score["extra"] == 0, result.stdout
-    assert score["fields"] == 1.0, result.stdout
-    assert score["problems"] == 1.0, result.stdout
-    assert score["categories"] >= 0.95, result.stdout
-    assert score["conflicts"] == 1.0, result.stdout
+    return json.loads(out.read_text(encoding="utf-8")), result.stdout
+
+
+def test_unseen_genre_documents_match_their_truth(tmp_path):
+    score, stdout = run_scorer(tmp_path, "general_truth.json", "general")
+    assert score["ingest_exit"] == 0, stdout
+    assert score["evals_found"] == score["evals_n"] == 17 and score["extra"] == 0, stdout
+    assert score["fields"] == 1.0, stdout
+    assert score["problems"] == 1.0, stdout
+    assert score["categories"] >= 0.95, stdout
+    assert score["conflicts"] == 1.0, stdout
+
+
+def test_second_batch_written_apart_from_the_code(tmp_path):
+    """tests/fixtures/holdout: ten documents written without sight of the extractors (county and
+    provincial units, 亿元, 权重 columns, titles over two lines, results lists, GB18030). Before the
+    extractors were corrected against it they found 9 of its 18 evaluations."""
+    score, stdout = run_scorer(tmp_path, "holdout_truth.json", "holdout")
+    assert score["ingest_exit"] == 0, stdout
+    assert score["evals_found"] == score["evals_n"] == 18 and score["extra"] == 0, stdout
+    assert score["fields"] == 1.0, stdout
+    assert score["problems"] == 1.0 and score["conflicts"] == 1.0, stdout

@@ -28,8 +28,8 @@ def is_heading(text: str) -> bool:
     """Short title lines: numbered (一、 （一） 1. 第一部分) or bare, without sentence punctuation."""
     t = text.strip()
     body = strip_marker(t)
-    if re.match(r"^第[一二三四五六七八九十]+部分", t):
-        return True
+    if re.match(r"^第[一二三四五六七八九十]+部分|^(?:附件|附表|附录)", t):
+        return True  # part titles; attachments end the report's sections
     if len(body) > 40 or not body:
         return False
     inner = body.rstrip("。.：:")

@@ -85,9 +85,11 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
         elif key == "year":
             year = parse_number(re.sub(r"年度?", "", vc.text))
             cand.add("year", int(year) if year else None, vc.line_start, vc.line_end, "form", origin)
-    for key, _label, _lc, vc in kv_pairs(rows[kv_end:]):
-        if key == "grade":  # 自评等级 below the 总分 row
+    for key, label, _lc, vc in kv_pairs(rows[kv_end:]) + inline_pairs(rows[kv_end:]):
+        if key == "grade":  # 自评等级 below the 总分 row, or "自评等级：优" in a cell
             cand.add("grade", parse_grade(vc.text), vc.line_start, vc.line_end, "form", origin)
+        elif key in ("problems", "suggestions", "rectification", "problems_suggestions"):
+            _add_value(cand, key, label, vc, unit, origin)
     if funds_at is not None:
         read_funds(rows, funds_at, funds_header(rows[funds_at]), unit, cand, origin)
     if head_at is not None:
@@ -138,10 +140,35 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
     elif key == "year":
         m = re.search(r"(?:19|20)\d{2}", text)
         cand.add("year", int(m.group()) if m else None, vc.line_start, vc.line_end, "form", origin)
+    elif key == "problems_suggestions":
+        # "主要问题：一是…；二是…\n改进措施：一是…": the problems, then the measures
+        parts = re.split(r"(?:改进措施|整改措施|改进建议|整改建议|建议)\s*[:：]", text, maxsplit=1)
+        problems = re.sub(r"^\s*(?:主要|存在的?)?问题\s*[:：]", "", parts[0])
+        _add_items(cand, "problem", problems, vc)
+        if len(parts) > 1:
+            _add_items(cand, "suggestion", parts[1], vc)
     elif key in ("problems", "suggestions", "rectification"):
         kind = {"problems": "problem", "suggestions": "suggestion", "rectification": "rectification"}[key]
-        for item, ls, le in split_items(text, vc.line_start, vc.line_end):
-            cand.findings.append(Finding(kind, item, ls, le))
+        _add_items(cand, kind, text, vc)
+
+
+def _add_items(cand: Candidate, kind: str, text: str, vc: Cell) -> None:
+    for item, ls, le in split_items(text.strip(), vc.line_start, vc.line_end):
+        cand.findings.append(Finding(kind, item, ls, le))
+
+
+_INLINE = re.compile(r"^\s*([^:：\n]{2,12})[:：]\s*(\S.{0,40})$")
+
+
+def inline_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:
+    """Label and value written in one cell: "自评等级：优"."""
+    out = []
+    for row in rows:
+        for cell in row:
+            m = _INLINE.match(cell.text)
+            if m and label_key(m.group(1)) in ("grade", "score"):
+                out.append((label_key(m.group(1)), m.group(1), cell, Cell(m.group(2), cell.line_start, cell.line_end)))
+    return out
 
 
 def _department_scope(cand: Candidate) -> None:

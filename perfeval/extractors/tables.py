@@ -24,6 +24,7 @@ KV_LABELS: list[tuple[str, str]] = [
     ("score_process", r"(?:项目)?(?:管理|过程)(?:得分|指标得分)?"),
     ("score_performance", r"(?:项目)?绩效(?:得分|指标得分)?"),
     ("year", r"评价年度|所属年度|年度"),
+    ("problems_suggestions", r"存在(?:的)?问题(?:和|及|与|、)(?:改进措施|整改措施|改进建议|整改建议|建议)"),
     ("problems", r"存在(?:的)?问题|主要问题|问题及原因"),
     ("suggestions", r"整改建议|改进建议|建议|意见建议|措施建议"),
     ("rectification", r"整改情况|整改落实情况|整改结果"),

@@ -136,8 +136,9 @@ def _parse_cell_table(lines: list[str], i: int) -> tuple[Table, int]:
                 break
             nxt = lines[k].rstrip("\r")
             # an empty paragraph inside a cell: only a cell that has text can go on after it
-            if cell is not None and raw[-1][0].strip() and not _is_cell_line(nxt) and not _is_row_line(nxt) \
-                    and _text_run_reaches_cell(lines, k):
+            # (it shows as exactly one blank line; two or more end the row)
+            if cell is not None and raw[-1][0].strip() and k == j + 1 and not _is_cell_line(nxt) \
+                    and not _is_row_line(nxt) and _text_run_reaches_cell(lines, k):
                 j = k  # empty paragraph inside a cell: the text continues the cell
                 continue
             close_row()
