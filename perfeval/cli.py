@@ -87,9 +87,6 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in PASSTHROUGH:  # these parse their own options
         return PASSTHROUGH[argv[0]](argv[1:])
     parser = build_parser()
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bench"]:  # argparse.REMAINDER refuses options that come first (--evaluations …)
-        return _bench_main(argv[1:])
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
