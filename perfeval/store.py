@@ -179,9 +179,14 @@ def _save_evaluation(con, doc_id: str, ev: Evaluation, snippet) -> None:
     _insert_many(con, "INSERT INTO field_sources VALUES (?, ?, ?, ?, ?, ?)", sources)
 
 
-def _insert_many(con, sql: str, rows: list) -> None:
-    if rows:  # DuckDB refuses executemany with no parameter sets
-        con.executemany(sql, rows)
+def _insert_many(con, sql: str, rows: list, chunk: int = 500) -> None:
+    """One multi-row INSERT per chunk: DuckDB's executemany runs a statement per row."""
+    if not rows:
+        return
+    head, values = sql.split(" VALUES ", 1)
+    for i in range(0, len(rows), chunk):
+        part = rows[i:i + chunk]
+        con.execute(f"{head} VALUES {', '.join([values] * len(part))}", [v for row in part for v in row])
 
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
