@@ -3,10 +3,11 @@ records as their text exports, through the public CLI."""
 from __future__ import annotations
 
 import duckdb
-from conftest import SAMPLES, run_cli
-from test_readers_formats import docx_from_blocks
 
 from perfeval.readers.text import read_text
+
+from conftest import SAMPLES, run_cli
+from test_readers_formats import docx_from_blocks
 
 FIELDS = ("region", "unit", "department", "year", "project", "scope", "source_kind", "budget_initial_yuan",
           "budget_yuan", "spent_yuan", "execution_rate", "execution_rate_stated", "score", "grade",

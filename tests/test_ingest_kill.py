@@ -9,8 +9,9 @@ import time
 
 import duckdb
 
-from conftest import ROOT, SAMPLES
 from perfeval.ingest import parse_bytes
+
+from conftest import ROOT, SAMPLES
 
 
 def test_killed_ingest_leaves_only_whole_documents(tmp_path):

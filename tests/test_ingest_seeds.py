@@ -9,6 +9,7 @@ import sys
 import time
 
 import duckdb
+
 from conftest import FIXTURES, ROOT, SAMPLES, run_cli
 
 TABLES = ("documents", "evaluations", "indicators", "spending_progress", "disbursements",
