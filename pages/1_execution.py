@@ -37,10 +37,13 @@ def band(rate: float) -> str:
 
 
 BAND_COLORS = ["#2e9e6b", "#e0a030", "#c2453d"]
+BELOW_LIMIT = 500
 
 st.subheader("各评价执行率")
-low = dbread.query("exec_lowest", f, limit=int(top_n))
-low = low.sort_values("execution_rate")
+# One query for the bar chart (the top_n lowest) and the below-threshold list (at most 500 rows):
+# the 500 lowest rates of the filter hold both.
+lowest = dbread.query("exec_lowest", f, limit=BELOW_LIMIT)
+low = lowest.head(int(top_n))
 labels, seen = [], set()
 for p, y in zip(low["project"].fillna("（未注明项目）"), low["year"]):
     lab = (p if len(p) <= 24 else p[:23] + "…") + f"（{int(y) if y == y else '年度不详'}）"
@@ -58,9 +61,8 @@ for name, color in zip([band(thr), band(thr - 0.01), band(thr - 0.21)], BAND_COL
                 customdata=part[["eval_id", "unit"]].to_numpy(), text=[ui.fmt_pct(r) for r in part["execution_rate"]],
                 textposition="outside", cliponaxis=False,
                 hovertemplate="%{customdata[1]}<br>%{y}<br>执行率 %{x:.2f}%<extra>点击查看明细</extra>")
-fig.add_vline(x=100, line=dict(color="#1f2933", width=1), annotation_text="100%", annotation_position="top right")
-fig.add_vline(x=thr_pct, line=dict(color="#c2453d", width=1.5, dash="dash"),
-              annotation_text=f"阈值 {thr_pct}%", annotation_position="top left")
+ui.vline(fig, 100, dict(color="#1f2933", width=1), "100%", side="right")
+ui.vline(fig, thr_pct, dict(color="#c2453d", width=1.5, dash="dash"), f"阈值 {thr_pct}%", side="left")
 fig.update_yaxes(categoryorder="array", categoryarray=list(low["label"])[::-1], title=None)
 fig.update_xaxes(title="预算执行率（%）", range=[0, max(110, float(low["execution_rate"].max()) * 100 + 12)])
 fig.update_layout(height=max(320, 26 * len(low) + 120), barmode="overlay")
@@ -128,7 +130,7 @@ else:
              key="t_rank", height=min(400, 38 + 35 * len(rk)))
 
 st.subheader(f"低执行率清单（低于 {thr_pct}%）")
-bt = dbread.query("exec_below_threshold", f, threshold=thr, limit=500)
+bt = lowest[lowest["execution_rate"] < thr].reset_index(drop=True)
 if bt.empty:
     st.success(f"当前筛选范围内没有执行率低于 {thr_pct}% 的评价。", icon=":material/check_circle:")
 else:
@@ -136,7 +138,7 @@ else:
                        "budget_yuan": ("预算数", "wan"), "spent_yuan": ("执行数", "wan"),
                        "execution_rate": ("执行率", "pct"), "score": ("得分", "score")},
                   key="t_below", select=True, height=min(420, 38 + 35 * len(bt)))
-    st.caption("选中一行即可打开该评价的明细。" + (" 仅列出最低的 500 项。" if len(bt) >= 500 else ""))
+    st.caption("选中一行即可打开该评价的明细。" + (f" 仅列出最低的 {BELOW_LIMIT} 项。" if len(bt) >= BELOW_LIMIT else ""))
     row = ui.selected_row(ev, bt)
     if row is not None:
         ui.go_detail(row["eval_id"])

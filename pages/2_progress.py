@@ -52,7 +52,7 @@ for src, part in lag.groupby("src", sort=False):
     fig.add_bar(x=part["mon"], y=part["lag_pp"], name=src,
                 marker_color=["#c2453d" if v < 0 else "#2e9e6b" for v in part["lag_pp"]],
                 text=[f"{v:+.2f}" for v in part["lag_pp"]], textposition="outside", cliponaxis=False)
-fig.add_hline(y=0, line=dict(color="#1f2933", width=1))
+ui.hline(fig, 0, dict(color="#1f2933", width=1))
 fig.update_xaxes(type="category", categoryorder="array", categoryarray=month_labels)
 fig.update_yaxes(title="实际 − 序时进度（百分点）")
 fig.update_layout(height=320, showlegend=lag["src"].nunique() > 1)
@@ -100,8 +100,7 @@ if not dis.empty and has_budget:
                     customdata=dis[["purpose"]].to_numpy(),
                     hovertemplate="%{customdata[0]}<br>累计 %{y:,.2f} 万元<extra></extra>")
 if has_budget:
-    fig.add_hline(y=budget / 1e4, line=dict(color="#c2453d", width=2),
-                  annotation_text=f"全年预算 {ui.fmt_wan(budget)}", annotation_position="top left")
+    ui.hline(fig, budget / 1e4, dict(color="#c2453d", width=2), f"全年预算 {ui.fmt_wan(budget)}")
 fig.update_xaxes(title="月份", tickvals=list(range(0, 13)), ticktext=["年初"] + month_labels, range=[0, 12.3])
 fig.update_yaxes(title=f"累计支出（{unit_label}）", tickformat=",.0f", rangemode="tozero")
 fig.update_layout(height=420)

@@ -15,12 +15,18 @@ inside one transaction free of key conflicts.
 ``eval_progress`` is one row per evaluation with spending-progress points (what the progress
 alerts need: lag behind the linear 序时进度 and the back-loaded flag), with the filter columns
 copied so the dashboard never joins it with ``evaluations``.
+
+``rollup_evals`` holds, per filter key, the counts and sums of ``evaluations`` that the KPI cards,
+the sidebar's options, the unit × year heat map and the unit ranking need; every sum comes with
+the count of values it adds up, so a query can return NULL where plain SQL's ``sum`` would (no
+value at all). "pair" means budget_yuan > 0 and spent_yuan present (the weighted execution rate).
+``rollup_grades`` counts evaluations per grade (stated, else derived from the score).
 """
 from __future__ import annotations
 
 import duckdb
 
-ROLLUPS_VERSION = "1"
+ROLLUPS_VERSION = "2"  # 2: rollup_evals, rollup_grades
 
 DDL = """
 CREATE TABLE IF NOT EXISTS rollup_findings (
@@ -52,6 +58,24 @@ CREATE TABLE IF NOT EXISTS eval_progress (
     region VARCHAR, unit VARCHAR, year INTEGER, scope VARCHAR, source_kind VARCHAR, project VARCHAR,
     budget_yuan DOUBLE, n_points INTEGER, rate_m6 DOUBLE, rate_m9 DOUBLE, rate_final DOUBLE,
     max_lag_pp DOUBLE, lag_month INTEGER, back_loaded BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS rollup_evals (
+    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
+    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL,
+    n BIGINT NOT NULL,
+    n_budget BIGINT NOT NULL, budget_sum DOUBLE NOT NULL,
+    n_spent BIGINT NOT NULL, spent_sum DOUBLE NOT NULL,
+    n_pair BIGINT NOT NULL, pair_budget_sum DOUBLE NOT NULL, pair_spent_sum DOUBLE NOT NULL,
+    n_rate BIGINT NOT NULL, rate_sum DOUBLE NOT NULL,
+    n_rated_budget BIGINT NOT NULL, rated_budget_sum DOUBLE NOT NULL,
+    n_score BIGINT NOT NULL, score_sum DOUBLE NOT NULL,
+    PRIMARY KEY (region, unit, year, scope, source_kind)
+);
+CREATE TABLE IF NOT EXISTS rollup_grades (
+    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
+    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, grade VARCHAR NOT NULL, stated BOOLEAN NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (region, unit, year, scope, source_kind, grade, stated)
 );
 """
 
@@ -91,6 +115,35 @@ _UPSERTS = (
     WHERE {_DOC}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
+    f"""INSERT INTO rollup_evals
+    SELECT {_KEYS}, $sign * count(*),
+           $sign * count(e.budget_yuan), $sign * coalesce(sum(e.budget_yuan), 0),
+           $sign * count(e.spent_yuan), $sign * coalesce(sum(e.spent_yuan), 0),
+           $sign * count(*) FILTER (WHERE e.budget_yuan > 0 AND e.spent_yuan IS NOT NULL),
+           $sign * coalesce(sum(e.budget_yuan) FILTER (WHERE e.budget_yuan > 0 AND e.spent_yuan IS NOT NULL), 0),
+           $sign * coalesce(sum(e.spent_yuan) FILTER (WHERE e.budget_yuan > 0 AND e.spent_yuan IS NOT NULL), 0),
+           $sign * count(e.execution_rate), $sign * coalesce(sum(e.execution_rate), 0),
+           $sign * count(e.budget_yuan) FILTER (WHERE e.execution_rate IS NOT NULL),
+           $sign * coalesce(sum(e.budget_yuan) FILTER (WHERE e.execution_rate IS NOT NULL), 0),
+           $sign * count(e.score), $sign * coalesce(sum(e.score), 0)
+    FROM evaluations e
+    WHERE {_DOC}
+    GROUP BY ALL
+    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n,
+        n_budget = n_budget + EXCLUDED.n_budget, budget_sum = budget_sum + EXCLUDED.budget_sum,
+        n_spent = n_spent + EXCLUDED.n_spent, spent_sum = spent_sum + EXCLUDED.spent_sum,
+        n_pair = n_pair + EXCLUDED.n_pair, pair_budget_sum = pair_budget_sum + EXCLUDED.pair_budget_sum,
+        pair_spent_sum = pair_spent_sum + EXCLUDED.pair_spent_sum,
+        n_rate = n_rate + EXCLUDED.n_rate, rate_sum = rate_sum + EXCLUDED.rate_sum,
+        n_rated_budget = n_rated_budget + EXCLUDED.n_rated_budget,
+        rated_budget_sum = rated_budget_sum + EXCLUDED.rated_budget_sum,
+        n_score = n_score + EXCLUDED.n_score, score_sum = score_sum + EXCLUDED.score_sum""",
+    f"""INSERT INTO rollup_grades
+    SELECT {_KEYS}, coalesce(e.grade, e.grade_from_score) AS grade, e.grade IS NOT NULL AS stated, $sign * count(*)
+    FROM evaluations e
+    WHERE coalesce(e.grade, e.grade_from_score) IS NOT NULL AND {_DOC}
+    GROUP BY ALL
+    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
 )
 
 # One point per (evaluation, month): a stated figure beats a monthly sheet beats disbursements.
@@ -117,7 +170,8 @@ SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.
 FROM agg a JOIN evaluations e ON e.eval_id = a.eval_id
 """
 
-TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress")
+TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress",
+          "rollup_evals", "rollup_grades")
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
@@ -142,6 +196,20 @@ def apply_document(con: duckdb.DuckDBPyConnection, doc_id: str, sign: int) -> No
     if sign not in (1, -1):
         raise ValueError("sign must be +1 or -1")
     _apply(con, doc_id, sign)
+
+
+def apply_findings(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> None:
+    """Only ``rollup_findings``: remove (-1) a document's problems before their categories change
+    and add (+1) them back afterwards, in the same transaction. ``doc_id`` None: every document."""
+    if sign not in (1, -1):
+        raise ValueError("sign must be +1 or -1")
+    con.execute(next(q for q in _UPSERTS if "INSERT INTO rollup_findings" in q), {"doc": doc_id, "sign": sign})
+
+
+def rebuild_findings(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute ``rollup_findings`` from the detail tables (after reclassifying every problem)."""
+    con.execute("DELETE FROM rollup_findings")
+    apply_findings(con, None, 1)
 
 
 def _apply(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> None:

@@ -6,7 +6,10 @@ Every page file starts with ``filters = ui.setup_page("…")``. Pages run in Str
 """
 from __future__ import annotations
 
+import atexit
+import gc
 import math
+import re
 from typing import Any, Iterable
 
 import pandas as pd
@@ -26,7 +29,9 @@ PAGES = [
     ("pages/3_scores.py", "评分分布", ":material/leaderboard:"),
     ("pages/4_problems.py", "问题归类", ":material/report_problem:"),
     ("pages/5_detail.py", "评价明细", ":material/description:"),
+    ("pages/6_import.py", "数据导入", ":material/upload_file:"),
 ]
+IMPORT_PAGE = "pages/6_import.py"
 DETAIL_PAGE = "pages/5_detail.py"
 FILTER_KEYS = ("region", "unit", "years", "scope", "kind")
 
@@ -86,6 +91,15 @@ pio.templates["perfeval"] = go.layout.Template(layout=go.Layout(
 ))
 pio.templates.default = "perfeval"
 
+# The dashboard's process keeps a large heap for its whole life (streamlit, plotly, pandas, duckdb):
+# a full garbage collection scanning it takes ~90 ms on the 2-core machine, a visible stall in
+# whichever page rerun it hits. What importing created lives as long as the process, so it is
+# frozen: collections then only scan what reruns allocate (~10 ms). Unfrozen at exit so the
+# interpreter can still tear it down.
+gc.collect()
+gc.freeze()
+atexit.register(gc.unfreeze)
+
 
 # ---- number formats (the one place) ------------------------------------------------------
 
@@ -125,6 +139,15 @@ def category_labels() -> dict[str, str]:
 
 def cat_label(code: Any) -> str:
     return category_labels().get(code, code or "其他")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: Any) -> str:
+    """Text from a document or a file name, escaped so Markdown shows it literally (no links,
+    emphasis or HTML). Use it whenever such text goes into st.markdown / st.info / labels."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def blank(x: Any, text: str = "（未注明）") -> Any:
@@ -208,14 +231,43 @@ def clicked_eval(event) -> str | None:
     return None
 
 
+# Reference lines and bands are written as layout shapes directly: plotly's add_vrect/add_vline
+# cost 5–15 ms each (they resolve subplots), the whole rest of a figure often less.
+
+def _add_marks(fig: go.Figure, shapes: list[dict], annotations: list[dict]) -> None:
+    fig.update_layout(shapes=list(fig.layout.shapes) + shapes,
+                      annotations=list(fig.layout.annotations) + annotations)
+
+
 def grade_band_shapes(fig: go.Figure, axis: str = "x") -> None:
-    """Shade the four grade bands (财预〔2020〕10号) on a score axis."""
+    """Shade the four grade bands (财预〔2020〕10号) on a score axis, labelled at their top left."""
+    shapes, notes = [], []
     for lo, hi, g in GRADE_BANDS:
-        kw = dict(x0=lo, x1=hi) if axis == "x" else dict(y0=lo, y1=hi)
-        add = fig.add_vrect if axis == "x" else fig.add_hrect
-        add(fillcolor=GRADE_COLORS[g], opacity=0.08, line_width=0, layer="below",
-            annotation_text=GRADE_LABELS[g], annotation_position="top left",
-            annotation_font=dict(color=GRADE_COLORS[g], size=12), **kw)
+        color = GRADE_COLORS[g]
+        if axis == "x":
+            span = dict(xref="x", yref="y domain", x0=lo, x1=hi, y0=0, y1=1)
+            at = dict(xref="x", yref="y domain", x=lo, y=1)
+        else:
+            span = dict(xref="x domain", yref="y", x0=0, x1=1, y0=lo, y1=hi)
+            at = dict(xref="x domain", yref="y", x=0, y=hi)
+        shapes.append(dict(type="rect", fillcolor=color, opacity=0.08, line=dict(width=0), layer="below", **span))
+        notes.append(dict(text=GRADE_LABELS[g], showarrow=False, xanchor="left", yanchor="top",
+                          font=dict(color=color, size=12), **at))
+    _add_marks(fig, shapes, notes)
+
+
+def vline(fig: go.Figure, x: float, line: dict, text: str | None = None, side: str = "right") -> None:
+    """A vertical reference line across the plot, its label at the top on ``side`` of it."""
+    notes = [dict(text=text, showarrow=False, xref="x", yref="y domain", x=x, y=1, yanchor="top",
+                  xanchor="left" if side == "right" else "right")] if text else []
+    _add_marks(fig, [dict(type="line", xref="x", yref="y domain", x0=x, x1=x, y0=0, y1=1, line=line)], notes)
+
+
+def hline(fig: go.Figure, y: float, line: dict, text: str | None = None) -> None:
+    """A horizontal reference line across the plot, its label above it at the left."""
+    notes = [dict(text=text, showarrow=False, xref="x domain", yref="y", x=0, y=y, xanchor="left",
+                  yanchor="bottom")] if text else []
+    _add_marks(fig, [dict(type="line", xref="x domain", yref="y", x0=0, x1=1, y0=y, y1=y, line=line)], notes)
 
 
 # ---- navigation and drill-down ------------------------------------------------------------
@@ -257,8 +309,10 @@ def _sidebar_nav() -> None:
 
 # ---- page setup and filters ---------------------------------------------------------------
 
-def setup_page(title: str, caption: str | None = None) -> dbread.Filters:
-    """Page config, navigation, sidebar filters; stops the page with guidance when no data."""
+def setup_page(title: str, caption: str | None = None, require_data: bool = True) -> dbread.Filters | None:
+    """Page config, navigation, sidebar filters; stops the page with guidance when no data.
+
+    ``require_data=False`` (数据导入): no filters and no stop; returns None."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/analytics:", layout="wide",
                        initial_sidebar_state="expanded")
     st.sidebar.markdown(f"### {APP_TITLE}")
@@ -266,6 +320,8 @@ def setup_page(title: str, caption: str | None = None) -> dbread.Filters:
     st.title(title)
     if caption:
         st.caption(caption)
+    if not require_data:
+        return None
     status = dbread.app_status()
     if status != "ok":
         _guidance(status)
@@ -285,6 +341,7 @@ def _guidance(status: str) -> None:
     else:
         st.info(f"数据库 `{path}` 中还没有任何评价。请先导入评价报告：", icon=":material/download:")
     st.code(f"python -m perfeval ingest data/samples --db {path}", language="bash")
+    st.page_link(IMPORT_PAGE, label="或在「数据导入」页面上传报告文件", icon=":material/upload_file:")
     st.caption("导入完成后刷新本页即可看到数据，无需重启看板。")
 
 

@@ -1,10 +1,12 @@
 -- Units ranked by weighted execution rate, with the gap in percentage points to the weighted
--- rate of the whole filter. Parameters: filters.
+-- rate of the whole filter (evaluations with budget > 0 and spending), from rollup_evals.
+-- Parameters: filters.
 WITH u AS (
-    SELECT e.unit, count(*) AS n, sum(e.budget_yuan) AS budget_yuan, sum(e.spent_yuan) AS spent_yuan
-    FROM evaluations e
-    WHERE {filters(e)} AND e.budget_yuan > 0 AND e.spent_yuan IS NOT NULL AND e.unit IS NOT NULL
-    GROUP BY e.unit
+    SELECT r.unit, sum(r.n_pair)::BIGINT AS n, sum(r.pair_budget_sum) AS budget_yuan,
+           sum(r.pair_spent_sum) AS spent_yuan
+    FROM rollup_evals r
+    WHERE {filters(r)} AND r.n_pair > 0 AND r.unit <> ''
+    GROUP BY r.unit
 ), t AS (SELECT sum(spent_yuan) / nullif(sum(budget_yuan), 0) AS avg_rate FROM u)
 SELECT u.unit, u.n, u.budget_yuan, u.spent_yuan, u.spent_yuan / u.budget_yuan AS rate,
        t.avg_rate, (u.spent_yuan / u.budget_yuan - t.avg_rate) * 100 AS gap_pp

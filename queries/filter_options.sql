@@ -1,6 +1,10 @@
 -- Values offered by the sidebar filters: one row per (region, unit, scope, source_kind) with the
--- year range and evaluation count. Parameters: none.
-SELECT region, unit, scope, source_kind, min(year) AS year_min, max(year) AS year_max, count(*) AS n
-FROM evaluations
+-- year range and evaluation count, from rollup_evals (NULL keys are stored as '' / 0 there).
+-- Parameters: none.
+SELECT nullif(r.region, '') AS region, nullif(r.unit, '') AS unit, nullif(r.scope, '') AS scope,
+       nullif(r.source_kind, '') AS source_kind, min(nullif(r.year, 0)) AS year_min,
+       max(nullif(r.year, 0)) AS year_max, sum(r.n)::BIGINT AS n
+FROM rollup_evals r
+WHERE r.n > 0
 GROUP BY ALL
-ORDER BY region, unit
+ORDER BY region, unit, scope, source_kind

@@ -1,6 +1,7 @@
 -- Grade mix of the filtered evaluations: grade as stated, else derived from the score
--- (stated = false). Parameters: filters.
-SELECT coalesce(e.grade, e.grade_from_score) AS grade, e.grade IS NOT NULL AS stated, count(*) AS n
-FROM evaluations e
-WHERE {filters(e)} AND coalesce(e.grade, e.grade_from_score) IS NOT NULL
-GROUP BY ALL
+-- (stated = false), from rollup_grades. Parameters: filters.
+SELECT r.grade, r.stated, sum(r.n)::BIGINT AS n
+FROM rollup_grades r
+WHERE {filters(r)}
+GROUP BY r.grade, r.stated
+HAVING sum(r.n) > 0

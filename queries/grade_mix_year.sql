@@ -1,6 +1,8 @@
--- Grade mix per year (stated grade, else derived from the score). Parameters: filters.
-SELECT e.year, coalesce(e.grade, e.grade_from_score) AS grade, count(*) AS n
-FROM evaluations e
-WHERE {filters(e)} AND e.year IS NOT NULL AND coalesce(e.grade, e.grade_from_score) IS NOT NULL
-GROUP BY ALL
-ORDER BY e.year
+-- Grade mix per year (stated grade, else derived from the score), from rollup_grades.
+-- Parameters: filters.
+SELECT r.year, r.grade, sum(r.n)::BIGINT AS n
+FROM rollup_grades r
+WHERE {filters(r)} AND r.year <> 0
+GROUP BY r.year, r.grade
+HAVING sum(r.n) > 0
+ORDER BY r.year

@@ -1,10 +1,19 @@
--- Score distribution by unit for the $limit units with the most scored evaluations.
--- Parameters: filters, $limit.
-SELECT e.unit, count(*) AS n, min(e.score) AS min, quantile_cont(e.score, 0.25) AS q1,
-       median(e.score) AS median, quantile_cont(e.score, 0.75) AS q3, max(e.score) AS max,
-       avg(e.score) AS mean
-FROM evaluations e
-WHERE {filters(e)} AND e.score IS NOT NULL AND e.unit IS NOT NULL
-GROUP BY e.unit
-ORDER BY n DESC, e.unit
-LIMIT $limit
+-- Score distribution by unit for the $limit units with the most scored evaluations (those units
+-- are chosen first, so quantiles are computed for them only). Parameters: filters, $limit.
+WITH top_units AS (
+    SELECT e.unit, count(*) AS n
+    FROM evaluations e
+    WHERE {filters(e)} AND e.score IS NOT NULL AND e.unit IS NOT NULL
+    GROUP BY e.unit
+    ORDER BY n DESC, e.unit
+    LIMIT $limit
+)
+SELECT unit, n, min, q[1] AS q1, q[2] AS median, q[3] AS q3, max, mean
+FROM (
+    SELECT e.unit, count(*) AS n, min(e.score) AS min, quantile_cont(e.score, [0.25, 0.5, 0.75]) AS q,
+           max(e.score) AS max, avg(e.score) AS mean
+    FROM evaluations e SEMI JOIN top_units t ON t.unit = e.unit
+    WHERE {filters(e)} AND e.score IS NOT NULL
+    GROUP BY e.unit
+)
+ORDER BY n DESC, unit

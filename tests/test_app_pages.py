@@ -5,8 +5,9 @@ import pathlib
 
 import duckdb
 import pytest
-from conftest_app import PAGES, ROOT, build_empty_db, build_sample_db, truth_evaluations
 from streamlit.testing.v1 import AppTest
+
+from conftest_app import PAGES, ROOT, build_empty_db, build_sample_db, truth_evaluations
 
 
 @pytest.fixture(scope="module")

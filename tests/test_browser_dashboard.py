@@ -14,6 +14,7 @@ import urllib.request
 
 import duckdb
 import pytest
+
 from conftest_app import ROOT, SAMPLES, build_sample_db, ensure_rollups, ingest, streamlit_env
 
 CHROMIUM = "/usr/bin/chromium"

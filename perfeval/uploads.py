@@ -1,0 +1,367 @@
+"""Uploads for the 数据导入 page: stage, check, preview, commit, delete.
+
+* ``stage``: the uploaded bytes go to ``<staging>/<sha256[:16]>/<safe name>`` (staging is
+  ``uploads/`` beside the database file unless ``$PERFEVAL_UPLOADS`` says otherwise); the name is
+  cleaned by ``safe_name`` so it can never leave its folder.
+* ``check``: decides, without touching the database, whether a file would load: the parsed
+  evaluations and their checks for the preview, "already loaded" (same sha256), or refused with
+  the reason in Chinese (``chinese_reason``: one table mapping the readers' English reasons).
+* ``commit`` writes the ready files (one transaction per document, ``perfeval.ingest.save``) and
+  ``delete`` removes a document with every row derived from it (``store.delete_document``); while
+  they write, this process's dashboard readers wait (``store.writer`` enters ``dbread.exclusive``),
+  and afterwards the cached query results are dropped, so every page shows the change at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pathlib
+import re
+import shutil
+import time
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from perfeval import dbread, store
+from perfeval.ingest import SUPPORTED_SUFFIXES, IngestError, Parsed, parse_bytes, save
+from perfeval.readers import MAX_FILE_BYTES, ReadError, sniff_format
+from perfeval.readers.text import DecodeError, decode_text
+
+MAX_NAME_CHARS = 100
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes; a Chinese character takes 3 in UTF-8
+FORMAT_LABELS = {"txt": "文本文件", "docx": "Word 文档（.docx）", "xlsx": "Excel 工作簿（.xlsx）",
+                 "pdf": "PDF 文件"}
+SUFFIX_FORMATS = {".txt": "txt", ".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf"}
+_LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
+
+# English reason of perfeval.readers / perfeval.ingest (a regex searched in it) → Chinese message.
+# The first match wins; a reason matching none is shown as GENERIC_REASON plus the English text.
+REASONS: list[tuple[str, str]] = [
+    (r"^empty file", "文件是空的，没有任何内容。"),
+    (r"^truncated text", "文件不完整：内容在一个汉字的中间中断，可能只上传或保存了一部分。请上传完整的文件。"),
+    (r"larger than \d+ MB", f"文件超过 {_LIMIT_MB} MB 的上限，未读取。"),
+    (r"zip bomb", "文件解压后的体积异常巨大（疑似“压缩炸弹”），为安全起见已拒绝。"),
+    (r"broken zip archive",
+     "Office 文件已损坏或不完整（压缩包结构缺失，可能是文件只传了一半）。请在 Word/Excel 中重新另存后再上传。"),
+    (r"neither a \.docx nor a \.xlsx", "这是普通的 zip 压缩包，不是 Word（.docx）或 Excel（.xlsx）文件。请解压后上传其中的报告文件。"),
+    (r"legacy or password-protected Office",
+     "这是设有密码的 Office 文件或旧版 .doc/.xls 文件，无法读取。请在 Word/Excel 中去掉密码并另存为 .docx/.xlsx 后再上传。"),
+    (r"PDF is password-protected", "PDF 文件设有密码或经过加密，无法读取。请去掉密码（或提供 Word 文件）后再上传。"),
+    (r"PDF has no text layer",
+     "PDF 中没有可提取的文字（可能是扫描件或图片），无法识别。请提供 Word 文件或经过文字识别（OCR）的 PDF。"),
+    (r"fonts carry no Unicode mapping", "PDF 的字体缺少字符映射，文字无法正确提取。请提供 Word 文件或经过文字识别（OCR）的 PDF。"),
+    (r"corrupt or unsupported PDF|cannot read the PDF", "PDF 文件已损坏或不完整，无法读取。"),
+    (r"cannot open the \.docx", "Word 文件已损坏或格式异常，无法打开。请在 Word 中重新另存为 .docx 后再上传。"),
+    (r"cannot open the \.xlsx", "Excel 文件已损坏或格式异常，无法打开。请在 Excel 中重新另存为 .xlsx 后再上传。"),
+    (r"not a readable text file",
+     "无法识别文件内容：既不是 Word、Excel、PDF 文件，也不是 UTF-8、GB18030 或 UTF-16 编码的文本。"),
+    (r"contains no text", "文件中没有文字内容。"),
+    (r"files are not supported", "不支持这种文件格式。"),
+    (r"no recognisable evaluation",
+     "文件中没有找到可识别的绩效评价：没有包含得分、预算、支出或指标表的项目或部门评价。"
+     "请确认这是预算绩效自评表、评价报告或评价结果信息表（如果文件不完整，也会出现此提示）。"),
+]
+GENERIC_REASON = "无法导入该文件（读取时出现未归类的问题）。"
+
+
+def chinese_reason(reason: str) -> str:
+    """The Chinese message for an English reason of the readers/ingest (the one table above)."""
+    for pattern, text in REASONS:
+        if re.search(pattern, reason, re.I):
+            return text
+    return GENERIC_REASON
+
+
+# ---- file names and staging ------------------------------------------------------------------
+
+_FORBIDDEN = re.compile(r'[<>:"|?*]')
+
+
+def safe_name(name: str, default: str = "upload") -> str:
+    """A file name that stays inside its folder: the last path component (``/`` and ``\\`` both
+    count as separators), without control or format characters, ``<>:"|?*`` replaced, no leading
+    dots or spaces (so never ``.`` or ``..``), at most MAX_NAME_CHARS characters and
+    MAX_NAME_BYTES bytes of UTF-8 with the extension kept. Chinese is kept as it is."""
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[/\\]", name)[-1][:1000]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")  # Cc, Cf, Cs, Co, Cn
+    name = _FORBIDDEN.sub("_", name).strip().lstrip(". ").rstrip(". ")
+    if not name:
+        return default
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 10:
+        stem, ext = name, ""
+    ext = ("." + ext) if ext else ""
+    while stem and (len(stem) + len(ext) > MAX_NAME_CHARS or len((stem + ext).encode("utf-8")) > MAX_NAME_BYTES):
+        stem = stem[:-1]
+    return (stem.rstrip(". ") or default) + ext
+
+
+def staging_root(db: str | None = None) -> pathlib.Path:
+    env = os.environ.get("PERFEVAL_UPLOADS")
+    if env:
+        return pathlib.Path(env)
+    return pathlib.Path(db or dbread.db_path()).resolve().parent / "uploads"
+
+
+def stage(data: bytes, name: str, root: pathlib.Path) -> pathlib.Path:
+    """Write the bytes to ``root/<sha256[:16]>/<safe name>`` and return that path."""
+    root = pathlib.Path(root).resolve()
+    folder = root / hashlib.sha256(data).hexdigest()[:16]
+    path = folder / safe_name(name)
+    if path.resolve().parent != folder or not path.resolve().is_relative_to(root):  # defence in depth
+        raise ValueError(f"unsafe upload name {name!r}")
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{path.name}.{os.getpid()}.part"
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path
+
+
+def unstage(doc_id: str, root: pathlib.Path) -> None:
+    """Remove a document's staging folder (after a refusal or a delete)."""
+    if re.fullmatch(r"[0-9a-f]{16}", doc_id or ""):
+        shutil.rmtree(pathlib.Path(root) / doc_id, ignore_errors=True)
+
+
+def prune(root: pathlib.Path, db: str | None = None, older_than: float = 24 * 3600) -> list[str]:
+    """Remove the staging folders of uploads previewed but never committed, once older than a
+    day (a loaded document keeps its staged original). Returns the removed folder names."""
+    root = pathlib.Path(root)
+    if not root.is_dir():
+        return []
+    now = time.time()
+    old = []
+    for d in root.iterdir():
+        try:
+            if d.is_dir() and re.fullmatch(r"[0-9a-f]{16}", d.name) and now - d.stat().st_mtime > older_than:
+                old.append(d.name)
+        except OSError:
+            pass
+    if not old:
+        return []
+    path = db or dbread.db_path()
+    keep = set()
+    if dbread.status(path) not in ("missing", "uninitialised"):
+        keep = set(dbread.run(path, "documents_by_sha", {"shas": None, "doc_ids": old})["doc_id"])
+    removed = [d for d in old if d not in keep]
+    for d in removed:
+        shutil.rmtree(root / d, ignore_errors=True)
+    return removed
+
+
+# ---- checking (no database write) ------------------------------------------------------------
+
+@dataclass
+class Checked:
+    """One uploaded file after ``check``: status ``ready``, ``duplicate`` (already loaded) or ``refused``."""
+    name: str
+    size: int
+    sha256: str
+    status: str
+    message: str = ""        # Chinese, for the user
+    detail: str = ""         # the English reason, for support
+    parsed: Parsed | None = None
+    loaded_as: dict = field(default_factory=dict)  # for "duplicate": the copy in the database
+    staged: pathlib.Path | None = None
+
+    @property
+    def doc_id(self) -> str:
+        return self.sha256[:16]
+
+    def counts(self) -> dict[str, int]:
+        return self.parsed.counts() if self.parsed else {}
+
+
+def _suffix(name: str) -> str:
+    return pathlib.PurePosixPath(safe_name(name)).suffix.lower()
+
+
+def check(data: bytes, name: str, *, db: str | None = None, root: pathlib.Path | None = None,
+          loaded: dict[str, dict] | None = None) -> Checked:
+    """Stage and parse one upload for the preview; the database is only read (already loaded?).
+
+    ``loaded``: sha256 → row of the documents already in the database (``loaded_documents``)."""
+    sha = hashlib.sha256(data).hexdigest()
+    out = Checked(name=safe_name(name), size=len(data), sha256=sha, status="refused")
+
+    def refuse(message: str, detail: str = "") -> Checked:
+        out.message, out.detail = message, detail
+        return out
+
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        return refuse(chinese_reason("empty file"), "empty file")
+    if len(data) > MAX_FILE_BYTES:
+        return refuse(chinese_reason(f"larger than {_LIMIT_MB} MB"), f"{len(data)} bytes")
+    suffix = _suffix(name)
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = f"（{suffix}）" if suffix else "（文件名没有扩展名）"
+        return refuse(f"不支持的文件类型{shown}。可以导入的文件：.txt、.docx、.xlsx、.pdf"
+                      + ("；旧版 Word/Excel 文件请先另存为 .docx/.xlsx。" if suffix in (".doc", ".xls", ".wps", ".et")
+                         else "。"), f"unsupported suffix {suffix!r}")
+    if loaded is None:
+        loaded = loaded_documents(db, [sha])
+    if sha in loaded:
+        out.status = "duplicate"
+        out.loaded_as = loaded[sha]
+        out.message = "已导入过（内容完全相同的文件已在数据库中），不会重复导入。"
+        return out
+    try:
+        actual = sniff_format(data)
+    except ReadError as exc:
+        return refuse(chinese_reason(str(exc)), str(exc))
+    claimed = SUFFIX_FORMATS[suffix]
+    if actual != claimed:
+        if actual == "txt" and not _is_text(data):
+            what = "无法识别的内容（既不是 Word、Excel、PDF，也不是文本）"
+        else:
+            what = FORMAT_LABELS.get(actual, actual)
+        return refuse(f"文件扩展名与内容不符：扩展名是 {suffix}，但内容不是{FORMAT_LABELS[claimed]}，而是{what}。"
+                      "请确认文件无误，并使用与内容一致的扩展名重新上传。",
+                      f"extension {suffix} but content {actual}")
+    if actual == "txt" and _ends_inside_a_character(data):
+        reason = "truncated text (the last character is cut off)"
+        return refuse(chinese_reason(reason), reason)
+    try:
+        parsed = parse_bytes(data, out.name)
+    except IngestError as exc:
+        return refuse(chinese_reason(str(exc)), str(exc))
+    except Exception as exc:  # an extractor bug must not break the page
+        return refuse(GENERIC_REASON, f"{type(exc).__name__}: {exc}")
+    out.status, out.parsed = "ready", parsed
+    c = parsed.counts()
+    out.message = (f"可以导入：{c['evaluations']} 项评价、{c['indicators']} 个指标、"
+                   f"{c['findings']} 条问题与建议、{c['checks']} 条数据质量提示。")
+    if root is not None:
+        out.staged = stage(data, name, root)
+    return out
+
+
+def check_all(files: list[tuple[str, bytes]], *, db: str | None = None, root: pathlib.Path | None = None,
+              memo: dict | None = None) -> list[Checked]:
+    """``check`` for a batch of (name, bytes): each file parsed once per session (``memo``), the
+    "already loaded" state read from the database every time, and a file whose content repeats an
+    earlier one of the batch marked as such (it would be loaded once)."""
+    memo = {} if memo is None else memo
+    shas = [hashlib.sha256(data).hexdigest() for _, data in files]
+    loaded = loaded_documents(db, shas)
+    out: list[Checked] = []
+    first: dict[str, str] = {}
+    for (name, data), sha in zip(files, shas):
+        key = (sha, name)
+        if key not in memo:
+            memo[key] = check(data, name, db=db, root=root, loaded={})
+        item = memo[key]
+        if sha in loaded and item.status != "refused":
+            item = replace(item, status="duplicate", loaded_as=loaded[sha],
+                           message="已导入过（内容完全相同的文件已在数据库中），不会重复导入。")
+        elif sha in first and item.status != "refused":
+            item = replace(item, status="duplicate",
+                           message=f"与本次选择的文件「{first[sha]}」内容完全相同，只导入一次。")
+        first.setdefault(sha, item.name)
+        out.append(item)
+    return out
+
+
+def _is_text(data: bytes) -> bool:
+    try:
+        decode_text(data)
+    except DecodeError:
+        return False
+    return True
+
+
+def _ends_inside_a_character(data: bytes) -> bool:
+    """True when the text is valid UTF-8 or GB18030 except for a multi-byte character cut off at
+    its very end, or UTF-16 (with BOM) of odd length: the sign of a file cut short."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return len(data) % 2 == 1
+    for enc in ("utf-8", "gb18030"):
+        try:
+            data.decode(enc)
+            return False
+        except UnicodeDecodeError as exc:
+            if exc.end >= len(data) and exc.start >= len(data) - 3:
+                try:
+                    data[:exc.start].decode(enc)
+                    return True
+                except UnicodeDecodeError:
+                    pass
+    return False
+
+
+def loaded_documents(db: str | None, shas: list[str]) -> dict[str, dict]:
+    """sha256 → {doc_id, file_name, ingested_at} for those of ``shas`` already in the database."""
+    path = db or dbread.db_path()
+    if not shas or dbread.status(path) in ("missing", "uninitialised"):
+        return {}
+    df = dbread.run(path, "documents_by_sha", {"shas": list(shas), "doc_ids": None})
+    return {r["sha256"]: r for r in df.to_dict("records")}
+
+
+def preview_frames(parsed: Parsed) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The evaluations (one row each) and their checks of a parsed file, for the preview tables."""
+    rows, checks = [], []
+    for ev in parsed.evaluations:
+        c = ev.candidate
+        rows.append({"unit": c.get("unit"), "year": c.get("year"), "project": c.get("project"),
+                     "scope": c.get("scope"), "source_kind": c.get("source_kind"),
+                     "budget_yuan": c.get("budget_yuan"), "spent_yuan": c.get("spent_yuan"),
+                     "execution_rate": c.get("execution_rate"), "score": c.get("score"),
+                     "grade": c.get("grade") or c.get("grade_from_score"),
+                     "n_indicators": len(c.indicators), "n_findings": len(c.findings), "n_checks": len(ev.checks)})
+        for k in ev.checks:
+            checks.append({"project": c.get("project"), "severity": k.severity, "rule": k.rule,
+                           "message": k.message})
+    return (pd.DataFrame(rows), pd.DataFrame(checks, columns=["project", "severity", "rule", "message"]))
+
+
+# ---- writing ---------------------------------------------------------------------------------
+
+@dataclass
+class Committed:
+    name: str
+    status: str   # loaded | skipped | failed
+    message: str
+    counts: dict = field(default_factory=dict)
+
+
+def commit(items: list[Checked], db: str | None = None) -> list[Committed]:
+    """Load the ready files, one transaction per document; the others are reported unchanged."""
+    path = db or dbread.db_path()
+    out: list[Committed] = []
+    ready = [c for c in items if c.status == "ready" and c.parsed is not None]
+    if ready:
+        with store.writer(path) as con:  # holds this process's readers off (dbread.exclusive)
+            for item in ready:
+                try:
+                    loaded = save(con, item.parsed)
+                except Exception as exc:  # the document's transaction was rolled back
+                    out.append(Committed(item.name, "failed", f"写入数据库失败，该文件未导入（{type(exc).__name__}: {exc}）。"))
+                    continue
+                c = item.parsed.counts()
+                if loaded:
+                    out.append(Committed(item.name, "loaded",
+                                         f"已导入：{c['evaluations']} 项评价、{c['indicators']} 个指标、"
+                                         f"{c['findings']} 条问题与建议、{c['checks']} 条数据质量提示。", c))
+                else:
+                    out.append(Committed(item.name, "skipped", "已导入过（内容相同的文件已在数据库中），未重复导入。"))
+        dbread.invalidate()
+        if ready[0].staged is not None:
+            prune(ready[0].staged.parent.parent, path)
+    for item in items:
+        if item not in ready:
+            out.append(Committed(item.name, "skipped" if item.status == "duplicate" else "failed", item.message))
+    return out
+
+
+def delete(doc_id: str, db: str | None = None, root: pathlib.Path | None = None) -> None:
+    """Remove one document and every row derived from it (one transaction); drop its staged copy."""
+    path = db or dbread.db_path()
+    with store.writer(path) as con:  # holds this process's readers off (dbread.exclusive)
+        store.delete_document(con, doc_id)
+    dbread.invalidate()
+    if root is not None:
+        unstage(doc_id, root)

@@ -1,0 +1,238 @@
+"""The dashboard's rollups are exact: every rollup-based query equals the same figure computed
+with plain SQL over the detail tables, and the rollups maintained document by document (ingest,
+delete, ingest again) equal the rollups rebuilt from scratch."""
+from __future__ import annotations
+
+import math
+import pathlib
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from perfeval import dbread, rollups, store
+
+from conftest_app import ROOT, SAMPLES, ingest
+
+GENERAL = ROOT / "tests" / "fixtures" / "general"
+
+# The plain-SQL definitions the rollup queries replace (as they were before the rollups).
+PLAIN = {
+    "filter_options": """
+        SELECT region, unit, scope, source_kind, min(year) AS year_min, max(year) AS year_max, count(*) AS n
+        FROM evaluations GROUP BY ALL ORDER BY region, unit, scope, source_kind""",
+    "overview_kpis": """
+        SELECT count(*) AS n_evals, count(DISTINCT e.unit) AS n_units, count(DISTINCT e.year) AS n_years,
+               min(e.year) AS year_min, max(e.year) AS year_max,
+               sum(e.budget_yuan) AS budget_yuan, sum(e.spent_yuan) AS spent_yuan,
+               sum(e.spent_yuan) FILTER (WHERE e.budget_yuan > 0) AS spent_matched_yuan,
+               count(e.budget_yuan) AS n_with_budget,
+               sum(e.spent_yuan) FILTER (WHERE e.budget_yuan > 0 AND e.spent_yuan IS NOT NULL)
+                 / nullif(sum(e.budget_yuan) FILTER (WHERE e.budget_yuan > 0 AND e.spent_yuan IS NOT NULL), 0)
+                 AS weighted_rate,
+               count(e.execution_rate) AS n_with_rate, avg(e.score) AS mean_score, count(e.score) AS n_with_score
+        FROM evaluations e WHERE {filters(e)}""",
+    "grade_mix": """
+        SELECT coalesce(e.grade, e.grade_from_score) AS grade, e.grade IS NOT NULL AS stated, count(*) AS n
+        FROM evaluations e WHERE {filters(e)} AND coalesce(e.grade, e.grade_from_score) IS NOT NULL
+        GROUP BY ALL ORDER BY grade, stated""",
+    "grade_mix_year": """
+        SELECT e.year, coalesce(e.grade, e.grade_from_score) AS grade, count(*) AS n
+        FROM evaluations e
+        WHERE {filters(e)} AND e.year IS NOT NULL AND coalesce(e.grade, e.grade_from_score) IS NOT NULL
+        GROUP BY ALL ORDER BY e.year, grade""",
+    "exec_heatmap": """
+        WITH top_units AS (
+            SELECT e.unit FROM evaluations e
+            WHERE {filters(e)} AND e.unit IS NOT NULL AND e.execution_rate IS NOT NULL
+            GROUP BY e.unit ORDER BY sum(e.budget_yuan) DESC NULLS LAST, e.unit LIMIT $limit)
+        SELECT e.unit, e.year, sum(e.spent_yuan) / nullif(sum(e.budget_yuan), 0) AS rate, count(*) AS n
+        FROM evaluations e SEMI JOIN top_units t ON t.unit = e.unit
+        WHERE {filters(e)} AND e.budget_yuan > 0 AND e.spent_yuan IS NOT NULL AND e.year IS NOT NULL
+        GROUP BY e.unit, e.year ORDER BY e.unit, e.year""",
+    "exec_unit_ranking": """
+        WITH u AS (
+            SELECT e.unit, count(*) AS n, sum(e.budget_yuan) AS budget_yuan, sum(e.spent_yuan) AS spent_yuan
+            FROM evaluations e
+            WHERE {filters(e)} AND e.budget_yuan > 0 AND e.spent_yuan IS NOT NULL AND e.unit IS NOT NULL
+            GROUP BY e.unit
+        ), t AS (SELECT sum(spent_yuan) / nullif(sum(budget_yuan), 0) AS avg_rate FROM u)
+        SELECT u.unit, u.n, u.budget_yuan, u.spent_yuan, u.spent_yuan / u.budget_yuan AS rate,
+               t.avg_rate, (u.spent_yuan / u.budget_yuan - t.avg_rate) * 100 AS gap_pp
+        FROM u, t ORDER BY rate, u.unit""",
+    "score_box_year": """
+        SELECT e.year, count(*) AS n, min(e.score) AS min, quantile_cont(e.score, 0.25) AS q1,
+               median(e.score) AS median, quantile_cont(e.score, 0.75) AS q3, max(e.score) AS max,
+               avg(e.score) AS mean
+        FROM evaluations e WHERE {filters(e)} AND e.score IS NOT NULL AND e.year IS NOT NULL
+        GROUP BY e.year ORDER BY e.year""",
+    "score_box_unit": """
+        SELECT e.unit, count(*) AS n, min(e.score) AS min, quantile_cont(e.score, 0.25) AS q1,
+               median(e.score) AS median, quantile_cont(e.score, 0.75) AS q3, max(e.score) AS max,
+               avg(e.score) AS mean
+        FROM evaluations e WHERE {filters(e)} AND e.score IS NOT NULL AND e.unit IS NOT NULL
+        GROUP BY e.unit ORDER BY n DESC, e.unit LIMIT $limit""",
+}
+EXTRA = {"exec_heatmap": {"limit": 25}, "score_box_unit": {"limit": 30}}
+SORT = {"grade_mix": ["grade", "stated"], "grade_mix_year": ["year", "grade"]}
+
+
+def expand(sql: str) -> tuple[str, set[str]]:
+    import re
+    pred = dbread._strip_comments((dbread.QUERY_DIR / "_filters.sql").read_text(encoding="utf-8"))
+    sql = dbread._FILTER_RE.sub(lambda m: "(" + re.sub(r"\bx\.", m.group(1) + ".", pred) + ")", sql)
+    return sql, set(dbread._PARAM_RE.findall(sql))
+
+
+def filter_sets(con) -> list[dbread.Filters]:
+    region, unit = con.execute("SELECT region, unit FROM evaluations WHERE region IS NOT NULL "
+                               "GROUP BY ALL ORDER BY count(*) DESC, region, unit LIMIT 1").fetchone()
+    years = sorted(r[0] for r in con.execute("SELECT DISTINCT year FROM evaluations WHERE year IS NOT NULL").fetchall())
+    return [dbread.Filters(), dbread.Filters(regions=(region,)), dbread.Filters(units=(unit,)),
+            dbread.Filters(year_from=years[0], year_to=years[len(years) // 2]), dbread.Filters(scope="project"),
+            dbread.Filters(scope="department"), dbread.Filters(kinds=("self_assessment", "results_disclosure")),
+            dbread.Filters(regions=("没有这个地区",)), dbread.Filters(year_to=years[-1]),
+            dbread.Filters(year_from=years[0])]
+
+
+def assert_queries_match_plain_sql(db: pathlib.Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    checked = 0
+    try:
+        for f in filter_sets(con):
+            for name, plain in PLAIN.items():
+                params = dict(f.params(), **EXTRA.get(name, {}))
+                sql, used = dbread.load_sql(name)
+                got = con.execute(sql, {k: v for k, v in params.items() if k in used}).df()
+                psql, pused = expand(plain)
+                want = con.execute(psql, {k: v for k, v in params.items() if k in pused}).df()
+                if name in SORT:
+                    got = got.sort_values(SORT[name]).reset_index(drop=True)
+                    want = want.sort_values(SORT[name]).reset_index(drop=True)
+                pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-9, atol=1e-9,
+                                              obj=f"{name} with {f}")
+                checked += 1
+    finally:
+        con.close()
+    return checked
+
+
+def rollup_rows(con, table: str) -> dict[tuple, tuple]:
+    """Rows of a rollup table keyed by their key columns, without rows whose counters are all 0."""
+    cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    rows = con.execute(f"SELECT * FROM {table}").fetchall()
+    if table == "eval_progress":
+        return {(r[0],): tuple(r[1:]) for r in rows}
+    keys = [c for c in cols if c in ("region", "unit", "year", "scope", "source_kind", "category", "level1",
+                                      "level2", "month", "source", "severity", "rule", "grade", "stated")]
+    counters = [c for c in cols if c.startswith("n")]
+    out = {}
+    for r in rows:
+        d = dict(zip(cols, r))
+        if all(d[c] == 0 for c in counters):
+            continue
+        out[tuple(d[k] for k in keys)] = tuple(d[c] for c in cols if c not in keys)
+    return out
+
+
+def assert_maintained_equals_rebuilt(db: pathlib.Path, tmp: pathlib.Path) -> None:
+    copy = tmp / "rebuilt.duckdb"
+    shutil.copy(db, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        rollups.rebuild(con)
+        rebuilt = {t: rollup_rows(con, t) for t in rollups.TABLES}
+    finally:
+        con.close()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        maintained = {t: rollup_rows(con, t) for t in rollups.TABLES}
+    finally:
+        con.close()
+    for table in rollups.TABLES:
+        got, want = maintained[table], rebuilt[table]
+        assert got.keys() == want.keys(), table
+        for key in want:
+            for a, b in zip(got[key], want[key]):
+                if isinstance(b, float) and isinstance(a, float):
+                    assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6), (table, key, a, b)
+                else:
+                    assert a == b, (table, key, a, b)
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory) -> pathlib.Path:
+    db = tmp_path_factory.mktemp("rollups") / "corpus.duckdb"
+    res = ingest(db, SAMPLES, GENERAL)
+    assert res.returncode == 0, res.stderr
+    return db
+
+
+def test_rollup_queries_equal_plain_sql(corpus_db):
+    assert assert_queries_match_plain_sql(corpus_db) == len(PLAIN) * 10
+
+
+def test_rollups_maintained_by_ingest_equal_rebuild(corpus_db, tmp_path):
+    con = duckdb.connect(str(corpus_db), read_only=True)
+    try:
+        assert con.execute("SELECT sum(n) FROM rollup_evals").fetchone()[0] == \
+            con.execute("SELECT count(*) FROM evaluations").fetchone()[0]
+    finally:
+        con.close()
+    assert_maintained_equals_rebuilt(corpus_db, tmp_path)
+
+
+def test_rollups_after_delete_and_reingest(corpus_db, tmp_path):
+    db = tmp_path / "work.duckdb"
+    shutil.copy(corpus_db, db)
+    with store.writer(str(db)) as con:
+        docs = con.execute("SELECT doc_id, file_name FROM documents ORDER BY file_name").fetchall()
+        for doc_id, _ in docs[::3]:
+            store.delete_document(con, doc_id)
+    assert_maintained_equals_rebuilt(db, tmp_path)
+    assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
+    again = [p for p in sorted(list(SAMPLES.glob("*")) + list(GENERAL.glob("*")))
+             if p.name in {name for _, name in docs[::3]}]
+    assert again
+    res = ingest(db, *again)
+    assert res.returncode == 0, res.stderr
+    assert_maintained_equals_rebuilt(db, tmp_path)
+    assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
+
+
+def test_old_database_migrates_its_rollups(corpus_db, tmp_path):
+    """A database written before rollup_evals existed gets the new rollups on the next write."""
+    db = tmp_path / "old.duckdb"
+    shutil.copy(corpus_db, db)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("DROP TABLE rollup_evals")
+        con.execute("DROP TABLE rollup_grades")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'rollups_version'")
+    finally:
+        con.close()
+    assert dbread.status(str(db)) == "uninitialised"
+    dbread.lease.close()
+    with store.writer(str(db)):
+        pass
+    assert dbread.status(str(db)) == "ok"
+    dbread.lease.close()
+    assert_maintained_equals_rebuilt(db, tmp_path)
+
+
+def test_missing_keys_match_plain_sql(corpus_db, tmp_path):
+    """Evaluations without region, unit, year or scope (NULL) are counted as plain SQL counts them,
+    though the rollups key them as '' and 0."""
+    db = tmp_path / "nulls.duckdb"
+    shutil.copy(corpus_db, db)
+    con = duckdb.connect(str(db))
+    try:
+        ids = [r[0] for r in con.execute("SELECT eval_id FROM evaluations ORDER BY eval_id").fetchall()]
+        for i, eval_id in enumerate(ids[::4]):
+            column = ("year", "unit", "region", "scope")[i % 4]
+            con.execute(f"UPDATE evaluations SET {column} = NULL WHERE eval_id = ?", [eval_id])
+        rollups.rebuild(con)
+    finally:
+        con.close()
+    assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
