@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from perfeval import store
@@ -59,14 +60,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--db", help="DuckDB file (default: $PERFEVAL_DB, else data/perfeval.duckdb)")
     p.set_defaults(func=cmd_ingest)
-    b = sub.add_parser("bench", help="page-query benchmark on a SYNTHETIC database (generated once; "
+    b = sub.add_parser("bench", help="page queries and full page reruns timed on a SYNTHETIC database (generated once; "
                                      "see --help of the subcommand)", add_help=False)
     b.add_argument("rest", nargs=argparse.REMAINDER)
     b.set_defaults(func=lambda args: _bench_main(args.rest))
     bi = sub.add_parser("bench-ingest", help="ingest throughput per format (documents/s on one core)", add_help=False)
     bi.add_argument("rest", nargs=argparse.REMAINDER)
     bi.set_defaults(func=lambda args: _bench_ingest_main(args.rest))
+    r = sub.add_parser("reclassify", help="re-apply data/taxonomy.yaml to the stored problem statements (no re-ingest; "
+                                          "managers' corrections are kept)")
+    r.add_argument("--db", help="DuckDB file (default: $PERFEVAL_DB, else data/perfeval.duckdb)")
+    r.add_argument("--taxonomy", help="taxonomy file (default: data/taxonomy.yaml)")
+    r.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    r.set_defaults(func=cmd_reclassify)
+    bc = sub.add_parser("bench-classify", help="classification speed: N problem statements (default 10000)",
+                        add_help=False)
+    bc.add_argument("rest", nargs=argparse.REMAINDER)
+    bc.set_defaults(func=lambda args: _bench_classify_main(args.rest))
     return parser
+
+
+def cmd_reclassify(args: argparse.Namespace) -> int:
+    from perfeval import classify, problems
+    db = args.db or store.default_db_path()
+    if not os.path.exists(db):
+        print(f"ERROR: no database at {db} (run `python -m perfeval ingest` first)", file=sys.stderr)
+        return 1
+    try:
+        summary = problems.reclassify(db, args.taxonomy, dry_run=args.dry_run)
+    except classify.TaxonomyError as exc:
+        print(f"ERROR taxonomy: {exc}", file=sys.stderr)
+        return 1
+    for line in summary.lines(classify.labels(args.taxonomy)):
+        print(line)
+    if args.dry_run:
+        print("dry run: nothing written")
+    return 0
+
+
+def _bench_classify_main(argv: list[str]) -> int:
+    from perfeval import bench_classify
+    return bench_classify.main(argv)
 
 
 def _bench_ingest_main(argv: list[str]) -> int:
@@ -79,7 +113,7 @@ def _bench_main(argv: list[str]) -> int:
     return bench.main(argv) or 0
 
 
-PASSTHROUGH = {"bench": _bench_main, "bench-ingest": _bench_ingest_main}
+PASSTHROUGH = {"bench": _bench_main, "bench-ingest": _bench_ingest_main, "bench-classify": _bench_classify_main}
 
 
 def main(argv: list[str] | None = None) -> int:

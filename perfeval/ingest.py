@@ -67,6 +67,7 @@ def parse_bytes(data: bytes, file_name: str) -> Parsed:
                 finding.category = result.category
                 finding.categories_secondary = result.secondary
                 finding.matched_terms = result.matched
+                finding.match_score = result.score
     return Parsed(file_name, sha, len(data), doc, evaluations, genres)
 
 

@@ -81,6 +81,7 @@ class Finding:
     category: str | None = None
     categories_secondary: list[str] = field(default_factory=list)
     matched_terms: list[str] = field(default_factory=list)
+    match_score: float | None = None  # classifier score of the category (problems)
 
 
 @dataclass

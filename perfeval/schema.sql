@@ -99,7 +99,28 @@ CREATE TABLE IF NOT EXISTS findings (
     categories_secondary VARCHAR,        -- comma list of further codes
     matched_terms VARCHAR,               -- the phrases that decided the category
     line_start INTEGER,
-    line_end INTEGER
+    line_end INTEGER,
+    finding_key VARCHAR,                 -- stable key of the statement in its document (hash of its text)
+    match_score DOUBLE,                  -- classifier score of the category (0 = other); below 3 = weak match
+    category_source VARCHAR              -- auto (classifier) | manual (finding_corrections)
+);
+-- Databases created before these columns existed get them here; `perfeval reclassify` fills them.
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS finding_key VARCHAR;
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS match_score DOUBLE;
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS category_source VARCHAR;
+
+-- Category corrections made by managers (问题归类 page). Keyed by the document's content hash and
+-- the statement's key, so they survive `perfeval reclassify` and a delete + re-ingest of the same
+-- file; never deleted with the document.
+CREATE TABLE IF NOT EXISTS finding_corrections (
+    sha256 VARCHAR NOT NULL,             -- documents.sha256 of the file the statement is in
+    finding_key VARCHAR NOT NULL,        -- findings.finding_key
+    category VARCHAR NOT NULL,           -- the taxonomy code chosen by the manager
+    previous_category VARCHAR,           -- the automatic category at the time of the correction
+    corrected_at TIMESTAMP NOT NULL,
+    note VARCHAR,
+    text_excerpt VARCHAR,                -- the statement's first characters, for reading this table alone
+    PRIMARY KEY (sha256, finding_key)
 );
 
 CREATE TABLE IF NOT EXISTS checks (

@@ -11,12 +11,13 @@ import datetime as dt
 import os
 import pathlib
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Iterator
 
 import duckdb
 
-from perfeval import rollups
+from perfeval import problems, rollups
+from perfeval.classify import finding_key
 from perfeval.records import Evaluation
 
 SCHEMA_FILE = pathlib.Path(__file__).with_name("schema.sql")
@@ -50,14 +51,23 @@ def connect(path: str, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS)
             delay = min(delay * 2, 0.5)
 
 
+# Context managers (called with the path) entered around every `writer` of this process. The file
+# lock keeps other processes out, but not the dashboard's own reader (perfeval.dbread attaches the
+# file to an in-memory DuckDB): dbread registers a guard that holds its readers off meanwhile.
+WRITE_GUARDS: list = []
+
+
 @contextmanager
 def writer(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(path)
-    try:
-        ensure_schema(con)
-        yield con
-    finally:
-        con.close()
+    with ExitStack() as guards:
+        for guard in WRITE_GUARDS:
+            guards.enter_context(guard(path))
+        con = connect(path)
+        try:
+            ensure_schema(con)
+            yield con
+        finally:
+            con.close()
 
 
 class WriteSession:
@@ -131,6 +141,7 @@ def save_document(con: duckdb.DuckDBPyConnection, *, doc_id: str, file_name: str
              size_bytes, line_count, ",".join(genres)])
         for ev in evaluations:
             _save_evaluation(con, doc_id, ev, snippet)
+        problems.apply_corrections(con, doc_id, sha256)  # a manager's categories outlive re-ingests
         rollups.apply_document(con, doc_id, 1)  # the dashboard's aggregates move with the rows
         con.execute("INSERT OR REPLACE INTO meta VALUES ('data_version', ?)",
                     [dt.datetime.now().isoformat()])
@@ -165,8 +176,11 @@ def _save_evaluation(con, doc_id: str, ev: Evaluation, snippet) -> None:
         seq[f.kind] = seq.get(f.kind, 0) + 1
         rows.append([ev.eval_id, f.kind, seq[f.kind], f.text, f.category,
                      ",".join(f.categories_secondary) or None, "、".join(f.matched_terms) or None,
-                     f.line_start, f.line_end])
-    _insert_many(con, "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                     f.line_start, f.line_end, finding_key(f.text), f.match_score,
+                     "auto" if f.category else None])
+    _insert_many(con, "INSERT INTO findings (eval_id, kind, seq, text, category, categories_secondary, "
+                      "matched_terms, line_start, line_end, finding_key, match_score, category_source) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     _insert_many(con, "INSERT INTO checks VALUES (?, ?, ?, ?)",
                     [[ev.eval_id, k.rule, k.severity, k.message] for k in ev.checks])
     sources = []

@@ -1,0 +1,33 @@
+-- 屡次出现 with the texts behind it: the unit × category pairs whose problems appear in two or
+-- more years (rollup_findings, at most $limit pairs, most years first), each with the problem
+-- statements of that category in those years and every suggestion and rectification of the same
+-- unit in those years (perfeval.themes.recurrence decides whether the earlier years' advice
+-- addressed the category); at most $per_year statements of each kind per pair and year.
+-- Parameters: filters, $limit, $per_year.
+WITH uy AS (
+    SELECT r.unit, r.category, r.year, sum(r.n_findings) AS n
+    FROM rollup_findings r
+    WHERE {filters(r)} AND r.year > 0 AND r.unit <> ''
+    GROUP BY r.unit, r.category, r.year
+    HAVING sum(r.n_findings) > 0
+), pairs AS (
+    SELECT unit, category, count(*) AS n_years, sum(n) AS n_findings
+    FROM uy
+    GROUP BY unit, category
+    HAVING count(*) >= 2
+    ORDER BY n_years DESC, n_findings DESC, unit, category
+    LIMIT $limit
+), ev AS (
+    SELECT e.eval_id, e.unit, e.year
+    FROM evaluations e
+    WHERE {filters(e)} AND e.year > 0 AND e.unit IN (SELECT unit FROM pairs)
+)
+SELECT p.unit, p.category, p.n_years, p.n_findings, ev.year, ev.eval_id, f.kind, f.seq, f.text
+FROM pairs p
+JOIN ev ON ev.unit = p.unit
+JOIN findings f ON f.eval_id = ev.eval_id
+WHERE (f.kind = 'problem' AND coalesce(f.category, 'other') = p.category)
+   OR f.kind IN ('suggestion', 'rectification')
+QUALIFY row_number() OVER (PARTITION BY p.unit, p.category, ev.year, f.kind ORDER BY ev.eval_id, f.seq) <= $per_year
+ORDER BY p.n_years DESC, p.n_findings DESC, p.unit, p.category, ev.year,
+         CASE f.kind WHEN 'problem' THEN 1 WHEN 'suggestion' THEN 2 ELSE 3 END, f.seq
