@@ -153,8 +153,11 @@ def page_batches(eval_id: str, region: str | None, years: tuple[int, int] | None
         "scores": [("score_hist", f), ("score_box_year", f), ("score_points", dict(f, limit=300)),
                    ("grade_mix_year", f), ("score_box_unit", dict(f, limit=30)), ("indicator_dimensions", f),
                    ("indicator_losses", dict(f, limit=15))],
-        "problems": [("findings_category_year", f), ("findings_repeat", dict(f, limit=200)),
-                     ("findings_unit_year", dict(f, limit=25)), ("findings_statements", stm)],
+        "problems": [("problem_schema", {}), ("findings_category_year", f), ("problem_counts", dict(f, strong=3.0)),
+                     ("findings_repeat", dict(f, limit=200)), ("problem_category_terms", f),
+                     ("findings_unit_year", dict(f, limit=25)),
+                     ("problem_recurrence", dict(f, limit=50, per_year=8))]
+                    + ([("findings_statements", stm)] if region is not None else []),  # unfiltered: none chosen
         "detail": [("eval_search", dict(f, q=None, limit=200)), ("eval_detail", one), ("eval_field_sources", one),
                    ("eval_indicators", one), ("eval_findings", one), ("eval_checks", one)],
         "import": [("documents_loaded", {"q": None, "limit": 500})],
