@@ -129,12 +129,24 @@ EVAL_COLUMNS = (
 )
 
 
+@contextmanager
+def _data_change(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction that changes the data: all or nothing, and a new data_version on success."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('data_version', ?)", [dt.datetime.now().isoformat()])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def save_document(con: duckdb.DuckDBPyConnection, *, doc_id: str, file_name: str, sha256: str,
                   file_format: str, size_bytes: int, line_count: int, genres: list[str],
                   evaluations: list[Evaluation], snippet) -> None:
     """Write one document and all its rows in a single transaction (all or nothing)."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with _data_change(con):
         con.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [doc_id, file_name, sha256, file_format, dt.datetime.now().replace(microsecond=0),
@@ -143,12 +155,6 @@ def save_document(con: duckdb.DuckDBPyConnection, *, doc_id: str, file_name: str
             _save_evaluation(con, doc_id, ev, snippet)
         problems.apply_corrections(con, doc_id, sha256)  # a manager's categories outlive re-ingests
         rollups.apply_document(con, doc_id, 1)  # the dashboard's aggregates move with the rows
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('data_version', ?)",
-                    [dt.datetime.now().isoformat()])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _save_evaluation(con, doc_id: str, ev: Evaluation, snippet) -> None:
@@ -205,8 +211,7 @@ def _insert_many(con, sql: str, rows: list, chunk: int = 500) -> None:
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
     """Remove a document and every row derived from it, in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with _data_change(con):
         rollups.apply_document(con, doc_id, -1)
         ids = "SELECT eval_id FROM evaluations WHERE doc_id = ?"
         for table in ("indicators", "spending_progress", "disbursements", "budget_lines",
@@ -214,9 +219,3 @@ def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
             con.execute(f"DELETE FROM {table} WHERE eval_id IN ({ids})", [doc_id])
         con.execute("DELETE FROM evaluations WHERE doc_id = ?", [doc_id])
         con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('data_version', ?)",
-                    [dt.datetime.now().isoformat()])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
