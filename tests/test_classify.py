@@ -77,8 +77,6 @@ def load_labelled(path: pathlib.Path) -> list[tuple[str, list[str]]]:
 def test_held_out_labelled_statements():
     """Statements labelled by a colleague, never used to tune the taxonomy: report the figure."""
     path = FIXTURES / "problems_labelled.json"
-    if not path.exists():
-        pytest.skip("tests/fixtures/problems_labelled.json not present")
     items = load_labelled(path)
     acc, misses = accuracy(items)
     print(f"\nheld-out labelled statements: {round(acc * len(items))}/{len(items)} = {acc:.3f}")
