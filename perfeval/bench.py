@@ -156,8 +156,8 @@ def page_batches(eval_id: str, region: str | None, years: tuple[int, int] | None
         "problems": [("problem_schema", {}), ("findings_category_year", f), ("problem_counts", dict(f, strong=3.0)),
                      ("findings_repeat", dict(f, limit=200)), ("problem_category_terms", f),
                      ("findings_unit_year", dict(f, limit=25)),
-                     ("problem_recurrence", dict(f, limit=50, per_year=8))]
-                    + ([("findings_statements", stm)] if region is not None else []),  # unfiltered: none chosen
+                     ("problem_recurrence", dict(f, limit=50, per_year=8)), ("findings_statements", stm),
+                     ("problem_weak", dict(f, strong=3.0, limit=2000))],
         "detail": [("eval_search", dict(f, q=None, limit=200)), ("eval_detail", one), ("eval_field_sources", one),
                    ("eval_indicators", one), ("eval_findings", one), ("eval_checks", one)],
         "import": [("documents_loaded", {"q": None, "limit": 500})],

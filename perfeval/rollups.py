@@ -26,13 +26,21 @@ from __future__ import annotations
 
 import duckdb
 
-ROLLUPS_VERSION = "2"  # 2: rollup_evals, rollup_grades
+ROLLUPS_VERSION = "3"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto
+
+# ``rollup_findings.n_weak`` counts the automatically classified problems outside 'other' whose
+# match_score is below this line (data/taxonomy.yaml ``strong``'s default); problem_counts reads it
+# when the taxonomy's line is this one and counts the detail rows otherwise.
+WEAK_BELOW = 3.0
+# Tables whose columns changed since an earlier ROLLUPS_VERSION: recreated when a database migrates.
+_RESHAPED = ("rollup_findings",)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS rollup_findings (
     region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
     scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, category VARCHAR NOT NULL,
-    n_findings BIGINT NOT NULL, n_evals BIGINT NOT NULL,
+    n_findings BIGINT NOT NULL, n_evals BIGINT NOT NULL, n_manual BIGINT NOT NULL, n_weak BIGINT NOT NULL,
+    n_other_auto BIGINT NOT NULL,
     PRIMARY KEY (region, unit, year, scope, source_kind, category)
 );
 CREATE TABLE IF NOT EXISTS rollup_indicators (
@@ -86,12 +94,19 @@ _DOC = "($doc IS NULL OR e.doc_id = $doc)"
 _UPSERTS = (
     f"""INSERT INTO rollup_findings
     SELECT {_KEYS}, coalesce(f.category, 'other') AS category,
-           $sign * count(*), $sign * count(DISTINCT f.eval_id)
+           $sign * count(*), $sign * count(DISTINCT f.eval_id),
+           $sign * count(*) FILTER (WHERE f.category_source = 'manual'),
+           $sign * count(*) FILTER (WHERE coalesce(f.category, 'other') <> 'other' AND f.match_score < {WEAK_BELOW}
+                                    AND coalesce(f.category_source, 'auto') <> 'manual'),
+           $sign * count(*) FILTER (WHERE coalesce(f.category, 'other') = 'other'
+                                    AND coalesce(f.category_source, 'auto') <> 'manual')
     FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
     WHERE f.kind = 'problem' AND {_DOC}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n_findings = n_findings + EXCLUDED.n_findings,
-                              n_evals = n_evals + EXCLUDED.n_evals""",
+                              n_evals = n_evals + EXCLUDED.n_evals,
+                              n_manual = n_manual + EXCLUDED.n_manual, n_weak = n_weak + EXCLUDED.n_weak,
+                              n_other_auto = n_other_auto + EXCLUDED.n_other_auto""",
     f"""INSERT INTO rollup_indicators
     SELECT {_KEYS}, coalesce(i.level1, '') AS level1, coalesce(i.level2, '') AS level2,
            $sign * count(*), $sign * count(*) FILTER (WHERE i.score < i.weight),
@@ -176,10 +191,14 @@ TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_che
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
     """Create the rollup tables; fill them from the detail tables the first time."""
-    con.execute(DDL)
     con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     row = con.execute("SELECT value FROM meta WHERE key = 'rollups_version'").fetchone()
-    if row is None or row[0] != ROLLUPS_VERSION:
+    stale = row is None or row[0] != ROLLUPS_VERSION
+    if stale:
+        for table in _RESHAPED:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(DDL)
+    if stale:
         rebuild(con)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('rollups_version', ?)", [ROLLUPS_VERSION])
 

@@ -118,6 +118,98 @@ def assert_queries_match_plain_sql(db: pathlib.Path) -> int:
     return checked
 
 
+# The page 问题归类's queries that read rollup_findings (or use it to read fewer findings), as plain
+# SQL over the detail tables.
+PLAIN_PROBLEMS = {
+    "problem_counts": """
+        SELECT count(*) AS n,
+               count(*) FILTER (WHERE coalesce(f.category, 'other') = 'other') AS n_other,
+               count(*) FILTER (WHERE coalesce(f.category, 'other') <> 'other' AND f.match_score < $strong
+                                AND coalesce(f.category_source, 'auto') <> 'manual') AS n_weak,
+               count(*) FILTER (WHERE f.category_source = 'manual') AS n_manual
+        FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+        WHERE {filters(e)} AND f.kind = 'problem'""",
+    "findings_statements": """
+        WITH ev AS (
+            SELECT e.eval_id, e.doc_id, e.unit, e.year, e.project FROM evaluations e
+            WHERE {filters(e)} AND ($year IS NULL OR e.year = $year) AND ($unit IS NULL OR e.unit = $unit))
+        SELECT ev.eval_id, ev.unit, ev.year, ev.project, coalesce(f.category, 'other') AS category, f.kind, f.seq,
+               f.text, f.matched_terms, f.categories_secondary, f.match_score,
+               coalesce(f.category_source, 'auto') AS category_source, d.file_name, f.line_start, f.line_end
+        FROM findings f JOIN ev ON ev.eval_id = f.eval_id JOIN documents d ON d.doc_id = ev.doc_id
+        WHERE f.kind = 'problem' AND ($category IS NULL OR coalesce(f.category, 'other') = $category)
+        ORDER BY ev.year DESC, ev.unit, ev.project, ev.eval_id, f.seq
+        LIMIT $limit""",
+    "problem_weak": """
+        SELECT e.eval_id, e.unit, e.year, e.project, f.seq, f.text, coalesce(f.category, 'other') AS category,
+               f.match_score, f.matched_terms
+        FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+        WHERE {filters(e)} AND f.kind = 'problem' AND coalesce(f.category_source, 'auto') <> 'manual'
+          AND (coalesce(f.category, 'other') = 'other' OR f.match_score < $strong)
+        ORDER BY e.year DESC, e.unit, f.seq, e.eval_id
+        LIMIT $limit""",
+    "problem_recurrence": """
+        WITH uy AS (
+            SELECT e.unit, coalesce(f.category, 'other') AS category, e.year, count(*) AS n
+            FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+            WHERE {filters(e)} AND f.kind = 'problem' AND e.year > 0 AND e.unit <> ''
+            GROUP BY ALL
+        ), pairs AS (
+            SELECT unit, category, count(*) AS n_years, sum(n) AS n_findings FROM uy
+            GROUP BY unit, category HAVING count(*) >= 2
+            ORDER BY n_years DESC, n_findings DESC, unit, category LIMIT $limit
+        ), ev AS (
+            SELECT e.eval_id, e.unit, e.year FROM evaluations e
+            WHERE {filters(e)} AND e.year > 0 AND e.unit IN (SELECT unit FROM pairs)
+        )
+        SELECT p.unit, p.category, p.n_years, p.n_findings, ev.year, ev.eval_id, f.kind, f.seq, f.text
+        FROM pairs p JOIN ev ON ev.unit = p.unit JOIN findings f ON f.eval_id = ev.eval_id
+        WHERE (f.kind = 'problem' AND coalesce(f.category, 'other') = p.category)
+           OR f.kind IN ('suggestion', 'rectification')
+        QUALIFY row_number() OVER (PARTITION BY p.unit, p.category, ev.year, f.kind
+                                   ORDER BY ev.eval_id, f.seq) <= $per_year""",
+}
+
+
+def problem_params(con) -> list[dict]:
+    """problem_counts at the rollup's line and another; statements with small limits (the cut falls
+    inside the data), a category, a year, a unit; recurrence with few and many pairs."""
+    cat, year, unit = con.execute("""
+        SELECT coalesce(f.category, 'other'), e.year, e.unit FROM findings f JOIN evaluations e USING (eval_id)
+        WHERE f.kind = 'problem' AND e.year IS NOT NULL AND e.unit IS NOT NULL
+        GROUP BY ALL ORDER BY count(*) DESC, 1, 2, 3 LIMIT 1""").fetchone()
+    out = [("problem_counts", {"strong": 3.0}), ("problem_counts", {"strong": 2.0}),
+           ("problem_counts", {"strong": 100.0})]
+    for limit in (1, 3, 10, 40, 200):
+        out.append(("findings_statements", {"category": None, "year": None, "unit": None, "limit": limit}))
+    for c, y, u in ((cat, None, None), (None, year, None), (None, None, unit), (cat, year, None), (cat, year, unit)):
+        out.append(("findings_statements", {"category": c, "year": y, "unit": u, "limit": 5}))
+    out += [("problem_weak", {"strong": st, "limit": lim}) for st in (3.0, 2.2) for lim in (1, 4, 30, 2000)]
+    out += [("problem_recurrence", {"limit": 2, "per_year": 1}), ("problem_recurrence", {"limit": 50, "per_year": 8})]
+    return out
+
+
+def assert_problem_queries_match_plain_sql(db: pathlib.Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    checked = 0
+    try:
+        for f in filter_sets(con):
+            for name, extra in problem_params(con):
+                params = dict(f.params(), **extra)
+                sql, used = dbread.load_sql(name)
+                got = con.execute(sql, {k: v for k, v in params.items() if k in used}).df()
+                psql, pused = expand(PLAIN_PROBLEMS[name])
+                want = con.execute(psql, {k: v for k, v in params.items() if k in pused}).df()
+                if name == "problem_recurrence":  # the page orders by unit and category; ties among evaluations
+                    got = got.sort_values(list(got.columns)).reset_index(drop=True)
+                    want = want.sort_values(list(want.columns)).reset_index(drop=True)
+                pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=f"{name} {extra} with {f}")
+                checked += 1
+    finally:
+        con.close()
+    return checked
+
+
 def rollup_rows(con, table: str) -> dict[tuple, tuple]:
     """Rows of a rollup table keyed by their key columns, without rows whose counters are all 0."""
     cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
@@ -173,6 +265,45 @@ def test_rollup_queries_equal_plain_sql(corpus_db):
     assert assert_queries_match_plain_sql(corpus_db) == len(PLAIN) * 10
 
 
+def test_problem_queries_equal_plain_sql(corpus_db):
+    con = duckdb.connect(str(corpus_db), read_only=True)
+    try:
+        assert con.execute("SELECT sum(n_manual), sum(n_weak) FROM rollup_findings").fetchone() == \
+            con.execute(f"""SELECT count(*) FILTER (WHERE category_source = 'manual'),
+                                   count(*) FILTER (WHERE coalesce(category, 'other') <> 'other'
+                                                    AND match_score < {rollups.WEAK_BELOW}
+                                                    AND coalesce(category_source, 'auto') <> 'manual')
+                            FROM findings WHERE kind = 'problem'""").fetchone()
+        n = len(problem_params(con))
+    finally:
+        con.close()
+    assert assert_problem_queries_match_plain_sql(corpus_db) == n * 10
+
+
+def test_weak_and_manual_counts(corpus_db, tmp_path):
+    """Weak matches and corrections (few in the corpus): counted like plain SQL, kept right by a delete."""
+    db = tmp_path / "weak.duckdb"
+    shutil.copy(corpus_db, db)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("""UPDATE findings SET match_score = CASE WHEN seq % 3 = 0 THEN 2.5 WHEN seq % 3 = 1 THEN 2.0
+                                                              ELSE match_score END,
+                                           category_source = CASE WHEN seq % 4 = 0 THEN 'manual' ELSE category_source END,
+                                           category = CASE WHEN seq % 5 = 2 THEN 'other' ELSE category END
+                       WHERE kind = 'problem'""")
+        rollups.rebuild(con)
+        assert con.execute("SELECT sum(n_weak) > 0 AND sum(n_manual) > 0 AND sum(n_other_auto) > 0 "
+                           "FROM rollup_findings").fetchone()[0]
+    finally:
+        con.close()
+    assert assert_problem_queries_match_plain_sql(db) > 0
+    with store.writer(str(db)) as con:
+        for (doc_id,) in con.execute("SELECT doc_id FROM documents ORDER BY file_name").fetchall()[::2]:
+            store.delete_document(con, doc_id)
+    assert_maintained_equals_rebuilt(db, tmp_path)
+    assert assert_problem_queries_match_plain_sql(db) > 0
+
+
 def test_rollups_maintained_by_ingest_equal_rebuild(corpus_db, tmp_path):
     con = duckdb.connect(str(corpus_db), read_only=True)
     try:
@@ -192,6 +323,7 @@ def test_rollups_after_delete_and_reingest(corpus_db, tmp_path):
             store.delete_document(con, doc_id)
     assert_maintained_equals_rebuilt(db, tmp_path)
     assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
+    assert assert_problem_queries_match_plain_sql(db) > 0
     again = [p for p in sorted(list(SAMPLES.glob("*")) + list(GENERAL.glob("*")))
              if p.name in {name for _, name in docs[::3]}]
     assert again
@@ -199,6 +331,7 @@ def test_rollups_after_delete_and_reingest(corpus_db, tmp_path):
     assert res.returncode == 0, res.stderr
     assert_maintained_equals_rebuilt(db, tmp_path)
     assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
+    assert assert_problem_queries_match_plain_sql(db) > 0
 
 
 def test_old_database_migrates_its_rollups(corpus_db, tmp_path):
@@ -209,6 +342,10 @@ def test_old_database_migrates_its_rollups(corpus_db, tmp_path):
     try:
         con.execute("DROP TABLE rollup_evals")
         con.execute("DROP TABLE rollup_grades")
+        # rollup_findings as version 1 and 2 had it: no n_manual, n_weak
+        con.execute("CREATE TABLE old_findings AS SELECT * EXCLUDE (n_manual, n_weak) FROM rollup_findings")
+        con.execute("DROP TABLE rollup_findings")
+        con.execute("ALTER TABLE old_findings RENAME TO rollup_findings")
         con.execute("UPDATE meta SET value = '1' WHERE key = 'rollups_version'")
     finally:
         con.close()
@@ -219,6 +356,7 @@ def test_old_database_migrates_its_rollups(corpus_db, tmp_path):
     assert dbread.status(str(db)) == "ok"
     dbread.lease.close()
     assert_maintained_equals_rebuilt(db, tmp_path)
+    assert assert_problem_queries_match_plain_sql(db) > 0
 
 
 def test_missing_keys_match_plain_sql(corpus_db, tmp_path):
@@ -236,3 +374,4 @@ def test_missing_keys_match_plain_sql(corpus_db, tmp_path):
     finally:
         con.close()
     assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
+    assert assert_problem_queries_match_plain_sql(db) > 0
