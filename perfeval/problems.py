@@ -84,8 +84,7 @@ def correct(db: str, eval_id: str, kind: str, seq: int, category: str, note: str
     if category not in clf.CODES:
         raise ValueError(f"unknown category {category!r}")
     with store.writer(db) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with store.data_change(con):
             f = _finding(con, eval_id, kind, seq)
             if f.kind != "problem":
                 raise ValueError("only problem statements have a category")
@@ -99,11 +98,6 @@ def correct(db: str, eval_id: str, kind: str, seq: int, category: str, note: str
             _fill_keys(con, f.doc_id)
             n = apply_corrections(con, f.doc_id, f.sha256)
             rollups.apply_findings(con, f.doc_id, 1)
-            _touch(con)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return n
 
 
@@ -111,8 +105,7 @@ def clear_correction(db: str, eval_id: str, kind: str, seq: int) -> bool:
     """Forget the manager's category of a statement: the classifier's category applies again."""
     from perfeval import store
     with store.writer(db) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with store.data_change(con):
             f = _finding(con, eval_id, kind, seq)
             gone = con.execute("DELETE FROM finding_corrections WHERE sha256 = ? AND finding_key = ? RETURNING 1",
                                [f.sha256, f.finding_key]).fetchall()
@@ -130,11 +123,6 @@ def clear_correction(db: str, eval_id: str, kind: str, seq: int) -> bool:
                             [r.category, ",".join(r.secondary) or None, "、".join(r.matched) or None, r.score,
                              f.finding_key, e, s])
             rollups.apply_findings(con, f.doc_id, 1)
-            _touch(con)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return bool(gone)
 
 

@@ -130,7 +130,7 @@ EVAL_COLUMNS = (
 
 
 @contextmanager
-def _data_change(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def data_change(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """One transaction that changes the data: all or nothing, and a new data_version on success."""
     con.execute("BEGIN TRANSACTION")
     try:
@@ -146,7 +146,7 @@ def save_document(con: duckdb.DuckDBPyConnection, *, doc_id: str, file_name: str
                   file_format: str, size_bytes: int, line_count: int, genres: list[str],
                   evaluations: list[Evaluation], snippet) -> None:
     """Write one document and all its rows in a single transaction (all or nothing)."""
-    with _data_change(con):
+    with data_change(con):
         con.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [doc_id, file_name, sha256, file_format, dt.datetime.now().replace(microsecond=0),
@@ -211,7 +211,7 @@ def _insert_many(con, sql: str, rows: list, chunk: int = 500) -> None:
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
     """Remove a document and every row derived from it, in one transaction."""
-    with _data_change(con):
+    with data_change(con):
         rollups.apply_document(con, doc_id, -1)
         ids = "SELECT eval_id FROM evaluations WHERE doc_id = ?"
         for table in ("indicators", "spending_progress", "disbursements", "budget_lines",
