@@ -36,6 +36,7 @@ from perfeval import store
 
 QUERY_DIR = pathlib.Path(__file__).resolve().parent.parent / "queries"
 _FILTER_RE = re.compile(r"\{filters\((\w+)\)\}")
+_INCLUDE_RE = re.compile(r"\{include\((_[a-z0-9_]+)\)\}")
 _PARAM_RE = re.compile(r"\$([A-Za-z_]\w*)")
 _SQL_CACHE: dict[str, tuple[str, frozenset[str]]] = {}
 LOCK_RETRY_SECONDS = 10.0
@@ -84,11 +85,14 @@ def data_version(path: str | None = None) -> tuple:
 
 
 def load_sql(name: str) -> tuple[str, frozenset[str]]:
-    """The SQL text of queries/<name>.sql with filters expanded, and the parameter names it uses."""
+    """The SQL text of queries/<name>.sql with fragments and filters expanded, and its parameter names."""
     if name not in _SQL_CACHE:
         if not re.fullmatch(r"[a-z0-9_]+", name):
             raise ValueError(f"bad query name {name!r}")
         text = (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+        # shared CTEs (queries/_<fragment>.sql) first: they may use {filters(x)} themselves
+        text = _INCLUDE_RE.sub(lambda m: _strip_comments((QUERY_DIR / f"{m.group(1)}.sql").read_text(encoding="utf-8")),
+                               text)
         if _FILTER_RE.search(text):
             pred = _strip_comments((QUERY_DIR / "_filters.sql").read_text(encoding="utf-8"))
             text = _FILTER_RE.sub(lambda m: "(" + re.sub(r"\bx\.", m.group(1) + ".", pred) + ")", text)

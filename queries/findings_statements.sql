@@ -14,14 +14,7 @@ WITH g AS (
       AND ($category IS NULL OR r.category = $category)
     GROUP BY r.year, r.unit
     HAVING sum(r.n_findings) > 0
-), cut AS (
-    SELECT year AS cy, unit AS cu
-    FROM (SELECT year, unit, sum(n) OVER (ORDER BY year DESC, unit = '', unit ROWS UNBOUNDED PRECEDING) AS cum
-          FROM g)
-    WHERE cum >= $limit
-    ORDER BY cum
-    LIMIT 1
-), ev AS (
+), {include(_newest_cut)}, ev AS (
     SELECT e.eval_id, e.doc_id, e.unit, e.year, e.project
     FROM evaluations e
     LEFT JOIN cut ON true

@@ -4,20 +4,7 @@
 -- unit in those years (perfeval.themes.recurrence decides whether the earlier years' advice
 -- addressed the category); at most $per_year statements of each kind per pair and year.
 -- Parameters: filters, $limit, $per_year.
-WITH uy AS (
-    SELECT r.unit, r.category, r.year, sum(r.n_findings) AS n
-    FROM rollup_findings r
-    WHERE {filters(r)} AND r.year > 0 AND r.unit <> ''
-    GROUP BY r.unit, r.category, r.year
-    HAVING sum(r.n_findings) > 0
-), pairs AS (
-    SELECT unit, category, count(*) AS n_years, sum(n) AS n_findings
-    FROM uy
-    GROUP BY unit, category
-    HAVING count(*) >= 2
-    ORDER BY n_years DESC, n_findings DESC, unit, category
-    LIMIT $limit
-), ev AS (
+WITH {include(_repeat_pairs)}, ev AS (
     SELECT e.eval_id, e.unit, e.year
     FROM evaluations e
     WHERE {filters(e)} AND e.year > 0 AND e.unit IN (SELECT unit FROM pairs)

@@ -11,14 +11,7 @@ WITH g AS (
     WHERE {filters(r)} AND $strong = 3.0
     GROUP BY r.year, r.unit
     HAVING sum(r.n_other_auto + r.n_weak) > 0
-), cut AS (
-    SELECT year AS cy, unit AS cu
-    FROM (SELECT year, unit, sum(n) OVER (ORDER BY year DESC, unit = '', unit ROWS UNBOUNDED PRECEDING) AS cum
-          FROM g)
-    WHERE cum >= $limit
-    ORDER BY cum
-    LIMIT 1
-), ev AS (
+), {include(_newest_cut)}, ev AS (
     SELECT e.eval_id, e.unit, e.year, e.project
     FROM evaluations e
     LEFT JOIN cut ON true
