@@ -41,9 +41,7 @@ else:
     ev = ui.table(low, {"unit": ("单位", "text"), "year": ("年度", "int"), "project": ("项目", "text"),
                         "budget_yuan": ("预算数", "wan"), "spent_yuan": ("执行数", "wan"), "execution_rate": ("执行率", "pct")},
                   key="t_low", select=True)
-    row = ui.selected_row(ev, low)
-    if row is not None:
-        ui.go_detail(row["eval_id"])
+    ui.detail_on_select(ev, low)
 lag = dbread.query("alerts_progress_lag", f, limit=5)
 st.markdown("**支出进度滞后于序时进度最多的评价**（序时进度按月均衡：第 m 月末应达 m/12）")
 if lag.empty:
@@ -54,9 +52,7 @@ else:
     ev = ui.table(lag, {"unit": ("单位", "text"), "year": ("年度", "int"), "project": ("项目", "text"),
                         "lag_at": ("滞后最多时点", "text"), "max_lag_pp": ("落后", "pp"),
                         "pattern": ("支出特征", "text")}, key="t_lag", select=True)
-    row = ui.selected_row(ev, lag)
-    if row is not None:
-        ui.go_detail(row["eval_id"])
+    ui.detail_on_select(ev, lag)
 rep = dbread.query("findings_repeat", f, limit=8)
 st.markdown("**屡次出现的问题类别**（同一单位、同一类别、两个及以上年度）")
 if rep.empty:

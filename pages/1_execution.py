@@ -139,9 +139,7 @@ else:
                        "execution_rate": ("执行率", "pct"), "score": ("得分", "score")},
                   key="t_below", select=True, height=min(420, 38 + 35 * len(bt)))
     st.caption("选中一行即可打开该评价的明细。" + (f" 仅列出最低的 {BELOW_LIMIT} 项。" if len(bt) >= BELOW_LIMIT else ""))
-    row = ui.selected_row(ev, bt)
-    if row is not None:
-        ui.go_detail(row["eval_id"])
+    ui.detail_on_select(ev, bt)
 
 st.subheader("预算明细（按支出科目）")
 bl_evals = dbread.query("evals_with_budget_lines", f, limit=300)

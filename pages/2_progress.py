@@ -70,9 +70,7 @@ ev = ui.table(evs, {"unit": ("单位", "text"), "year": ("年度", "int"), "proj
                     "lag_at": ("滞后最多时点", "text"), "pattern": ("支出特征", "text")},
               key="t_prog", select=True, height=min(400, 38 + 35 * len(evs)))
 st.caption("「6月末/9月末累计」取该月及之前已知的最近一期数值；最大滞后按月均衡序时进度计算。选中一行可查看该评价明细。")
-row = ui.selected_row(ev, evs)
-if row is not None:
-    ui.go_detail(row["eval_id"])
+ui.detail_on_select(ev, evs)
 
 st.subheader("单项评价的支出燃尽图")
 ids = evs["eval_id"].tolist()

@@ -289,6 +289,13 @@ def go_detail(eval_id: str) -> None:
     st.switch_page(DETAIL_PAGE, query_params={"eval": eval_id})
 
 
+def detail_on_select(event, df: pd.DataFrame) -> None:
+    """A table row chosen by the user opens that evaluation in 评价明细."""
+    row = selected_row(event, df)
+    if row is not None:
+        go_detail(row["eval_id"])
+
+
 def drill(event) -> None:
     eid = clicked_eval(event)
     if eid:
