@@ -288,20 +288,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     measure(path, 2)  # warm the OS page cache
     if args.repeat > 0:
-        worst = 0.0
-        for page, ts in measure(path, args.repeat).items():
-            p50, p95 = statistics.median(ts), pct(ts, 0.95)
-            worst = max(worst, p95)
-            print(f"{page} p50_ms={p50:.1f} p95_ms={p95:.1f}", flush=True)
-        print(f"max_p95_ms={worst:.1f}", flush=True)
+        report(measure(path, args.repeat), "", ".1f")
     if args.rerun_repeat > 0:
-        worst = 0.0
-        for page, ts in measure_reruns(path, args.rerun_repeat).items():
-            p50, p95 = statistics.median(ts), pct(ts, 0.95)
-            worst = max(worst, p95)
-            print(f"{page} rerun_p50_ms={p50:.0f} rerun_p95_ms={p95:.0f}", flush=True)
-        print(f"max_rerun_p95_ms={worst:.0f}", flush=True)
+        report(measure_reruns(path, args.rerun_repeat), "rerun_", ".0f")
     return 0
+
+
+def report(times: dict[str, list[float]], prefix: str, fmt: str) -> None:
+    """One line per page (`<page> <prefix>p50_ms=… <prefix>p95_ms=…`), then the worst p95."""
+    worst = 0.0
+    for page, ts in times.items():
+        p95 = pct(ts, 0.95)
+        worst = max(worst, p95)
+        print(f"{page} {prefix}p50_ms={statistics.median(ts):{fmt}} {prefix}p95_ms={p95:{fmt}}", flush=True)
+    print(f"max_{prefix}p95_ms={worst:{fmt}}", flush=True)
 
 
 if __name__ == "__main__":
