@@ -660,11 +660,6 @@ def _topic_evidence(tax: Taxonomy, s: str, title_len: int,
                 rows.append(row)
 
 
-def classify_many(texts, path: str | None = None) -> list[Classification]:
-    tax = load_taxonomy(path)
-    return [classify(t, taxonomy=tax) for t in texts]
-
-
 def finding_key(text: str) -> str:
     """Stable key of a statement inside its document: hash of its text without spaces and
     punctuation (full/half width folded), so a re-ingest of the same file finds it again."""

@@ -18,7 +18,6 @@ GRADE_WORDS = {
 }
 
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_NUM_RE = re.compile(NUMBER)
 
 
 def halfwidth(text: str) -> str:
@@ -44,11 +43,6 @@ def _to_float(s: str) -> float:
         return float(Decimal(s.replace(",", "")))
     except InvalidOperation:
         return float("nan")
-
-
-def first_number(text: str) -> float | None:
-    m = _NUM_RE.search(halfwidth(text))
-    return _to_float(m.group()) if m else None
 
 
 def money_to_yuan(amount: float, unit: str) -> float:

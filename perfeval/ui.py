@@ -10,7 +10,7 @@ import atexit
 import gc
 import math
 import re
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -394,7 +394,3 @@ def no_rows(what: str = "当前筛选条件下没有数据") -> None:
 
 def kpi(col, label: str, value: str, help: str | None = None) -> None:
     col.metric(label, value, help=help)
-
-
-def unique_labels(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from perfeval.model import Cell
-from perfeval.normalize import halfwidth, parse_grade, parse_money, parse_number, parse_percent, unit_in_label
+from perfeval.normalize import halfwidth, parse_money, parse_number, parse_percent, unit_in_label
 from perfeval.records import Candidate, Indicator
 
 # Labels of label/value cells, matched against the cell text without white space.
@@ -256,7 +256,3 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
                 cand.add(key, parse_number(cell.text), cell.line_start, cell.line_end, "form", origin)
         cand.money_unit = unit
         return
-
-
-def grade_cell(text: str) -> str | None:
-    return parse_grade(text)
