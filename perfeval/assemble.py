@@ -147,7 +147,6 @@ def _absorb(target: Candidate, other: Candidate) -> None:
     texts = {(f.kind, f.text) for f in target.findings}
     target.findings += [f for f in other.findings if (f.kind, f.text) not in texts]
     target.checks += other.checks
-    target.header_unit_fields |= other.header_unit_fields
     target.raw_numbers.update({k: v for k, v in other.raw_numbers.items() if k not in target.raw_numbers})
     target.line_start = min(target.line_start, other.line_start)
     target.line_end = max(target.line_end, other.line_end)
@@ -195,7 +194,7 @@ def _reinterpret_units(ev: Evaluation, mention: Candidate) -> None:
     """A 万元 column holding a 元-scale figure: seen against the same project's other mention."""
     cand = ev.candidate
     confirmed = None
-    for field in sorted(cand.header_unit_fields):
+    for field in sorted(cand.raw_numbers):
         raw, stated = cand.raw_numbers.get(field), mention.get(field)
         reading = cand.best(field)
         if raw is None or stated is None or reading is None or reading.authority < 90:
@@ -205,7 +204,7 @@ def _reinterpret_units(ev: Evaluation, mention: Candidate) -> None:
     fixed = []
     if confirmed is not None:
         # the column's unit is wrong for the whole row, not only for the figure the mention repeats
-        for field in sorted(cand.header_unit_fields):
+        for field in sorted(cand.raw_numbers):
             reading, raw = cand.best(field), cand.raw_numbers.get(field)
             if reading is not None and raw is not None and reading.authority >= 90:
                 reading.value = float(raw)

@@ -104,8 +104,8 @@ class Candidate:
     budget_lines: list[BudgetLine] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
-    # money figures whose unit came from a column header rather than next to the number
-    header_unit_fields: set[str] = field(default_factory=set)
+    # money figures whose unit came from a column header, not from next to the number: the number
+    # as written, so a wrong column unit can be undone (assemble._reinterpret_units)
     raw_numbers: dict[str, float | None] = field(default_factory=dict)
     money_unit: str | None = None
 

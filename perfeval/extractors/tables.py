@@ -248,7 +248,6 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
                 value = parse_money(cell.text, unit)
                 cand.add(key, value, cell.line_start, cell.line_end, "form", origin)
                 if value is not None and not re.search(r"元", cell.text):
-                    cand.header_unit_fields.add(key)
                     cand.raw_numbers[key] = parse_number(cell.text)
             elif key == "execution_rate":
                 cand.add(key, parse_percent(cell.text), cell.line_start, cell.line_end, "form", origin)
