@@ -41,7 +41,7 @@ def pick(key: str) -> None:
 
 # The chosen evaluation lives in the URL (?eval=<eval_id>); the picker is kept in sync with it.
 current = st.session_state.get("eval_pick") or st.query_params.get("eval")
-q = st.text_input("查找评价", key="q", placeholder="输入项目或单位名称中的文字", icon=":material/search:")
+q = st.text_input("查找评价", key="q", bind="query-params", placeholder="输入项目或单位名称中的文字", icon=":material/search:")
 found = dbread.query("eval_search", f, q=q.strip() or None, limit=200)
 names = {r.eval_id: f"{r.unit or '（未注明单位）'}｜{r.project or '（未注明项目）'}（{int(r.year) if r.year == r.year else '年度不详'}）"
          for r in found.itertuples()}
@@ -106,8 +106,8 @@ else:
 st.caption(f"来源文件：{e['file_name']}（第 {e['line_start']}–{e['line_end']} 行）· "
            f"入库时间 {pd.Timestamp(e['ingested_at']):%Y-%m-%d %H:%M} · 评价编号 {eval_id}")
 
-t1, t2, t3, t4 = st.tabs([f"字段与出处（{len(src)}）", f"绩效指标（{len(ind)}）", f"问题与建议（{len(fnd)}）",
-                          f"数据质量（{len(chk)}）"])
+t1, t2, t3, t4, t5 = st.tabs([f"字段与出处（{len(src)}）", f"绩效指标（{len(ind)}）", f"问题与建议（{len(fnd)}）",
+                              f"数据质量（{len(chk)}）", "历年对比"])
 with t1:
     fields = [c for c in ui.FIELD_LABELS if c in d.columns and c not in
               ("eval_id", "doc_id", "line_start", "line_end", "file_name", "file_format", "ingested_at", "sha256")]
@@ -156,3 +156,6 @@ with t4:
         chk = chk.assign(sev=chk["severity"].map(ui.SEVERITY_LABELS),
                          rule_l=chk["rule"].map(lambda r: ui.RULE_LABELS.get(r, r)))
         ui.table(chk, {"sev": ("级别", "text"), "rule_l": ("检查项", "text"), "message": ("说明", "text")}, key="t_chk")
+with t5:
+    st.caption("同一单位、同一项目各年度的预算、执行、得分与问题并列比较；同一问题类别在两个及以上年度出现即为重复出现。")
+    ui.year_comparison(eval_id, key="detail_yoy")

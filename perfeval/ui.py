@@ -7,19 +7,42 @@ Every page file starts with ``filters = ui.setup_page("…")``. Pages run in Str
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
-import math
-import re
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 import streamlit as st
 
-from perfeval import dbread
-
-APP_TITLE = "预算绩效评价看板"
+from perfeval import briefing, dbread
+from perfeval.style import (  # noqa: F401  (pages use them as ui.*)
+    APP_TITLE,
+    CJK_FONT,
+    COLORWAY,
+    FIELD_LABELS,
+    FINDING_KIND_LABELS,
+    GRADE_BANDS,
+    GRADE_COLORS,
+    GRADE_LABELS,
+    GRADE_ORDER,
+    KIND_LABELS,
+    RULE_LABELS,
+    SCOPE_LABELS,
+    SEVERITY_LABELS,
+    SOURCE_LABELS,
+    blank,
+    cat_label,
+    category_labels,
+    fmt_int,
+    fmt_pct,
+    fmt_pp,
+    fmt_score,
+    fmt_wan,
+    missing,
+    plain,
+)
 
 # (script, label, icon) – the first entry is the main script.
 PAGES = [
@@ -29,67 +52,13 @@ PAGES = [
     ("pages/3_scores.py", "评分分布", ":material/leaderboard:"),
     ("pages/4_problems.py", "问题归类", ":material/report_problem:"),
     ("pages/5_detail.py", "评价明细", ":material/description:"),
+    ("pages/7_briefing.py", "会议简报", ":material/summarize:"),
     ("pages/6_import.py", "数据导入", ":material/upload_file:"),
 ]
 IMPORT_PAGE = "pages/6_import.py"
+BRIEFING_PAGE = "pages/7_briefing.py"
 DETAIL_PAGE = "pages/5_detail.py"
 FILTER_KEYS = ("region", "unit", "years", "scope", "kind")
-
-SCOPE_LABELS = {"project": "项目支出", "department": "部门整体支出"}
-KIND_LABELS = {
-    "self_assessment": "绩效自评表",
-    "evaluation_report": "绩效评价报告",
-    "department_evaluation": "部门整体评价",
-    "results_disclosure": "评价结果公开",
-    "summary_mention": "报告中提及",
-}
-GRADE_ORDER = ["优", "良", "中", "差"]
-GRADE_LABELS = {"优": "优（≥90）", "良": "良（80–90）", "中": "中（60–80）", "差": "差（<60）"}
-GRADE_COLORS = {"优": "#2e7d32", "良": "#1976d2", "中": "#f9a825", "差": "#c62828"}
-GRADE_BANDS = [(0, 60, "差"), (60, 80, "中"), (80, 90, "良"), (90, 100, "优")]
-SOURCE_LABELS = {"stated": "报告所述进度", "disbursement": "按支付记录", "monthly_sheet": "月度支出表"}
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-FINDING_KIND_LABELS = {"problem": "问题", "suggestion": "建议", "rectification": "整改"}
-RULE_LABELS = {
-    "dimensions_vs_total": "维度得分之和与总分不符",
-    "indicators_vs_total": "指标得分之和与总分不符",
-    "two_totals": "总分在文件中前后不一",
-    "value_conflict": "同一数值在文件中前后不一",
-    "money_unit": "金额单位存疑",
-    "deduction_without_reason": "扣分未填写偏差原因",
-    "execution_points": "预算执行得分与执行率不符",
-    "rate_mismatch": "执行率与金额不符",
-    "grade_vs_score": "等级与得分不符",
-    "unmatched_summary": "摘要中的项目未找到对应评价",
-}
-FIELD_LABELS = {
-    "eval_id": "评价编号", "doc_id": "文档编号", "region": "地区", "unit": "单位", "department": "主管部门",
-    "year": "年度", "project": "项目", "scope": "评价范围", "source_kind": "来源类型",
-    "budget_initial_yuan": "年初预算数", "budget_yuan": "全年预算数", "funds_received_yuan": "到位资金",
-    "spent_yuan": "全年执行数", "execution_rate": "预算执行率", "execution_rate_stated": "执行率为报告所述",
-    "score": "总得分", "grade": "等级（报告所述）", "score_decision": "决策得分", "score_process": "过程得分",
-    "score_performance": "绩效得分", "score_execution": "预算执行得分", "score_execution_max": "预算执行分值",
-    "grade_from_score": "等级（按得分）", "line_start": "起始行", "line_end": "结束行",
-    "file_name": "来源文件", "file_format": "文件格式", "ingested_at": "入库时间", "sha256": "文件指纹",
-}
-
-CJK_FONT = ("'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', "
-            "'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif")
-COLORWAY = ["#1f5fa8", "#e07b39", "#2e9e6b", "#c2453d", "#7b5ea7", "#8c6d46", "#d16ba5", "#6b7b8c",
-            "#b5a33c", "#2fa5b5", "#5a8f29", "#a33c6b"]
-
-pio.templates["perfeval"] = go.layout.Template(layout=go.Layout(
-    font=dict(family=CJK_FONT, size=13, color="#1f2933"),
-    colorway=COLORWAY,
-    paper_bgcolor="white", plot_bgcolor="white",
-    margin=dict(l=10, r=10, t=40, b=10),
-    xaxis=dict(gridcolor="#e5e9f0", zerolinecolor="#cfd6df", automargin=True),
-    yaxis=dict(gridcolor="#e5e9f0", zerolinecolor="#cfd6df", automargin=True),
-    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-    hoverlabel=dict(font=dict(family=CJK_FONT)),
-    separators=".,",
-))
-pio.templates.default = "perfeval"
 
 # The dashboard's process keeps a large heap for its whole life (streamlit, plotly, pandas, duckdb):
 # a full garbage collection scanning it takes ~90 ms on the 2-core machine, a visible stall in
@@ -99,59 +68,6 @@ pio.templates.default = "perfeval"
 gc.collect()
 gc.freeze()
 atexit.register(gc.unfreeze)
-
-
-# ---- number formats (the one place) ------------------------------------------------------
-
-def _missing(x: Any) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA or x is pd.NaT
-
-
-def fmt_wan(yuan: Any) -> str:
-    return "—" if _missing(yuan) else f"{float(yuan) / 1e4:,.2f} 万元"
-
-
-def fmt_pct(rate: Any) -> str:
-    return "—" if _missing(rate) else f"{float(rate) * 100:.2f}%"
-
-
-def fmt_score(x: Any) -> str:
-    return "—" if _missing(x) else f"{float(x):.2f}"
-
-
-def fmt_pp(x: Any) -> str:
-    return "—" if _missing(x) else f"{float(x):+.2f} 个百分点"
-
-
-def fmt_int(x: Any) -> str:
-    return "—" if _missing(x) else f"{int(x):,}"
-
-
-def category_labels() -> dict[str, str]:
-    try:
-        from perfeval.classify import labels
-        out = dict(labels())
-    except Exception:  # taxonomy file unreadable: fall back to codes
-        out = {}
-    out.setdefault("other", "其他")
-    return out
-
-
-def cat_label(code: Any) -> str:
-    return category_labels().get(code, code or "其他")
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: Any) -> str:
-    """Text from a document or a file name, escaped so Markdown shows it literally (no links,
-    emphasis or HTML). Use it whenever such text goes into st.markdown / st.info / labels."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
-
-
-def blank(x: Any, text: str = "（未注明）") -> Any:
-    return text if _missing(x) or x == "" else x
 
 
 # ---- tables ---------------------------------------------------------------------------------
@@ -334,6 +250,7 @@ def setup_page(title: str, caption: str | None = None, require_data: bool = True
         _guidance(status)
         st.stop()
     filters = _sidebar_filters()
+    briefing_downloads(filters)
     if dbread.query("data_status")["n_synthetic"].iloc[0]:
         st.warning("当前数据库为基准测试生成的**合成数据**，仅用于性能测试，不代表真实评价结果。", icon=":material/warning:")
     return filters
@@ -384,7 +301,7 @@ def _sidebar_filters() -> dbread.Filters:
     last = ds["last_ingest"]
     sb.caption(f"数据截至 {pd.Timestamp(last):%Y-%m-%d %H:%M}（最近一次导入）· "
                f"{fmt_int(ds['n_documents'])} 份文档 · {fmt_int(ds['n_evaluations'])} 项评价"
-               if not _missing(last) else "尚无导入记录")
+               if not missing(last) else "尚无导入记录")
     return f
 
 
@@ -394,3 +311,72 @@ def no_rows(what: str = "当前筛选条件下没有数据") -> None:
 
 def kpi(col, label: str, value: str, help: str | None = None) -> None:
     col.metric(label, value, help=help)
+
+
+# ---- sharing and the briefing pack --------------------------------------------------------
+
+def view_url() -> str | None:
+    """The link of the current view: this page's URL with every bound filter and page setting."""
+    try:
+        base = st.context.url
+    except Exception:  # no browser session (AppTest)
+        return None
+    if not base:
+        return None
+    pairs = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    return base + ("?" + urlencode(pairs) if pairs else "")
+
+
+def briefing_threshold() -> float:
+    """The execution-rate threshold of 预算执行 when the URL carries one (thr=…), else 90%."""
+    try:
+        thr = int(st.query_params.get("thr", ""))
+    except ValueError:
+        return briefing.DEFAULT_THRESHOLD
+    return thr / 100 if 50 <= thr <= 100 else briefing.DEFAULT_THRESHOLD
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def briefing_downloads(filters: dbread.Filters, container=None) -> None:
+    """Download buttons for the briefing pack of the current filters. The files are built only
+    when clicked (a callable ``data``), so showing the buttons costs a page nothing."""
+    box = container or st.sidebar
+    where = "page" if container is not None else "sidebar"
+    if container is None:
+        box.markdown("#### 会议简报")
+    path = dbread.db_path()
+    stem = briefing.file_stem(filters)
+    box.download_button("下载简报（HTML，可打印）", key=f"dl_brief_html_{where}", on_click="ignore", icon=":material/description:",
+                        data=functools.partial(briefing.html_bytes, path, filters, view_url=view_url(),
+                                               threshold=briefing_threshold()),
+                        file_name=stem + ".html", mime="text/html",
+                        help="当前筛选条件下的总体情况、四项分析、重点关注、跨年度对比与数据质量；离线可用，可打印为 A4")
+    box.download_button("下载数据表（Excel）", key=f"dl_brief_xlsx_{where}", on_click="ignore", icon=":material/table_view:",
+                        data=functools.partial(briefing.workbook_bytes, path, filters),
+                        file_name=stem + ".xlsx", mime=XLSX_MIME,
+                        help="评价、绩效指标、问题与建议、数据质量、支出进度各一张表，每行注明来源文件与行号")
+
+
+def year_comparison(eval_id: str, key: str, link_all: bool = False) -> None:
+    """Budget, execution, score and problems of one project across its years, side by side."""
+    evals, findings = briefing.history(dbread.db_path(), eval_id)
+    cmp = briefing.compare_years(evals, findings)
+    if cmp is None:
+        st.caption("没有找到同一单位同一项目其他年度的评价（项目名称比较时忽略年份、空格和末尾的「项目」二字）。")
+        return
+    st.dataframe(cmp.side_by_side, hide_index=True, key=f"{key}_side")
+    if cmp.recurring:
+        st.markdown("**重复出现的问题类别：** " + "、".join(plain(c) for c in cmp.recurring))
+    else:
+        st.caption("各年度的问题类别没有重复。")
+    if not cmp.categories.empty:
+        st.markdown("**各年度的问题类别**（数字为问题条数）")
+        st.dataframe(cmp.categories, hide_index=True, key=f"{key}_cats")
+        with st.expander(f"逐条问题表述（{len(cmp.statements)} 条）"):
+            st.dataframe(cmp.statements, hide_index=True, key=f"{key}_stmts",
+                         column_config={"原文表述": st.column_config.TextColumn("原文表述", width="large")})
+    for r in evals.itertuples():
+        if link_all or r.eval_id != eval_id:
+            detail_link(r.eval_id, f"查看 {int(r.year) if not missing(r.year) else '年度不详'} 年的评价明细")

@@ -16,7 +16,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 TRUTH = ROOT / "tests" / "fixtures" / "seeds.json"
 PAGES = ["app.py", "pages/1_execution.py", "pages/2_progress.py", "pages/3_scores.py",
-         "pages/4_problems.py", "pages/5_detail.py"]
+         "pages/4_problems.py", "pages/5_detail.py", "pages/7_briefing.py"]
 
 
 def ingest(db: pathlib.Path, *paths: pathlib.Path) -> subprocess.CompletedProcess:

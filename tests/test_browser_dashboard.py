@@ -20,7 +20,7 @@ from conftest_app import ROOT, SAMPLES, build_sample_db, ensure_rollups, ingest,
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = pathlib.Path("/tmp/shots")
 PAGE_PATHS = {"overview": "/", "execution": "/execution", "progress": "/progress", "scores": "/scores",
-              "problems": "/problems", "detail": "/detail"}
+              "problems": "/problems", "detail": "/detail", "briefing": "/briefing"}
 
 if not os.path.exists(CHROMIUM):  # .ci/run installs it; a missing browser is a failure, not a skip
     raise RuntimeError(f"{CHROMIUM} not found: apt-get install chromium fonts-noto-cjk")
