@@ -77,7 +77,48 @@ def build_parser() -> argparse.ArgumentParser:
                         add_help=False)
     bc.add_argument("rest", nargs=argparse.REMAINDER)
     bc.set_defaults(func=lambda args: _bench_classify_main(args.rest))
+    br = sub.add_parser("briefing", help="write the meeting briefing pack (HTML, Excel workbook, CSV tables) for "
+                                         "the given filters")
+    br.add_argument("--db", help="DuckDB file (default: $PERFEVAL_DB, else data/perfeval.duckdb)")
+    br.add_argument("--html", metavar="FILE", help="write the self-contained HTML briefing here")
+    br.add_argument("--xlsx", metavar="FILE", help="write the Excel workbook here")
+    br.add_argument("--csv-dir", metavar="DIR", help="write one UTF-8 (BOM) CSV per table into this folder")
+    br.add_argument("--region", action="append", default=[], help="filter (repeatable)")
+    br.add_argument("--unit", action="append", default=[], help="filter (repeatable)")
+    br.add_argument("--year-from", type=int)
+    br.add_argument("--year-to", type=int)
+    br.add_argument("--scope", choices=["project", "department"])
+    br.add_argument("--kind", action="append", default=[], help="source kind filter (repeatable), e.g. self_assessment")
+    br.add_argument("--threshold", type=int, default=90, help="execution-rate threshold in %% (default 90)")
+    br.set_defaults(func=cmd_briefing)
     return parser
+
+
+def cmd_briefing(args: argparse.Namespace) -> int:
+    from perfeval import briefing, dbread
+    db = args.db or store.default_db_path()
+    if not (args.html or args.xlsx or args.csv_dir):
+        print("ERROR: name at least one output: --html FILE, --xlsx FILE or --csv-dir DIR", file=sys.stderr)
+        return 1
+    if dbread.status(db) not in ("ok", "empty"):
+        print(f"ERROR: no initialised database at {db} (run `python -m perfeval ingest` first)", file=sys.stderr)
+        return 1
+    filters = dbread.Filters(regions=tuple(args.region), units=tuple(args.unit), year_from=args.year_from,
+                             year_to=args.year_to, scope=args.scope, kinds=tuple(args.kind))
+    outputs = []
+    if args.html:
+        outputs.append((args.html, briefing.html_bytes(db, filters, threshold=args.threshold / 100)))
+    if args.xlsx:
+        outputs.append((args.xlsx, briefing.workbook_bytes(db, filters)))
+    if args.csv_dir:
+        os.makedirs(args.csv_dir, exist_ok=True)
+        for key in briefing.EXPORT_TITLES:
+            outputs.append((os.path.join(args.csv_dir, f"{key}.csv"), briefing.table_csv(db, filters, key)))
+    for path, data in outputs:
+        with open(path, "wb") as out:
+            out.write(data)
+        print(f"wrote {path} ({len(data):,} bytes)")
+    return 0
 
 
 def cmd_reclassify(args: argparse.Namespace) -> int:
