@@ -203,3 +203,30 @@ def test_reader_releases_lock_promptly(sample_db):
     # and the reader sees the change on its next query (data version changed → reopened)
     df = dbread.run(str(sample_db), "data_status", {})
     assert int(df["n_evaluations"].iloc[0]) == 19
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_offers_the_briefing_pack(page, sample_db, use_db):
+    use_db(sample_db)
+    at = run_page(page)
+    labels = [e.proto.label for e in at.sidebar.get("download_button")]
+    assert labels == ["下载简报（HTML，可打印）", "下载数据表（Excel）"]
+
+
+def test_detail_year_over_year_tab(sample_db, use_db):
+    use_db(sample_db)
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        (newest,), = con.execute("SELECT eval_id FROM evaluations WHERE project = '聘用人员工资及管理费用' "
+                                 "AND year = 2021").fetchall()
+    finally:
+        con.close()
+    at = run_page("pages/5_detail.py", {"eval": newest})
+    side = next(d.value for d in at.dataframe if "变化（最新 − 最早）" in d.value.columns)
+    assert list(side.columns)[1:3] == ["2019年", "2021年"]
+    assert side.set_index("项目").loc["预算执行率", "2021年"] == "99.20%"  # hand-checked truth of the samples
+    assert any("重复出现的问题类别" in m.value for m in at.markdown)
+    # an evaluation without other years says so instead of an empty table
+    lone = department_2021_id(sample_db)
+    at = run_page("pages/5_detail.py", {"eval": lone})
+    assert "没有找到同一单位同一项目其他年度的评价" in all_text(at)
