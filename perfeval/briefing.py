@@ -48,7 +48,7 @@ from perfeval.style import (
 TEMPLATE_DIR = pathlib.Path(__file__).resolve().parent / "templates"
 # Rows per exported table. A briefing is read by people: beyond this the workbook says it is cut
 # and asks for narrower filters (Excel itself stops at 1,048,576 rows).
-EXPORT_ROW_LIMIT = 20_000
+EXPORT_ROW_LIMIT = 10_000
 TOP_N = 10
 YOY_LIMIT = 10
 DEFAULT_THRESHOLD = 0.9
@@ -301,6 +301,21 @@ _WIDTHS = {"text": 18, "yuan": 16, "pct": 11, "score": 9, "int": 8, "bool": 10}
 _WIDE = {"原文表述": 60, "说明": 50, "项目": 30, "单位": 26, "偏差原因": 40, "三级指标": 24, "来源文件": 28}
 
 
+def _write_column(sheet, col: int, values: list, kind: str, number_format, quoted) -> None:
+    """One column below the header: numbers as numbers (blank when missing), text as text —
+    quoted when Excel would take it for a formula."""
+    if kind in ("text", "bool"):
+        for row, value in enumerate(values, start=1):
+            if missing(value) or value == "":
+                continue
+            text = str(value)
+            sheet.write_string(row, col, text, quoted if text.startswith(FORMULA_START) else None)
+        return
+    for row, value in enumerate(values, start=1):
+        if not missing(value):
+            sheet.write_number(row, col, float(value), number_format)
+
+
 def build_workbook(frames: dict[str, pd.DataFrame], filters: dbread.Filters, *, limit: int = EXPORT_ROW_LIMIT,
                    now: dt.datetime | None = None) -> bytes:
     """The workbook: a 说明 sheet, then one sheet per table with number formats, a frozen and
@@ -331,16 +346,14 @@ def build_workbook(frames: dict[str, pd.DataFrame], filters: dbread.Filters, *, 
         for key, frame in frames.items():
             _, name, columns = EXPORTS[key]
             kinds = {label: kind for label, kind in columns.values()}
-            frame.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
+            sheet = book.add_worksheet(name)
+            # Cells are written column by column with their type and format: pandas' to_excel
+            # goes through a generic per-cell path that took 9 s for 100,000 rows.
             for j, label in enumerate(frame.columns):
                 kind = kinds.get(label, "text")
                 sheet.write_string(0, j, label, header)
-                sheet.set_column(j, j, _WIDE.get(label, _WIDTHS.get(kind, 14)), formats.get(kind))
-                if kind in ("text", "bool"):
-                    for i, value in enumerate(frame[label].tolist(), start=1):
-                        if isinstance(value, str) and value.startswith(FORMULA_START):
-                            sheet.write_string(i, j, value, quoted)
+                sheet.set_column(j, j, _WIDE.get(label, _WIDTHS.get(kind, 14)))
+                _write_column(sheet, j, frame[label].tolist(), kind, formats.get(kind), quoted)
             sheet.freeze_panes(1, 0)
             if len(frame.columns):
                 sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
