@@ -51,6 +51,7 @@ TEMPLATE_DIR = pathlib.Path(__file__).resolve().parent / "templates"
 EXPORT_ROW_LIMIT = 10_000
 TOP_N = 10
 YOY_LIMIT = 10
+YOY_MAX_COLUMNS = 10  # the newest evaluations of one project shown side by side
 DEFAULT_THRESHOLD = 0.9
 # Text cells starting with one of these would be read as a formula by Excel (or LibreOffice) —
 # also a tab or carriage return before one (OWASP "CSV injection").
@@ -178,17 +179,22 @@ class YearComparison:
 def compare_years(evals: pd.DataFrame, findings: pd.DataFrame) -> YearComparison | None:
     """Budget, execution, score and problems of one project side by side, year by year.
 
-    A column per evaluation ("2019年", or "2021年·绩效自评表" when a year has several); 变化 is the
-    newest minus the oldest. A problem category recurs when it is found in two or more years."""
+    A column per evaluation ("2019年", or "2021年·绩效自评表" when a year has several; the newest
+    YOY_MAX_COLUMNS); 变化 is the newest minus the oldest shown. A problem category recurs when it
+    is found in two or more years."""
     if len(evals) < 2:
         return None
-    evals = evals.reset_index(drop=True)
+    evals = evals.tail(YOY_MAX_COLUMNS).reset_index(drop=True)
     per_year = evals["year"].value_counts()
-    columns = []
+    columns: list[str] = []
     for r in evals.itertuples():
         label = f"{int(r.year)}年" if not missing(r.year) else "年度不详"
         if not missing(r.year) and per_year[r.year] > 1:
             label += "·" + KIND_LABELS.get(r.source_kind, r.source_kind)
+        base, n = label, 1
+        while label in columns:  # two evaluations of one kind in one year: still two columns
+            n += 1
+            label = f"{base}（{n}）"
         columns.append(label)
     first, last = evals.iloc[0], evals.iloc[-1]
 
@@ -217,7 +223,7 @@ def compare_years(evals: pd.DataFrame, findings: pd.DataFrame) -> YearComparison
     labels = category_labels()
     col_of = dict(zip(evals["eval_id"], columns))
     year_of = dict(zip(evals["eval_id"], evals["year"]))
-    problems = findings[findings["kind"] == "problem"].copy()
+    problems = findings[(findings["kind"] == "problem") & findings["eval_id"].isin(evals["eval_id"])].copy()
     problems["column"] = problems["eval_id"].map(col_of)
     problems["year"] = problems["eval_id"].map(year_of)
     problems["category_label"] = problems["category"].map(lambda c: labels.get(c, c) if isinstance(c, str) else "其他")

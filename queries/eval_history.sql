@@ -11,6 +11,8 @@ SELECT e.eval_id, e.unit, e.year, e.project, e.scope, e.source_kind, e.budget_yu
        (SELECT count(*) FROM findings f WHERE f.eval_id = e.eval_id AND f.kind = 'problem') AS n_problems
 FROM evaluations e
 JOIN me ON e.unit = me.unit
-   AND regexp_replace(e.project, '(19|20)[0-9]{2}年度?|\s+|项目$', '', 'g') = me.project_key
 LEFT JOIN documents d ON d.doc_id = e.doc_id
+-- the name comparison after the join on unit: the regular expression then runs on one unit's
+-- evaluations, not on every row of the table
+WHERE regexp_replace(e.project, '(19|20)[0-9]{2}年度?|\s+|项目$', '', 'g') = me.project_key
 ORDER BY e.year NULLS LAST, e.eval_id

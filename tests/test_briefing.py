@@ -255,3 +255,19 @@ def test_year_over_year_matches_names_across_wordings(tmp_path):
     projects = dbread.run(str(db), "yoy_projects", {**dbread.Filters().params(), "limit": 10})
     assert projects[["unit", "years", "newest_eval_id"]].values.tolist() == [["单位甲", "2020、2021", "b"]]
     assert briefing.compare_years(*briefing.history(str(db), "c")) is None
+
+
+def test_year_over_year_keeps_every_evaluation_of_a_year_apart():
+    import pandas as pd
+    evals = pd.DataFrame({
+        "eval_id": ["a", "b", "c"], "year": [2020, 2021, 2021],
+        "source_kind": ["self_assessment", "self_assessment", "self_assessment"],
+        "budget_yuan": [100.0, 200.0, 300.0], "spent_yuan": [90.0, 180.0, None], "execution_rate": [0.9, 0.9, None],
+        "score": [90.0, 80.0, 85.0], "grade": ["优", "良", None], "n_problems": [1, 0, 1], "file_name": ["x", "y", "z"]})
+    findings = pd.DataFrame({"eval_id": ["a", "c"], "kind": ["problem", "problem"], "seq": [1, 1],
+                             "text": ["资金到位慢", "资金到位慢"], "category": ["execution", "execution"],
+                             "line_start": [1, 2], "line_end": [1, 2]})
+    cmp = briefing.compare_years(evals, findings)
+    assert list(cmp.side_by_side.columns)[1:4] == ["2020年", "2021年·绩效自评表", "2021年·绩效自评表（2）"]
+    assert cmp.side_by_side.set_index("项目").loc["全年预算数", "2021年·绩效自评表（2）"] == "0.03 万元"
+    assert cmp.recurring == [briefing.category_labels()["execution"]]  # 2020 and 2021
