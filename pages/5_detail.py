@@ -106,8 +106,9 @@ else:
 st.caption(f"来源文件：{e['file_name']}（第 {e['line_start']}–{e['line_end']} 行）· "
            f"入库时间 {pd.Timestamp(e['ingested_at']):%Y-%m-%d %H:%M} · 评价编号 {eval_id}")
 
+# The open tab is part of the view's link (?tab=…); its labels carry this evaluation's counts.
 t1, t2, t3, t4, t5 = st.tabs([f"字段与出处（{len(src)}）", f"绩效指标（{len(ind)}）", f"问题与建议（{len(fnd)}）",
-                              f"数据质量（{len(chk)}）", "历年对比"])
+                              f"数据质量（{len(chk)}）", "历年对比"], key="tab", bind="query-params")
 with t1:
     fields = [c for c in ui.FIELD_LABELS if c in d.columns and c not in
               ("eval_id", "doc_id", "line_start", "line_end", "file_name", "file_format", "ingested_at", "sha256")]

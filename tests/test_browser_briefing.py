@@ -159,3 +159,26 @@ def test_view_link_round_trips_to_another_browser(server, browser, db):  # noqa:
         page.screenshot(path=str(SHOTS / "briefing_page.png"), full_page=True)
     finally:
         other.close()
+
+
+def test_selected_evaluation_and_tab_round_trip(server, browser, db):  # noqa: F811
+    newest = eval_id_of(db, "project = '聘用人员工资及管理费用' AND year = 2021")
+    one = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
+    page = one.new_page()
+    page.goto(f"{server.base}/detail?eval={newest}")
+    settle(page)
+    page.get_by_role("tab", name="历年对比").click()
+    page.wait_for_function("() => location.search.includes('tab=')", timeout=30000)
+    link = page.url
+    one.close()
+    other = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
+    try:
+        page = other.new_page()
+        page.goto(link)
+        settle(page)
+        assert qs(page).get("eval") == [newest] and qs(page).get("tab") == ["历年对比"], page.url
+        expect(page.get_by_role("tab", selected=True)).to_have_text("历年对比")
+        expect(page.locator('[data-testid="stMain"]')).to_contain_text("重复出现的问题类别")
+        page.screenshot(path=str(SHOTS / "detail_year_over_year.png"), full_page=True)
+    finally:
+        other.close()
