@@ -152,7 +152,6 @@ def collect(path: str, filters: dbread.Filters, threshold: float = DEFAULT_THRES
         "curve": ("progress_curve", f),
         "low_scores": ("score_points", {**f, "limit": TOP_N}),
         "hist": ("score_hist", f),
-        "grade_year": ("grade_mix_year", f),
         "cat_year": ("findings_category_year", f),
         "repeat": ("findings_repeat", {**f, "limit": TOP_N}),
         "yoy": ("yoy_projects", {**f, "limit": YOY_LIMIT}),

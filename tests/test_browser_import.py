@@ -6,11 +6,11 @@ from __future__ import annotations
 import duckdb
 import pytest
 from playwright.sync_api import expect
-from test_browser_dashboard import SHOTS, Server, browser, settle  # noqa: F401 (browser: a fixture)
 
 from perfeval import ui
 
 from conftest_app import SAMPLES, ingest
+from test_browser_dashboard import SHOTS, Server, browser, settle  # noqa: F401 (browser: a fixture)
 
 FILES = [sorted(SAMPLES.glob("*.txt"))[1], sorted(SAMPLES.glob("*.txt"))[2]]
 
