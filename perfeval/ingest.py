@@ -1,14 +1,18 @@
 """Ingest pipeline: file → document → candidates → evaluations → one transaction in DuckDB.
 
 Parsing happens before the database is touched, so a file that fails (unreadable, no evaluation,
-an extractor error) never changes it; the write of one document is all-or-nothing.
+an extractor error) never changes it. Parsed documents are written in batches (`BatchWriter`), one
+transaction per batch; a batch that fails is retried document by document, so the write of each
+document stays all-or-nothing and independent of the others.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import pathlib
+import time
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from perfeval import store
 from perfeval.assemble import assemble
@@ -84,15 +88,80 @@ def parse_file(path: str | os.PathLike) -> Parsed:
 
 
 def save(con, parsed: Parsed) -> bool:
-    """Write a parsed document; False when the same content is already loaded."""
-    if store.document_exists(con, parsed.sha256):
-        return False
-    store.save_document(
-        con, doc_id=parsed.doc_id, file_name=parsed.file_name, sha256=parsed.sha256,
-        file_format=parsed.document.file_format, size_bytes=parsed.size_bytes,
-        line_count=len(parsed.document.lines), genres=parsed.genres,
-        evaluations=parsed.evaluations, snippet=parsed.document.snippet)
-    return True
+    """Write a parsed document in its own transaction; False when the same content is already loaded."""
+    return save_batch(con, [parsed])[0]
+
+
+def save_batch(con, batch: list[Parsed]) -> list[bool]:
+    """Write the documents of `batch` in one transaction (all or nothing). Per document True when
+    it was written, False when the same content is already loaded or comes earlier in the batch."""
+    shas = [p.sha256 for p in batch]
+    known = {sha for (sha,) in con.execute(
+        "SELECT sha256 FROM documents WHERE sha256 IN (SELECT unnest(?))", [shas]).fetchall()}
+    fresh, written = [], []
+    for p in batch:
+        written.append(p.sha256 not in known)
+        if written[-1]:
+            known.add(p.sha256)
+            fresh.append(store.NewDocument(
+                doc_id=p.doc_id, file_name=p.file_name, sha256=p.sha256, file_format=p.document.file_format,
+                size_bytes=p.size_bytes, line_count=len(p.document.lines), genres=p.genres,
+                evaluations=p.evaluations, snippet=p.document.snippet))
+    if fresh:
+        store.save_documents(con, fresh)
+    return written
+
+
+# What became of a document: True loaded, False skipped (already loaded), an exception: not written.
+Outcome = bool | Exception
+
+
+class BatchWriter:
+    """Stores parsed documents in batches, one transaction per batch, through a WriteSession.
+
+    A transaction and a rollup pass cost about as much as writing a small document, so documents
+    are collected until `max_docs` of them or `max_seconds` of work (parsing them) since the last
+    write, whichever comes first; the time bound keeps the output and the dashboard's view
+    current. If a batch's transaction fails it is rolled back and its documents are written one
+    by one, each in its own transaction: a failing document never touches the database and the
+    others still load. `report(key, parsed, outcome)` is called per document, in order, once its
+    transaction committed or failed."""
+
+    def __init__(self, session: store.WriteSession, report: Callable[[Any, Parsed, Outcome], None],
+                 max_docs: int = 50, max_seconds: float = 0.5) -> None:
+        self.session, self.report = session, report
+        self.max_docs, self.max_seconds = max_docs, max_seconds
+        self._pending: list[tuple[Any, Parsed]] = []
+        self._since = time.monotonic()
+
+    def add(self, key: Any, parsed: Parsed) -> None:
+        self._pending.append((key, parsed))
+        if len(self._pending) >= self.max_docs or time.monotonic() - self._since >= self.max_seconds:
+            self.flush()
+        else:
+            self.session.release_if_due()  # let waiting readers in while the batch fills
+
+    def flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        outcomes: list[Outcome]
+        try:
+            outcomes = list(save_batch(self.session.connection(), [p for _, p in batch]))
+        except Exception:
+            self.session.close()  # the transaction was rolled back; retry on a fresh connection
+            outcomes = [self._save_alone(p) for _, p in batch]
+        for (key, parsed), outcome in zip(batch, outcomes, strict=True):
+            self.report(key, parsed, outcome)
+        self.session.release_if_due()
+        self._since = time.monotonic()
+
+    def _save_alone(self, parsed: Parsed) -> Outcome:
+        try:
+            return save(self.session.connection(), parsed)
+        except Exception as exc:
+            self.session.close()  # start the next document on a fresh connection
+            return exc
 
 
 def expand_paths(paths: list[str]) -> list[pathlib.Path]:
