@@ -50,6 +50,20 @@ def test_reingest_changes_nothing(tmp_path):
     assert counts(db) == before
 
 
+def test_same_content_twice_in_one_run_loads_once(tmp_path):
+    """Both copies land in the same write batch: the second is skipped, not a key conflict."""
+    db = tmp_path / "x.duckdb"
+    data = (SAMPLES / "003_b783e8b1adbe72fd.txt").read_bytes()
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_bytes(data)
+    second.write_bytes(data)
+    result = run_cli("ingest", str(first), str(second), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(f"loaded {first}: 3 evaluations")
+    assert result.stdout.splitlines()[1].startswith(f"skipped {second}: already loaded")
+    assert counts(db)["documents"] == 1 and counts(db)["evaluations"] == 3
+
+
 def test_failing_file_leaves_database_as_it_was(tmp_path):
     db = tmp_path / "x.duckdb"
     assert run_cli("ingest", str(SAMPLES / "003_b783e8b1adbe72fd.txt"), "--db", str(db)).returncode == 0
