@@ -21,12 +21,15 @@ NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 
 
 # str.translate looks every character of a non-ASCII string up in the table (~50 ns each);
-# replacing only the characters present is ~10× faster on report lines.
+# finding whether any is present, then replacing only those, is ~10× faster on report lines.
 _FULLWIDTH_PAIRS = tuple((chr(k), chr(v)) for k, v in _FULLWIDTH.items())
+_ANY_FULLWIDTH = re.compile("[" + re.escape("".join(chr(k) for k in _FULLWIDTH)) + "]")
 
 
 def halfwidth(text: str) -> str:
     """Full-width digits and punctuation that matter for numbers → ASCII."""
+    if _ANY_FULLWIDTH.search(text) is None:
+        return text
     for fullwidth, ascii_char in _FULLWIDTH_PAIRS:
         if fullwidth in text:
             text = text.replace(fullwidth, ascii_char)
