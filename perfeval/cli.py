@@ -17,9 +17,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 1
     failed = 0
 
-    def report(path, parsed: Parsed, outcome: Outcome) -> None:
+    def report(path, parsed: Parsed | None, outcome: Outcome) -> None:
         nonlocal failed
-        if isinstance(outcome, Exception):
+        if parsed is None:
+            failed += 1
+            print(f"ERROR {path}: {outcome}", file=sys.stderr)
+        elif isinstance(outcome, Exception):
             failed += 1
             print(f"ERROR {path}: could not write to {db}: {outcome}", file=sys.stderr)
         elif outcome:
@@ -30,28 +33,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"skipped {path}: already loaded (same content, sha256 {parsed.sha256[:12]})")
 
     with store.WriteSession(db) as session:
+        # files are parsed outside any transaction (a failing file never touches the database) and
+        # reported in order as their batch is written
         writer = BatchWriter(session, report)
         for path in files:
-            parsed = _parse_one(path)
-            if parsed is None:
-                failed += 1
-            else:
-                writer.add(path, parsed)
+            try:
+                parsed = parse_file(path)
+            except IngestError as exc:
+                writer.failed(path, exc)
+                continue
+            except Exception as exc:  # an extractor bug must not stop the other files
+                writer.failed(path, IngestError(f"unexpected failure while reading ({type(exc).__name__}: {exc})"))
+                continue
+            writer.add(path, parsed)
         writer.flush()
     return 1 if failed else 0
-
-
-def _parse_one(path) -> Parsed | None:
-    """Parse one file; None when it failed (the message is printed)."""
-    # Parse outside any database connection: a failing file never touches the database,
-    # and the dashboard's readers are not blocked while we parse.
-    try:
-        return parse_file(path)
-    except IngestError as exc:
-        print(f"ERROR {path}: {exc}", file=sys.stderr)
-    except Exception as exc:  # an extractor bug must not stop the other files
-        print(f"ERROR {path}: unexpected failure while reading ({type(exc).__name__}: {exc})", file=sys.stderr)
-    return None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -130,35 +130,47 @@ class BatchWriter:
     are collected until `max_docs` of them or `max_seconds` of work since the last write. If a
     batch's transaction fails it is rolled back and its documents are written one
     by one, each in its own transaction: a failing document never touches the database and the
-    others still load. `report(key, parsed, outcome)` is called per document, in order, once its
-    transaction committed or failed."""
+    others still load. `report(key, parsed, outcome)` is called per document, in the order they
+    were added, once its transaction committed or failed; documents that failed before (`failed`)
+    are reported in their place with parsed None."""
 
-    def __init__(self, session: store.WriteSession, report: Callable[[Any, Parsed, Outcome], None],
+    def __init__(self, session: store.WriteSession, report: Callable[[Any, Parsed | None, Outcome], None],
                  max_docs: int = BATCH_MAX_DOCS, max_seconds: float = BATCH_MAX_SECONDS) -> None:
         self.session, self.report = session, report
         self.max_docs, self.max_seconds = max_docs, max_seconds
-        self._pending: list[tuple[Any, Parsed]] = []
+        self._pending: list[tuple[Any, Parsed | Exception]] = []
         self._since = time.monotonic()
 
     def add(self, key: Any, parsed: Parsed) -> None:
-        self._pending.append((key, parsed))
+        self._queue(key, parsed)
+
+    def failed(self, key: Any, error: Exception) -> None:
+        """A document that failed before it could be written (reading, parsing)."""
+        self._queue(key, error)
+
+    def _queue(self, key: Any, item: Parsed | Exception) -> None:
+        self._pending.append((key, item))
         if len(self._pending) >= self.max_docs or time.monotonic() - self._since >= self.max_seconds:
             self.flush()
         else:
             self.session.release_if_due()  # let waiting readers in while the batch fills
 
     def flush(self) -> None:
-        batch, self._pending = self._pending, []
-        if not batch:
-            return
-        outcomes: list[Outcome]
-        try:
-            outcomes = list(save_batch(self.session.connection(), [p for _, p in batch]))
-        except Exception:
-            self.session.close()  # the transaction was rolled back; retry on a fresh connection
-            outcomes = [self._save_alone(p) for _, p in batch]
-        for (key, parsed), outcome in zip(batch, outcomes, strict=True):
-            self.report(key, parsed, outcome)
+        items, self._pending = self._pending, []
+        batch = [p for _, p in items if isinstance(p, Parsed)]
+        outcomes: list[Outcome] = []
+        if batch:
+            try:
+                outcomes = list(save_batch(self.session.connection(), batch))
+            except Exception:
+                self.session.close()  # the transaction was rolled back; retry on a fresh connection
+                outcomes = [self._save_alone(p) for p in batch]
+        written = iter(outcomes)
+        for key, item in items:
+            if isinstance(item, Parsed):
+                self.report(key, item, next(written))
+            else:
+                self.report(key, None, item)
         self.session.release_if_due()
         self._since = time.monotonic()
 

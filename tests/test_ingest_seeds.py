@@ -92,6 +92,22 @@ def test_other_files_still_load_when_one_fails(tmp_path):
     assert counts(db)["evaluations"] == 1
 
 
+def test_lines_follow_the_files_order(tmp_path):
+    """Files are written in batches, but a failing file's ERROR still comes between its neighbours."""
+    import os
+    bad = tmp_path / "b_bad.txt"
+    bad.write_bytes(b"\x00\x01\x02")
+    first, last = tmp_path / "a.txt", tmp_path / "c.txt"
+    first.write_bytes((SAMPLES / "000_8a4f40a4445f8170.txt").read_bytes())
+    last.write_bytes((SAMPLES / "003_b783e8b1adbe72fd.txt").read_bytes())
+    result = subprocess.run([sys.executable, "-m", "perfeval", "ingest", str(tmp_path), "--db", str(tmp_path / "x.duckdb")],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert result.returncode == 1
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == \
+        [f"loaded {first}", f"ERROR {bad}", f"loaded {last}"]
+
+
 def test_eval_ids_are_stable_across_databases(tmp_path, sample_db):
     other = tmp_path / "other.duckdb"
     assert run_cli("ingest", str(SAMPLES), "--db", str(other)).returncode == 0
