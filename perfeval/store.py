@@ -198,7 +198,8 @@ class _BatchRows:
 
     def add_evaluation(self, doc_id: str, ev: Evaluation, snippet) -> None:
         c = ev.candidate
-        self.evaluations.append([ev.eval_id, doc_id] + [c.get(col) for col in EVAL_COLUMNS]
+        best = {name: c.best(name) for name in EVAL_COLUMNS}  # each field's chosen reading, once
+        self.evaluations.append([ev.eval_id, doc_id] + [r.value if r else None for r in best.values()]
                                 + [c.line_start, c.line_end])
         self.indicators += [[ev.eval_id, i + 1, x.level1, x.level2, x.name, x.target, x.actual, x.weight, x.score,
                              x.note, x.line_start, x.line_end] for i, x in enumerate(c.indicators)]
@@ -216,8 +217,7 @@ class _BatchRows:
                                   f.line_start, f.line_end, finding_key(f.text), f.match_score,
                                   "auto" if f.category else None])
         self.checks += [[ev.eval_id, k.rule, k.severity, k.message] for k in ev.checks]
-        for name in EVAL_COLUMNS:
-            reading = c.best(name)
+        for name, reading in best.items():
             if reading is None or name in ("scope", "source_kind", "grade_from_score"):
                 continue
             self.field_sources.append([ev.eval_id, name, doc_id, reading.line_start, reading.line_end,
