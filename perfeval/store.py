@@ -73,13 +73,13 @@ def writer(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 class WriteSession:
-    """The write connection of an ingest run, held across documents for at most `hold` seconds.
+    """The write connection of an ingest run, held across batches for at most `hold` seconds.
 
-    Opening the file and checking the schema per document costs more than writing a small one;
+    Opening the file and checking the schema per batch costs more than writing a small one;
     holding the lock for a whole run would keep the dashboard's readers out (they retry for 10 s).
-    So the connection is reused while it is young and closed after each document once it is older
-    than `hold`, which lets waiting readers in between documents. Every document is still its
-    own transaction."""
+    So the connection is reused while it is young and closed between documents once it is older
+    than `hold` (`perfeval.ingest.BatchWriter` asks after every parsed document and every batch),
+    which lets waiting readers in. Every batch is its own transaction."""
 
     def __init__(self, path: str, hold: float = 1.0) -> None:
         self.path, self.hold = path, hold
@@ -156,11 +156,6 @@ class NewDocument:
     genres: list[str]
     evaluations: list[Evaluation]
     snippet: Callable[[int, int], str]
-
-
-def save_document(con: duckdb.DuckDBPyConnection, **document) -> None:
-    """Write one document and all its rows in a single transaction (all or nothing)."""
-    save_documents(con, [NewDocument(**document)])
 
 
 def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument]) -> None:
