@@ -161,10 +161,17 @@ class BatchWriter:
         outcomes: list[Outcome] = []
         if batch:
             try:
-                outcomes = list(save_batch(self.session.connection(), batch))
-            except Exception:
-                self.session.close()  # the transaction was rolled back; retry on a fresh connection
-                outcomes = [self._save_alone(p) for p in batch]
+                con = self.session.connection()
+            except Exception as exc:
+                # the database cannot be opened (after the lock wait): retrying document by
+                # document would wait that long again for each; the next batch tries again
+                outcomes = [exc] * len(batch)
+            else:
+                try:
+                    outcomes = list(save_batch(con, batch))
+                except Exception:
+                    self.session.close()  # the transaction was rolled back; retry on a fresh connection
+                    outcomes = [self._save_alone(p) for p in batch]
         written = iter(outcomes)
         for key, item in items:
             if isinstance(item, Parsed):

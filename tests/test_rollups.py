@@ -450,3 +450,18 @@ def test_a_failing_document_leaves_its_batch_to_load(tmp_path, monkeypatch):
         con.close()
     assert_maintained_equals_rebuilt(db, tmp_path)
     assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
+
+
+def test_a_database_that_cannot_be_opened_fails_its_batch_once(tmp_path, monkeypatch):
+    """Opening waits for the lock; when it still fails, the batch's documents fail together rather
+    than each waiting again on its own."""
+    attempts = []
+
+    def refuse(path, read_only=False, wait=store.LOCK_WAIT_SECONDS):
+        attempts.append(path)
+        raise duckdb.IOException("Could not set lock on file: Conflicting lock is held")
+
+    monkeypatch.setattr(store, "connect", refuse)
+    outcomes, tried = _write_in_batches(tmp_path / "locked.duckdb", _parsed_corpus()[:4], monkeypatch)
+    assert len(outcomes) == 4 and all(isinstance(o, duckdb.IOException) for o in outcomes)
+    assert tried == [] and len(attempts) == 1
