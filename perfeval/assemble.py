@@ -8,6 +8,7 @@ rate is measured against, a computed rate, the score band) and run the consisten
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from perfeval.context import Context, is_division, region_of, strip_region_and_year
@@ -102,12 +103,18 @@ def _named(cand: Candidate) -> bool:
     return reading is not None and reading.authority > 20
 
 
+@functools.lru_cache(maxsize=4096)
+def _object_name_key(name: str) -> str:
+    # cached: merging compares every pair of a document's candidates, each name many times
+    return name_key(strip_region_and_year(name))
+
+
 def same_name(a: str | None, b: str | None, min_share: float = 0.6) -> bool:
     """One object named twice: equal, or one name inside the other once region and year
     prefixes are set aside ('武鸣区2024年学前教育发展专项资金' / '学前教育发展专项资金')."""
     if not a or not b:
         return False
-    ka, kb = name_key(strip_region_and_year(a)), name_key(strip_region_and_year(b))
+    ka, kb = _object_name_key(a), _object_name_key(b)
     if not ka or not kb:
         return False
     if ka == kb:

@@ -6,7 +6,7 @@ import os
 import sys
 
 from perfeval import store
-from perfeval.ingest import IngestError, expand_paths, parse_file, save
+from perfeval.ingest import BatchWriter, IngestError, Outcome, Parsed, expand_paths, parse_file
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -16,38 +16,38 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print("ERROR: no supported files (.txt, .docx, .pdf, .xlsx) found in the given paths", file=sys.stderr)
         return 1
     failed = 0
+
+    def report(path, parsed: Parsed | None, outcome: Outcome) -> None:
+        nonlocal failed
+        if parsed is None:
+            failed += 1
+            print(f"ERROR {path}: {outcome}", file=sys.stderr)
+        elif isinstance(outcome, Exception):
+            failed += 1
+            print(f"ERROR {path}: could not write to {db}: {outcome}", file=sys.stderr)
+        elif outcome:
+            c = parsed.counts()
+            print(f"loaded {path}: {c['evaluations']} evaluations, {c['indicators']} indicators, "
+                  f"{c['findings']} findings, {c['checks']} checks")
+        else:
+            print(f"skipped {path}: already loaded (same content, sha256 {parsed.sha256[:12]})")
+
     with store.WriteSession(db) as session:
+        # files are parsed outside any transaction (a failing file never touches the database) and
+        # reported in order as their batch is written
+        writer = BatchWriter(session, report)
         for path in files:
-            failed += _ingest_one(path, session, db)
+            try:
+                parsed = parse_file(path)
+            except IngestError as exc:
+                writer.failed(path, exc)
+                continue
+            except Exception as exc:  # an extractor bug must not stop the other files
+                writer.failed(path, IngestError(f"unexpected failure while reading ({type(exc).__name__}: {exc})"))
+                continue
+            writer.add(path, parsed)
+        writer.flush()
     return 1 if failed else 0
-
-
-def _ingest_one(path, session: store.WriteSession, db: str) -> int:
-    """Load one file; returns 1 when it failed (the message is printed), else 0."""
-    # Parse outside any database connection: a failing file never touches the database,
-    # and the dashboard's readers are not blocked while we parse.
-    try:
-        parsed = parse_file(path)
-    except IngestError as exc:
-        print(f"ERROR {path}: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # an extractor bug must not stop the other files
-        print(f"ERROR {path}: unexpected failure while reading ({type(exc).__name__}: {exc})", file=sys.stderr)
-        return 1
-    try:
-        loaded = save(session.connection(), parsed)
-    except Exception as exc:
-        session.close()  # start the next document on a fresh connection
-        print(f"ERROR {path}: could not write to {db}: {exc}", file=sys.stderr)
-        return 1
-    session.release_if_due()
-    if loaded:
-        c = parsed.counts()
-        print(f"loaded {path}: {c['evaluations']} evaluations, {c['indicators']} indicators, "
-              f"{c['findings']} findings, {c['checks']} checks")
-    else:
-        print(f"skipped {path}: already loaded (same content, sha256 {parsed.sha256[:12]})")
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -50,5 +50,13 @@ class Document:
 
     def snippet(self, line_start: int, line_end: int, limit: int = 300) -> str:
         """The source text of a line range, folded to one line, for `field_sources`."""
-        text = " ".join(s.strip() for s in self.lines[line_start - 1:line_end] if s.strip())
-        return text[:limit]
+        parts, length = [], -1
+        # Stop at `limit` characters: a range can span a whole sheet or report.
+        for line in self.lines[line_start - 1:line_end]:
+            stripped = line.strip()
+            if stripped:
+                parts.append(stripped)
+                length += len(stripped) + 1
+                if length >= limit:
+                    break
+        return " ".join(parts)[:limit]

@@ -6,7 +6,7 @@
 * ``correct(db, eval_id, kind, seq, category)`` records a manager's category in
   ``finding_corrections`` (document sha256 + the statement's ``finding_key``) and applies it to
   every statement with that key in that document; ``clear_correction`` goes back to the
-  classifier. ``apply_corrections`` is called by ``store.save_document``, so a deleted and
+  classifier. ``apply_corrections`` is called by ``store.save_documents``, so a deleted and
   re-ingested file gets its corrections back.
 """
 from __future__ import annotations
@@ -39,6 +39,14 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, doc_id: str, sha256: str) 
           AND f.eval_id IN (SELECT eval_id FROM evaluations WHERE doc_id = $doc)""",
                     {"sha": sha256, "doc": doc_id}).fetchone()
     return int(n[0]) if n else 0
+
+
+def apply_corrections_many(con: duckdb.DuckDBPyConnection, documents: list[tuple[str, str]]) -> int:
+    """`apply_corrections` for a batch of (doc_id, sha256); one query when none has corrections."""
+    shas = [sha for _, sha in documents]
+    corrected = {sha for (sha,) in con.execute(
+        "SELECT DISTINCT sha256 FROM finding_corrections WHERE sha256 IN (SELECT unnest(?))", [shas]).fetchall()}
+    return sum(apply_corrections(con, doc_id, sha) for doc_id, sha in documents if sha in corrected)
 
 
 @dataclass

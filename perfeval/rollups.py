@@ -4,8 +4,8 @@ Maintained inside the ingest transaction (perfeval.store):
 
 * ``ensure(con)``: create the tables; when they are new (or were never filled) build them from
   the detail tables once, so an existing database migrates itself.
-* ``apply_document(con, doc_id, +1)`` after a document's rows are inserted, and
-  ``apply_document(con, doc_id, -1)`` before they are deleted.
+* ``apply_documents(con, doc_ids, +1)`` after a batch of documents' rows are inserted, and
+  ``apply_documents(con, doc_ids, -1)`` before they are deleted.
 
 Group keys never hold NULL (they are primary keys): a missing region/unit/scope/kind becomes '',
 a missing year 0, a missing category 'other'. Counters are signed sums; a key whose counters
@@ -89,9 +89,14 @@ CREATE TABLE IF NOT EXISTS rollup_grades (
 
 _KEYS = ("coalesce(e.region, '') AS region, coalesce(e.unit, '') AS unit, coalesce(e.year, 0) AS year, "
          "coalesce(e.scope, '') AS scope, coalesce(e.source_kind, '') AS source_kind")
-_DOC = "($doc IS NULL OR e.doc_id = $doc)"
+# Each statement below is kept in two forms: for every document (rebuild), and for the documents
+# listed in $docs (the batch an ingest or delete transaction writes). Separate texts rather than
+# "$docs IS NULL OR …", so the planner sees a plain semi-join on the batch's ids.
+_DOC_FILTER = "{docs}"
+_ALL_DOCS = "TRUE"
+_LISTED_DOCS = "e.doc_id IN (SELECT unnest($docs))"
 
-_UPSERTS = (
+_UPSERT_TEMPLATES = (
     f"""INSERT INTO rollup_findings
     SELECT {_KEYS}, coalesce(f.category, 'other') AS category,
            $sign * count(*), $sign * count(DISTINCT f.eval_id),
@@ -101,7 +106,7 @@ _UPSERTS = (
            $sign * count(*) FILTER (WHERE coalesce(f.category, 'other') = 'other'
                                     AND coalesce(f.category_source, 'auto') <> 'manual')
     FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
-    WHERE f.kind = 'problem' AND {_DOC}
+    WHERE f.kind = 'problem' AND {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n_findings = n_findings + EXCLUDED.n_findings,
                               n_evals = n_evals + EXCLUDED.n_evals,
@@ -112,7 +117,7 @@ _UPSERTS = (
            $sign * count(*), $sign * count(*) FILTER (WHERE i.score < i.weight),
            $sign * sum(i.weight), $sign * sum(i.score)
     FROM indicators i JOIN evaluations e ON e.eval_id = i.eval_id
-    WHERE i.weight IS NOT NULL AND i.score IS NOT NULL AND {_DOC}
+    WHERE i.weight IS NOT NULL AND i.score IS NOT NULL AND {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n_indicators = n_indicators + EXCLUDED.n_indicators,
                               n_deducted = n_deducted + EXCLUDED.n_deducted,
@@ -121,13 +126,13 @@ _UPSERTS = (
     f"""INSERT INTO rollup_progress
     SELECT {_KEYS}, p.month, p.source, $sign * count(*), $sign * sum(p.cumulative_rate)
     FROM spending_progress p JOIN evaluations e ON e.eval_id = p.eval_id
-    WHERE {_DOC}
+    WHERE {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n, rate_sum = rate_sum + EXCLUDED.rate_sum""",
     f"""INSERT INTO rollup_checks
     SELECT {_KEYS}, c.severity, c.rule, $sign * count(*)
     FROM checks c JOIN evaluations e ON e.eval_id = c.eval_id
-    WHERE {_DOC}
+    WHERE {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
     f"""INSERT INTO rollup_evals
@@ -142,7 +147,7 @@ _UPSERTS = (
            $sign * coalesce(sum(e.budget_yuan) FILTER (WHERE e.execution_rate IS NOT NULL), 0),
            $sign * count(e.score), $sign * coalesce(sum(e.score), 0)
     FROM evaluations e
-    WHERE {_DOC}
+    WHERE {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n,
         n_budget = n_budget + EXCLUDED.n_budget, budget_sum = budget_sum + EXCLUDED.budget_sum,
@@ -156,7 +161,7 @@ _UPSERTS = (
     f"""INSERT INTO rollup_grades
     SELECT {_KEYS}, coalesce(e.grade, e.grade_from_score) AS grade, e.grade IS NOT NULL AS stated, $sign * count(*)
     FROM evaluations e
-    WHERE coalesce(e.grade, e.grade_from_score) IS NOT NULL AND {_DOC}
+    WHERE coalesce(e.grade, e.grade_from_score) IS NOT NULL AND {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
 )
@@ -168,7 +173,7 @@ WITH p AS (
     SELECT p.eval_id, p.month,
            arg_min(p.cumulative_rate, CASE p.source WHEN 'stated' THEN 1 WHEN 'monthly_sheet' THEN 2 ELSE 3 END) AS rate
     FROM spending_progress p JOIN evaluations e ON e.eval_id = p.eval_id
-    WHERE {_DOC}
+    WHERE {_DOC_FILTER}
     GROUP BY p.eval_id, p.month
 ), agg AS (
     SELECT eval_id, count(*) AS n_points,
@@ -184,6 +189,11 @@ SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.
        coalesce(a.rate_m6 < 0.30, false) OR coalesce(a.rate_m9 < 0.60, false) AS back_loaded
 FROM agg a JOIN evaluations e ON e.eval_id = a.eval_id
 """
+
+_UPSERTS = {scope: tuple(q.replace(_DOC_FILTER, where) for q in _UPSERT_TEMPLATES)
+            for scope, where in (("all", _ALL_DOCS), ("listed", _LISTED_DOCS))}
+_EVAL_PROGRESS_SQL = {"all": _EVAL_PROGRESS.replace(_DOC_FILTER, _ALL_DOCS),
+                      "listed": _EVAL_PROGRESS.replace(_DOC_FILTER, _LISTED_DOCS)}
 
 TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress",
           "rollup_evals", "rollup_grades")
@@ -210,11 +220,13 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     _apply(con, None, 1)
 
 
-def apply_document(con: duckdb.DuckDBPyConnection, doc_id: str, sign: int) -> None:
-    """Add (+1, after inserting) or remove (-1, before deleting) one document's contribution."""
+def apply_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str], sign: int) -> None:
+    """Add (+1, after inserting) or remove (-1, before deleting) the contribution of the documents
+    `doc_ids`: one pass over a batch, however many documents it holds."""
     if sign not in (1, -1):
         raise ValueError("sign must be +1 or -1")
-    _apply(con, doc_id, sign)
+    if doc_ids:
+        _apply(con, list(doc_ids), sign)
 
 
 def apply_findings(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> None:
@@ -222,7 +234,8 @@ def apply_findings(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int
     and add (+1) them back afterwards, in the same transaction. ``doc_id`` None: every document."""
     if sign not in (1, -1):
         raise ValueError("sign must be +1 or -1")
-    con.execute(next(q for q in _UPSERTS if "INSERT INTO rollup_findings" in q), {"doc": doc_id, "sign": sign})
+    scope, params = ("all", {"sign": sign}) if doc_id is None else ("listed", {"docs": [doc_id], "sign": sign})
+    con.execute(next(q for q in _UPSERTS[scope] if "INSERT INTO rollup_findings" in q), params)
 
 
 def rebuild_findings(con: duckdb.DuckDBPyConnection) -> None:
@@ -231,13 +244,17 @@ def rebuild_findings(con: duckdb.DuckDBPyConnection) -> None:
     apply_findings(con, None, 1)
 
 
-def _apply(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> None:
-    for sql in _UPSERTS:
-        con.execute(sql, {"doc": doc_id, "sign": sign})
+def _apply(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int) -> None:
+    """`doc_ids` None: every document."""
+    scope, params = ("all", {}) if doc_ids is None else ("listed", {"docs": doc_ids})
+    for sql in _UPSERTS[scope]:
+        con.execute(sql, {**params, "sign": sign})
     if sign > 0:
-        con.execute(_EVAL_PROGRESS, {"doc": doc_id})
+        con.execute(_EVAL_PROGRESS_SQL[scope], params)
+    elif doc_ids is None:
+        con.execute("DELETE FROM eval_progress")
     else:
-        con.execute("DELETE FROM eval_progress WHERE doc_id = $doc", {"doc": doc_id})
+        con.execute("DELETE FROM eval_progress WHERE doc_id IN (SELECT unnest($docs))", params)
 
 
 def baseline(kind: str, year: int | None = None) -> list[float]:

@@ -9,7 +9,7 @@ import time
 
 import duckdb
 
-from perfeval.ingest import parse_bytes
+from perfeval.ingest import BATCH_MAX_DOCS, parse_bytes
 
 from conftest import ROOT, SAMPLES
 
@@ -19,7 +19,9 @@ def test_killed_ingest_leaves_only_whole_documents(tmp_path):
     folder.mkdir()
     expected = {}
     seed = (SAMPLES / "002_701c19d1405d5246.txt").read_bytes()  # the largest sample: 14 evaluations
-    for i in range(40):
+    # more documents than two write batches hold, however fast this machine parses
+    n = 2 * BATCH_MAX_DOCS + 20
+    for i in range(n):
         data = seed + b"\n" * (i + 1)  # same report, distinct content hash
         (folder / f"copy_{i:02d}.txt").write_bytes(data)
         expected[f"copy_{i:02d}.txt"] = len(parse_bytes(data, "x").evaluations)
@@ -42,7 +44,7 @@ def test_killed_ingest_leaves_only_whole_documents(tmp_path):
         orphan_rows = con.execute("SELECT count(*) FROM indicators WHERE eval_id NOT IN (SELECT eval_id FROM evaluations)").fetchone()[0]
     finally:
         con.close()
-    assert loaded <= len(per_doc) < 40  # what was reported is there; the run did not finish
+    assert loaded <= len(per_doc) < n  # what was reported is there; the run did not finish
     assert all(per_doc[name] == expected[name] for name in per_doc)
     assert orphans == 0 and orphan_rows == 0
     rerun = subprocess.run([sys.executable, "-m", "perfeval", "ingest", str(folder), "--db", str(db)],
@@ -50,6 +52,6 @@ def test_killed_ingest_leaves_only_whole_documents(tmp_path):
     assert rerun.returncode == 0, rerun.stderr  # the rest loads after the crash
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 40
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == n
     finally:
         con.close()

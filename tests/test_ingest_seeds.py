@@ -50,6 +50,20 @@ def test_reingest_changes_nothing(tmp_path):
     assert counts(db) == before
 
 
+def test_same_content_twice_in_one_run_loads_once(tmp_path):
+    """Both copies land in the same write batch: the second is skipped, not a key conflict."""
+    db = tmp_path / "x.duckdb"
+    data = (SAMPLES / "003_b783e8b1adbe72fd.txt").read_bytes()
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_bytes(data)
+    second.write_bytes(data)
+    result = run_cli("ingest", str(first), str(second), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(f"loaded {first}: 3 evaluations")
+    assert result.stdout.splitlines()[1].startswith(f"skipped {second}: already loaded")
+    assert counts(db)["documents"] == 1 and counts(db)["evaluations"] == 3
+
+
 def test_failing_file_leaves_database_as_it_was(tmp_path):
     db = tmp_path / "x.duckdb"
     assert run_cli("ingest", str(SAMPLES / "003_b783e8b1adbe72fd.txt"), "--db", str(db)).returncode == 0
@@ -76,6 +90,22 @@ def test_other_files_still_load_when_one_fails(tmp_path):
     assert result.returncode == 1
     assert "loaded" in result.stdout and "ERROR" in result.stderr
     assert counts(db)["evaluations"] == 1
+
+
+def test_lines_follow_the_files_order(tmp_path):
+    """Files are written in batches, but a failing file's ERROR still comes between its neighbours."""
+    import os
+    bad = tmp_path / "b_bad.txt"
+    bad.write_bytes(b"\x00\x01\x02")
+    first, last = tmp_path / "a.txt", tmp_path / "c.txt"
+    first.write_bytes((SAMPLES / "000_8a4f40a4445f8170.txt").read_bytes())
+    last.write_bytes((SAMPLES / "003_b783e8b1adbe72fd.txt").read_bytes())
+    result = subprocess.run([sys.executable, "-m", "perfeval", "ingest", str(tmp_path), "--db", str(tmp_path / "x.duckdb")],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert result.returncode == 1
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == \
+        [f"loaded {first}", f"ERROR {bad}", f"loaded {last}"]
 
 
 def test_eval_ids_are_stable_across_databases(tmp_path, sample_db):

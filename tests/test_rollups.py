@@ -375,3 +375,93 @@ def test_missing_keys_match_plain_sql(corpus_db, tmp_path):
         con.close()
     assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
     assert assert_problem_queries_match_plain_sql(db) > 0
+
+
+def _parsed_corpus() -> list:
+    from perfeval.ingest import parse_file
+    return [parse_file(p) for p in sorted(SAMPLES.glob("*.txt")) + sorted(GENERAL.glob("*.txt"))]
+
+
+def _write_in_batches(db: pathlib.Path, parsed: list, monkeypatch, max_docs: int = 100) -> tuple[list, list[int]]:
+    """Store `parsed` through the ingest's BatchWriter; (outcomes in order, sizes of the transactions tried)."""
+    from perfeval.ingest import BatchWriter
+    tried: list[int] = []
+    save_documents = store.save_documents
+
+    def counting(con, documents):
+        tried.append(len(documents))
+        return save_documents(con, documents)
+
+    monkeypatch.setattr(store, "save_documents", counting)
+    outcomes: list = []
+    with store.WriteSession(str(db)) as session:
+        writer = BatchWriter(session, lambda _key, _parsed, outcome: outcomes.append(outcome),
+                             max_docs=max_docs, max_seconds=3600)
+        for p in parsed:
+            writer.add(p.file_name, p)
+        writer.flush()
+    return outcomes, tried
+
+
+def test_rollups_after_batches_of_documents(tmp_path, monkeypatch):
+    """Several documents per transaction, one rollup pass each, and a duplicate inside a batch."""
+    parsed = _parsed_corpus()
+    assert len(parsed) >= 8
+    db = tmp_path / "batched.duckdb"
+    first = parsed[: len(parsed) // 2]
+    outcomes, tried = _write_in_batches(db, first + [first[0]], monkeypatch)
+    assert outcomes == [True] * len(first) + [False]  # the same content twice in one batch: loaded once
+    assert tried == [len(first)]
+    outcomes, tried = _write_in_batches(db, parsed, monkeypatch, max_docs=3)
+    assert outcomes == [False] * len(first) + [True] * (len(parsed) - len(first))
+    assert all(n <= 3 for n in tried) and len(tried) >= 2
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == len(parsed)
+        assert con.execute("SELECT count(*) FROM evaluations").fetchone()[0] == sum(len(p.evaluations) for p in parsed)
+    finally:
+        con.close()
+    assert_maintained_equals_rebuilt(db, tmp_path)
+    assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
+    assert assert_problem_queries_match_plain_sql(db) > 0
+
+
+def test_a_failing_document_leaves_its_batch_to_load(tmp_path, monkeypatch):
+    """A document whose rows cannot be written (here: one evaluation twice, a primary-key conflict)
+    fails its batch; the batch is retried document by document, and only that document is missing."""
+    import copy
+    parsed = _parsed_corpus()[:6]
+    broken = copy.copy(parsed[2])
+    broken.evaluations = broken.evaluations + broken.evaluations[:1]
+    batch = parsed[:2] + [broken] + parsed[3:]
+    db = tmp_path / "failing.duckdb"
+    outcomes, tried = _write_in_batches(db, batch, monkeypatch)
+    assert [o is True for o in outcomes] == [True, True, False, True, True, True]
+    assert isinstance(outcomes[2], duckdb.ConstraintException)
+    assert tried == [6, 1, 1, 1, 1, 1, 1]  # the batch, then each document alone
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM documents WHERE sha256 = ?", [broken.sha256]).fetchone()[0] == 0
+        for table in ("evaluations", "field_sources"):
+            assert con.execute(f"SELECT count(*) FROM {table} WHERE doc_id = ?", [broken.doc_id]).fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM evaluations").fetchone()[0] == \
+            sum(len(p.evaluations) for i, p in enumerate(parsed) if i != 2)
+    finally:
+        con.close()
+    assert_maintained_equals_rebuilt(db, tmp_path)
+    assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
+
+
+def test_a_database_that_cannot_be_opened_fails_its_batch_once(tmp_path, monkeypatch):
+    """Opening waits for the lock; when it still fails, the batch's documents fail together rather
+    than each waiting again on its own."""
+    attempts = []
+
+    def refuse(path, read_only=False, wait=store.LOCK_WAIT_SECONDS):
+        attempts.append(path)
+        raise duckdb.IOException("Could not set lock on file: Conflicting lock is held")
+
+    monkeypatch.setattr(store, "connect", refuse)
+    outcomes, tried = _write_in_batches(tmp_path / "locked.duckdb", _parsed_corpus()[:4], monkeypatch)
+    assert len(outcomes) == 4 and all(isinstance(o, duckdb.IOException) for o in outcomes)
+    assert tried == [] and len(attempts) == 1
