@@ -21,12 +21,28 @@ the sidebar's options, the unit × year heat map and the unit ranking need; ever
 the count of values it adds up, so a query can return NULL where plain SQL's ``sum`` would (no
 value at all). "pair" means budget_yuan > 0 and spent_yuan present (the weighted execution rate).
 ``rollup_grades`` counts evaluations per grade (stated, else derived from the score).
+
+The 问题归类 page's statement rollups (``apply_findings`` maintains them with ``rollup_findings``,
+since a correction or reclassify changes problem categories):
+
+* ``weak_problems``: one row per automatically classified problem in ``other`` or below
+  ``WEAK_BELOW``, with the filter columns copied and its key terms (perfeval.themes, jieba) and
+  best-guess category computed once here, so the candidate themes neither join nor segment text
+  on a page run.
+* ``advice_topics``: one row per suggestion or rectification and problem category it addresses —
+  it classifies to the category (``by_category``), or shares two or more key terms with the
+  problems of that category of the same document, unit and year (``shared_terms``). Stored, so a
+  delete subtracts exactly what the ingest added even after the taxonomy file changed.
+* ``rollup_advice``: per filter key, the number of suggestions and rectifications (category
+  ``''``) and per category how many of them address it: the recurrence check (屡次出现, did the
+  earlier year's advice address the category?) in SQL without reading findings.
 """
 from __future__ import annotations
 
 import duckdb
 
-ROLLUPS_VERSION = "3"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto
+ROLLUPS_VERSION = "4"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
+#                        4: weak_problems, advice_topics, rollup_advice
 
 # ``rollup_findings.n_weak`` counts the automatically classified problems outside 'other' whose
 # match_score is below this line (data/taxonomy.yaml ``strong``'s default); problem_counts reads it
@@ -78,6 +94,22 @@ CREATE TABLE IF NOT EXISTS rollup_evals (
     n_rated_budget BIGINT NOT NULL, rated_budget_sum DOUBLE NOT NULL,
     n_score BIGINT NOT NULL, score_sum DOUBLE NOT NULL,
     PRIMARY KEY (region, unit, year, scope, source_kind)
+);
+CREATE TABLE IF NOT EXISTS weak_problems (
+    eval_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+    region VARCHAR, unit VARCHAR, year INTEGER, scope VARCHAR, source_kind VARCHAR, project VARCHAR,
+    text VARCHAR NOT NULL, category VARCHAR NOT NULL, match_score DOUBLE, matched_terms VARCHAR,
+    key_terms VARCHAR, hint VARCHAR
+);
+CREATE TABLE IF NOT EXISTS advice_topics (
+    eval_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, seq INTEGER NOT NULL,
+    category VARCHAR NOT NULL, by_category BOOLEAN NOT NULL, shared_terms VARCHAR
+);
+CREATE TABLE IF NOT EXISTS rollup_advice (
+    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
+    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, category VARCHAR NOT NULL,
+    n BIGINT NOT NULL, n_by_category BIGINT NOT NULL, n_by_terms BIGINT NOT NULL,
+    PRIMARY KEY (region, unit, year, scope, source_kind, category)
 );
 CREATE TABLE IF NOT EXISTS rollup_grades (
     region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
@@ -185,8 +217,50 @@ SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.
 FROM agg a JOIN evaluations e ON e.eval_id = a.eval_id
 """
 
+_WEAK_ROWS = f"""
+SELECT f.eval_id, e.doc_id, f.seq, e.region, e.unit, e.year, e.scope, e.source_kind, e.project, f.text,
+       coalesce(f.category, 'other') AS category, f.match_score, f.matched_terms
+FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+WHERE f.kind = 'problem' AND coalesce(f.category_source, 'auto') <> 'manual'
+  AND (coalesce(f.category, 'other') = 'other' OR f.match_score < {WEAK_BELOW}) AND {_DOC}
+"""
+# The advice of the document(s), and the problems of the (document, unit, year) groups that have advice.
+_ADVICE_ROWS = f"""
+SELECT f.eval_id, e.doc_id, f.kind, f.seq, f.text, coalesce(e.unit, '') AS unit, coalesce(e.year, 0) AS year
+FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+WHERE f.kind IN ('suggestion', 'rectification') AND {_DOC}
+"""
+_ADVICE_PROBLEMS = f"""
+SELECT e.doc_id, coalesce(e.unit, '') AS unit, coalesce(e.year, 0) AS year, coalesce(f.category, 'other') AS category,
+       f.text
+FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+WHERE f.kind = 'problem' AND {_DOC}
+  AND (e.doc_id, coalesce(e.unit, ''), coalesce(e.year, 0)) IN (
+      SELECT (e2.doc_id, coalesce(e2.unit, ''), coalesce(e2.year, 0))
+      FROM findings f2 JOIN evaluations e2 ON e2.eval_id = f2.eval_id
+      WHERE f2.kind IN ('suggestion', 'rectification') AND ($doc IS NULL OR e2.doc_id = $doc))
+"""
+_ROLLUP_ADVICE = (
+    f"""INSERT INTO rollup_advice
+    SELECT {_KEYS}, '' AS category, $sign * count(*), 0, 0
+    FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+    WHERE f.kind IN ('suggestion', 'rectification') AND {_DOC}
+    GROUP BY ALL
+    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
+    f"""INSERT INTO rollup_advice
+    SELECT {_KEYS}, a.category, $sign * count(*), $sign * count(*) FILTER (WHERE a.by_category),
+           $sign * count(*) FILTER (WHERE a.shared_terms IS NOT NULL)
+    FROM advice_topics a JOIN evaluations e ON e.eval_id = a.eval_id
+    WHERE {_DOC}
+    GROUP BY ALL
+    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n, n_by_category = n_by_category + EXCLUDED.n_by_category,
+                              n_by_terms = n_by_terms + EXCLUDED.n_by_terms""",
+)
+
 TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress",
-          "rollup_evals", "rollup_grades")
+          "rollup_evals", "rollup_grades", "weak_problems", "advice_topics", "rollup_advice")
+# The tables apply_findings maintains (problem categories changed).
+FINDINGS_TABLES = ("rollup_findings", "weak_problems", "advice_topics", "rollup_advice")
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
@@ -218,16 +292,19 @@ def apply_document(con: duckdb.DuckDBPyConnection, doc_id: str, sign: int) -> No
 
 
 def apply_findings(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> None:
-    """Only ``rollup_findings``: remove (-1) a document's problems before their categories change
-    and add (+1) them back afterwards, in the same transaction. ``doc_id`` None: every document."""
+    """Only the problem-statement rollups (``FINDINGS_TABLES``): remove (-1) a document's problems
+    before their categories change and add (+1) them back afterwards, in the same transaction.
+    ``doc_id`` None: every document."""
     if sign not in (1, -1):
         raise ValueError("sign must be +1 or -1")
     con.execute(next(q for q in _UPSERTS if "INSERT INTO rollup_findings" in q), {"doc": doc_id, "sign": sign})
+    _apply_statements(con, doc_id, sign)
 
 
 def rebuild_findings(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute ``rollup_findings`` from the detail tables (after reclassifying every problem)."""
-    con.execute("DELETE FROM rollup_findings")
+    """Recompute the problem-statement rollups from the detail tables (after reclassifying every problem)."""
+    for table in FINDINGS_TABLES:
+        con.execute(f"DELETE FROM {table}")
     apply_findings(con, None, 1)
 
 
@@ -238,6 +315,58 @@ def _apply(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> Non
         con.execute(_EVAL_PROGRESS, {"doc": doc_id})
     else:
         con.execute("DELETE FROM eval_progress WHERE doc_id = $doc", {"doc": doc_id})
+    _apply_statements(con, doc_id, sign)
+
+
+def _apply_statements(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> None:
+    """weak_problems, advice_topics and rollup_advice for one document (None: all). +1 computes the
+    rows from the texts (key terms, classification); -1 subtracts the stored rows and deletes them."""
+    params = {"doc": doc_id}
+    if sign > 0:
+        _insert_frame(con, "weak_problems", _weak_rows(con, doc_id))
+        _insert_frame(con, "advice_topics", _advice_topic_rows(con, doc_id))
+    for sql in _ROLLUP_ADVICE:
+        con.execute(sql, {"doc": doc_id, "sign": sign})
+    if sign < 0:
+        con.execute("DELETE FROM weak_problems WHERE $doc IS NULL OR doc_id = $doc", params)
+        con.execute("DELETE FROM advice_topics WHERE $doc IS NULL OR doc_id = $doc", params)
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, df) -> None:
+    if df is None or df.empty:
+        return
+    con.register("_rollup_rows", df)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rollup_rows")
+    finally:
+        con.unregister("_rollup_rows")
+
+
+def _weak_rows(con: duckdb.DuckDBPyConnection, doc_id: str | None):
+    from perfeval import themes
+    df = con.execute(_WEAK_ROWS, {"doc": doc_id}).df()
+    if df.empty:
+        return df
+    terms, hints = themes.terms_and_hints(df["text"].tolist())
+    return df.assign(key_terms=["、".join(t) or None for t in terms], hint=hints)
+
+
+def _advice_topic_rows(con: duckdb.DuckDBPyConnection, doc_id: str | None):
+    import pandas as pd
+
+    from perfeval import themes
+    advice = con.execute(_ADVICE_ROWS, {"doc": doc_id}).fetchall()
+    if not advice:
+        return None
+    problems: dict[tuple, dict[str, list[str]]] = {}
+    for doc, unit, year, category, text in con.execute(_ADVICE_PROBLEMS, {"doc": doc_id}).fetchall():
+        problems.setdefault((doc, unit, year), {}).setdefault(category, []).append(text)
+    topics = themes.AdviceTopics()
+    rows = []
+    for eval_id, doc, kind, seq, text, unit, year in advice:
+        for category, by_category, shared in topics.addressed(text, problems.get((doc, unit, year), {})):
+            rows.append((eval_id, doc, kind, seq, category, by_category, "、".join(shared) or None))
+    return pd.DataFrame(rows, columns=["eval_id", "doc_id", "kind", "seq", "category", "by_category", "shared_terms"])
 
 
 def baseline(kind: str, year: int | None = None) -> list[float]:
