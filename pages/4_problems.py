@@ -66,7 +66,7 @@ if not dbread.query("problem_schema")["ready"].iloc[0]:
 @st.cache_data(max_entries=32, ttl=3600, show_spinner="正在分词并归纳主题…")
 def grouped(version: tuple, filters: dbread.Filters, strong: float, fingerprint: str):
     """Candidate themes of the filtered weak problems, once per data version and filters: the key
-    terms stored at ingest (weak_problems), computed here only at a non-default strong line."""
+    terms stored at ingest (problem_statements), computed here only at a non-default strong line."""
     weak = dbread.query("problem_weak", filters, strong=strong, limit=2000)
     if strong == rollups.WEAK_BELOW:
         terms = [t.split("、") if isinstance(t, str) else [] for t in weak["key_terms"]]

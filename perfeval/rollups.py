@@ -25,14 +25,19 @@ value at all). "pair" means budget_yuan > 0 and spent_yuan present (the weighted
 The 问题归类 page's statement rollups (``apply_findings`` maintains them with ``rollup_findings``,
 since a correction or reclassify changes problem categories):
 
-* ``weak_problems``: one row per automatically classified problem in ``other`` or below
-  ``WEAK_BELOW``, with the filter columns copied and its key terms (perfeval.themes, jieba) and
-  best-guess category computed once here, so the candidate themes neither join nor segment text
-  on a page run.
+* ``problem_statements``: one row per problem statement with its evaluation's filter columns,
+  project and document copied (the statement lists read it without joining findings and
+  evaluations; ``rebuild`` writes it newest year first, so a newest-first read touches few row
+  groups, and later ingests append), and ``weak``: classified automatically into ``other`` or
+  below ``WEAK_BELOW``; those carry their key terms (perfeval.themes, jieba) and best-guess
+  category, computed once here, so the candidate themes do not segment text on a page run.
 * ``advice_topics``: one row per suggestion or rectification and problem category it addresses —
   it classifies to the category (``by_category``), or shares two or more key terms with the
   problems of that category of the same document, unit and year (``shared_terms``). Stored, so a
   delete subtracts exactly what the ingest added even after the taxonomy file changed.
+* ``rollup_unit_years``: problems per region, unit, year and category — ``rollup_findings``
+  without scope and source kind, a quarter of its rows: 屡次出现 (queries/_repeat_pairs.sql)
+  reads it when neither of those two filters is set.
 * ``rollup_advice``: per filter key, the number of suggestions and rectifications (category
   ``''``) and per category how many of them address it: the recurrence check (屡次出现, did the
   earlier year's advice address the category?) in SQL without reading findings.
@@ -41,8 +46,9 @@ from __future__ import annotations
 
 import duckdb
 
-ROLLUPS_VERSION = "4"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
-#                        4: weak_problems, advice_topics, rollup_advice
+ROLLUPS_VERSION = "5"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
+#                        4: weak_problems, advice_topics, rollup_advice;
+#                        5: problem_statements (replaces weak_problems), rollup_unit_years
 
 # ``rollup_findings.n_weak`` counts the automatically classified problems outside 'other' whose
 # match_score is below this line (data/taxonomy.yaml ``strong``'s default); problem_counts reads it
@@ -50,6 +56,8 @@ ROLLUPS_VERSION = "4"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_ma
 WEAK_BELOW = 3.0
 # Tables whose columns changed since an earlier ROLLUPS_VERSION: recreated when a database migrates.
 _RESHAPED = ("rollup_findings",)
+# Tables of an earlier ROLLUPS_VERSION that no longer exist: dropped when a database migrates.
+_RETIRED = ("weak_problems",)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS rollup_findings (
@@ -95,15 +103,21 @@ CREATE TABLE IF NOT EXISTS rollup_evals (
     n_score BIGINT NOT NULL, score_sum DOUBLE NOT NULL,
     PRIMARY KEY (region, unit, year, scope, source_kind)
 );
-CREATE TABLE IF NOT EXISTS weak_problems (
+CREATE TABLE IF NOT EXISTS problem_statements (
     eval_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
     region VARCHAR, unit VARCHAR, year INTEGER, scope VARCHAR, source_kind VARCHAR, project VARCHAR,
-    text VARCHAR NOT NULL, category VARCHAR NOT NULL, match_score DOUBLE, matched_terms VARCHAR,
-    key_terms VARCHAR, hint VARCHAR
+    text VARCHAR NOT NULL, category VARCHAR NOT NULL, categories_secondary VARCHAR, matched_terms VARCHAR,
+    match_score DOUBLE, category_source VARCHAR NOT NULL, line_start INTEGER, line_end INTEGER,
+    weak BOOLEAN NOT NULL, key_terms VARCHAR, hint VARCHAR
 );
 CREATE TABLE IF NOT EXISTS advice_topics (
     eval_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, seq INTEGER NOT NULL,
     category VARCHAR NOT NULL, by_category BOOLEAN NOT NULL, shared_terms VARCHAR
+);
+CREATE TABLE IF NOT EXISTS rollup_unit_years (
+    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL, category VARCHAR NOT NULL,
+    n_findings BIGINT NOT NULL,
+    PRIMARY KEY (region, unit, year, category)
 );
 CREATE TABLE IF NOT EXISTS rollup_advice (
     region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
@@ -217,12 +231,24 @@ SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.
 FROM agg a JOIN evaluations e ON e.eval_id = a.eval_id
 """
 
-_WEAK_ROWS = f"""
-SELECT f.eval_id, e.doc_id, f.seq, e.region, e.unit, e.year, e.scope, e.source_kind, e.project, f.text,
-       coalesce(f.category, 'other') AS category, f.match_score, f.matched_terms
+_WEAK = (f"coalesce(f.category_source, 'auto') <> 'manual' "
+         f"AND (coalesce(f.category, 'other') = 'other' OR f.match_score < {WEAK_BELOW})")
+_WEAK_TEXTS = f"""
+SELECT f.eval_id, f.seq, f.text
 FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
-WHERE f.kind = 'problem' AND coalesce(f.category_source, 'auto') <> 'manual'
-  AND (coalesce(f.category, 'other') = 'other' OR f.match_score < {WEAK_BELOW}) AND {_DOC}
+WHERE f.kind = 'problem' AND {_WEAK} AND {_DOC}
+"""
+# newest year first, then by region (its filter) and unit: the order of the statement lists
+# (queries/findings_statements.sql), the region filter also skipping row groups
+_PROBLEM_STATEMENTS = f"""
+INSERT INTO problem_statements
+SELECT f.eval_id, e.doc_id, f.seq, e.region, e.unit, e.year, e.scope, e.source_kind, e.project, f.text,
+       coalesce(f.category, 'other'), f.categories_secondary, f.matched_terms, f.match_score,
+       coalesce(f.category_source, 'auto'), f.line_start, f.line_end, coalesce({_WEAK}, false), t.key_terms::VARCHAR, t.hint::VARCHAR
+FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+LEFT JOIN _weak_terms t ON t.eval_id::VARCHAR = f.eval_id AND t.seq::INTEGER = f.seq
+WHERE f.kind = 'problem' AND {_DOC}
+ORDER BY e.year DESC NULLS LAST, e.region, e.unit, e.project, f.eval_id, f.seq
 """
 # The advice of the document(s), and the problems of the (document, unit, year) groups that have advice.
 _ADVICE_ROWS = f"""
@@ -239,6 +265,14 @@ WHERE f.kind = 'problem' AND {_DOC}
       SELECT (e2.doc_id, coalesce(e2.unit, ''), coalesce(e2.year, 0))
       FROM findings f2 JOIN evaluations e2 ON e2.eval_id = f2.eval_id
       WHERE f2.kind IN ('suggestion', 'rectification') AND ($doc IS NULL OR e2.doc_id = $doc))
+"""
+_ROLLUP_UNIT_YEARS = """
+INSERT INTO rollup_unit_years
+SELECT coalesce(e.region, ''), coalesce(e.unit, ''), coalesce(e.year, 0), coalesce(f.category, 'other'), $sign * count(*)
+FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+WHERE f.kind = 'problem' AND ($doc IS NULL OR e.doc_id = $doc)
+GROUP BY ALL
+ON CONFLICT DO UPDATE SET n_findings = n_findings + EXCLUDED.n_findings
 """
 _ROLLUP_ADVICE = (
     f"""INSERT INTO rollup_advice
@@ -258,9 +292,10 @@ _ROLLUP_ADVICE = (
 )
 
 TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress",
-          "rollup_evals", "rollup_grades", "weak_problems", "advice_topics", "rollup_advice")
+          "rollup_evals", "rollup_grades", "rollup_unit_years", "problem_statements", "advice_topics",
+          "rollup_advice")
 # The tables apply_findings maintains (problem categories changed).
-FINDINGS_TABLES = ("rollup_findings", "weak_problems", "advice_topics", "rollup_advice")
+FINDINGS_TABLES = ("rollup_findings", "rollup_unit_years", "problem_statements", "advice_topics", "rollup_advice")
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
@@ -269,7 +304,7 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
     row = con.execute("SELECT value FROM meta WHERE key = 'rollups_version'").fetchone()
     stale = row is None or row[0] != ROLLUPS_VERSION
     if stale:
-        for table in _RESHAPED:
+        for table in _RESHAPED + _RETIRED:
             con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(DDL)
     if stale:
@@ -319,16 +354,21 @@ def _apply(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> Non
 
 
 def _apply_statements(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> None:
-    """weak_problems, advice_topics and rollup_advice for one document (None: all). +1 computes the
-    rows from the texts (key terms, classification); -1 subtracts the stored rows and deletes them."""
+    """rollup_unit_years, problem_statements, advice_topics and rollup_advice for one document (None: all). +1 computes
+    the rows from the texts (key terms, classification); -1 subtracts the stored rows and deletes them."""
     params = {"doc": doc_id}
+    con.execute(_ROLLUP_UNIT_YEARS, {"doc": doc_id, "sign": sign})
     if sign > 0:
-        _insert_frame(con, "weak_problems", _weak_rows(con, doc_id))
+        con.register("_weak_terms", _weak_terms(con, doc_id))
+        try:
+            con.execute(_PROBLEM_STATEMENTS, params)
+        finally:
+            con.unregister("_weak_terms")
         _insert_frame(con, "advice_topics", _advice_topic_rows(con, doc_id))
     for sql in _ROLLUP_ADVICE:
         con.execute(sql, {"doc": doc_id, "sign": sign})
     if sign < 0:
-        con.execute("DELETE FROM weak_problems WHERE $doc IS NULL OR doc_id = $doc", params)
+        con.execute("DELETE FROM problem_statements WHERE $doc IS NULL OR doc_id = $doc", params)
         con.execute("DELETE FROM advice_topics WHERE $doc IS NULL OR doc_id = $doc", params)
 
 
@@ -342,13 +382,17 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, df) -> None:
         con.unregister("_rollup_rows")
 
 
-def _weak_rows(con: duckdb.DuckDBPyConnection, doc_id: str | None):
+def _weak_terms(con: duckdb.DuckDBPyConnection, doc_id: str | None):
+    """eval_id, seq, key_terms ('、'-separated), hint of the weak problems of the document(s)."""
+    import pandas as pd
+
     from perfeval import themes
-    df = con.execute(_WEAK_ROWS, {"doc": doc_id}).df()
-    if df.empty:
-        return df
-    terms, hints = themes.terms_and_hints(df["text"].tolist())
-    return df.assign(key_terms=["、".join(t) or None for t in terms], hint=hints)
+    rows = con.execute(_WEAK_TEXTS, {"doc": doc_id}).fetchall()
+    terms, hints = themes.terms_and_hints([text for _, _, text in rows])
+    return pd.DataFrame({"eval_id": pd.Series([r[0] for r in rows], dtype="object"),
+                         "seq": pd.Series([r[1] for r in rows], dtype="int64"),
+                         "key_terms": pd.Series(["、".join(t) or None for t in terms], dtype="object"),
+                         "hint": pd.Series(hints, dtype="object")})
 
 
 def _advice_topic_rows(con: duckdb.DuckDBPyConnection, doc_id: str | None):

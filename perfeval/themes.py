@@ -121,7 +121,7 @@ def candidate_themes(texts: list[str], min_size: int = 2, max_themes: int = 30) 
 def group_by_terms(terms: list[list[str]], hints: list[str | None], min_size: int = 2,
                    max_themes: int = 30) -> ThemeResult:
     """``candidate_themes`` over statements whose key terms and best-guess categories are known
-    (weak_problems stores them). The term counts are updated as statements join a theme, not
+    (problem_statements stores them). The term counts are updated as statements join a theme, not
     recounted: a few thousand statements group in milliseconds."""
     sets = [set(t) for t in terms]
     postings: dict[str, set[int]] = collections.defaultdict(set)

@@ -2,17 +2,20 @@
 -- for the candidate themes; managers' corrections are left out (their category is settled).
 -- At most $limit rows, newest years first, each with its key terms ('、'-separated) and the
 -- category it leans to (hint). At $strong = 3.0 (perfeval.rollups.WEAK_BELOW, the taxonomy's
--- default line) they are read from weak_problems, where ingest stored them with their key terms;
--- at another line from the detail tables, without key terms and hint (NULL: the page computes them).
--- Parameters: filters, $strong, $limit.
-SELECT * FROM (
-    SELECT w.eval_id, w.unit, w.year, w.project, w.seq, w.text, w.category, w.match_score, w.matched_terms,
-           w.key_terms, w.hint
-    FROM weak_problems w
-    WHERE $strong = 3.0 AND {filters(w)}
-    ORDER BY w.year DESC, w.unit, w.seq, w.eval_id
+-- default line) read from problem_statements (weak, with the key terms stored at ingest; the top
+-- $limit chosen before the texts are read); at another line from the detail tables, without key
+-- terms and hint (NULL: the page computes them). Parameters: filters, $strong, $limit.
+WITH k AS (
+    SELECT p.rowid AS rid
+    FROM problem_statements p
+    WHERE $strong = 3.0 AND p.weak AND {filters(p)}
+    ORDER BY p.year DESC, p.unit, p.seq, p.eval_id
     LIMIT $limit
 )
+SELECT p.eval_id, p.unit, p.year, p.project, p.seq, p.text, p.category, p.match_score, p.matched_terms,
+       p.key_terms, p.hint
+FROM problem_statements p
+WHERE p.rowid IN (SELECT rid FROM k)
 UNION ALL
 SELECT * FROM (
     SELECT e.eval_id, e.unit, e.year, e.project, f.seq, f.text, coalesce(f.category, 'other') AS category,

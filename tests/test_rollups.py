@@ -242,17 +242,17 @@ def recurrence_rows(per_year: pd.DataFrame) -> pd.DataFrame:
                           ignore_index=True)
 
 
-DETAIL_KEYS = {"eval_progress": ["eval_id"], "weak_problems": ["eval_id", "seq"],
+DETAIL_KEYS = {"eval_progress": ["eval_id"], "problem_statements": ["eval_id", "seq"],
                "advice_topics": ["eval_id", "kind", "seq", "category"]}
 
 
 def assert_statement_rollups_match_detail(db: pathlib.Path) -> None:
-    """weak_problems holds each weak problem's key terms and hint as perfeval.themes computes them;
+    """problem_statements holds each weak problem's key terms and hint as perfeval.themes computes them;
     rollup_advice adds up findings (every suggestion and rectification) and advice_topics."""
     from perfeval import themes
     con = duckdb.connect(str(db), read_only=True)
     try:
-        weak = con.execute("SELECT text, key_terms, hint FROM weak_problems").fetchall()
+        weak = con.execute("SELECT text, key_terms, hint FROM problem_statements WHERE weak").fetchall()
         terms, hints = themes.terms_and_hints([t for t, _, _ in weak])
         assert [(k, h) for _, k, h in weak] == [("、".join(t) or None, h) for t, h in zip(terms, hints)]
         assert len(weak) == con.execute(f"""
