@@ -326,21 +326,22 @@ def apply_document(con: duckdb.DuckDBPyConnection, doc_id: str, sign: int) -> No
     _apply(con, doc_id, sign)
 
 
-def apply_findings(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> None:
+def apply_findings(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int, taxonomy=None) -> None:
     """Only the problem-statement rollups (``FINDINGS_TABLES``): remove (-1) a document's problems
     before their categories change and add (+1) them back afterwards, in the same transaction.
-    ``doc_id`` None: every document."""
+    ``doc_id`` None: every document. ``taxonomy``: what classifies the advice (default
+    data/taxonomy.yaml; ``perfeval reclassify --taxonomy`` passes its own)."""
     if sign not in (1, -1):
         raise ValueError("sign must be +1 or -1")
     con.execute(next(q for q in _UPSERTS if "INSERT INTO rollup_findings" in q), {"doc": doc_id, "sign": sign})
-    _apply_statements(con, doc_id, sign)
+    _apply_statements(con, doc_id, sign, taxonomy)
 
 
-def rebuild_findings(con: duckdb.DuckDBPyConnection) -> None:
+def rebuild_findings(con: duckdb.DuckDBPyConnection, taxonomy=None) -> None:
     """Recompute the problem-statement rollups from the detail tables (after reclassifying every problem)."""
     for table in FINDINGS_TABLES:
         con.execute(f"DELETE FROM {table}")
-    apply_findings(con, None, 1)
+    apply_findings(con, None, 1, taxonomy)
 
 
 def _apply(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> None:
@@ -353,18 +354,18 @@ def _apply(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> Non
     _apply_statements(con, doc_id, sign)
 
 
-def _apply_statements(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> None:
+def _apply_statements(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int, taxonomy=None) -> None:
     """rollup_unit_years, problem_statements, advice_topics and rollup_advice for one document (None: all). +1 computes
     the rows from the texts (key terms, classification); -1 subtracts the stored rows and deletes them."""
     params = {"doc": doc_id}
     con.execute(_ROLLUP_UNIT_YEARS, {"doc": doc_id, "sign": sign})
     if sign > 0:
-        con.register("_weak_terms", _weak_terms(con, doc_id))
+        con.register("_weak_terms", _weak_terms(con, doc_id, taxonomy))
         try:
             con.execute(_PROBLEM_STATEMENTS, params)
         finally:
             con.unregister("_weak_terms")
-        _insert_frame(con, "advice_topics", _advice_topic_rows(con, doc_id))
+        _insert_frame(con, "advice_topics", _advice_topic_rows(con, doc_id, taxonomy))
     for sql in _ROLLUP_ADVICE:
         con.execute(sql, {"doc": doc_id, "sign": sign})
     if sign < 0:
@@ -382,20 +383,20 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, df) -> None:
         con.unregister("_rollup_rows")
 
 
-def _weak_terms(con: duckdb.DuckDBPyConnection, doc_id: str | None):
+def _weak_terms(con: duckdb.DuckDBPyConnection, doc_id: str | None, taxonomy=None):
     """eval_id, seq, key_terms ('、'-separated), hint of the weak problems of the document(s)."""
     import pandas as pd
 
     from perfeval import themes
     rows = con.execute(_WEAK_TEXTS, {"doc": doc_id}).fetchall()
-    terms, hints = themes.terms_and_hints([text for _, _, text in rows])
+    terms, hints = themes.terms_and_hints([text for _, _, text in rows], taxonomy)
     return pd.DataFrame({"eval_id": pd.Series([r[0] for r in rows], dtype="object"),
                          "seq": pd.Series([r[1] for r in rows], dtype="int64"),
                          "key_terms": pd.Series(["、".join(t) or None for t in terms], dtype="object"),
                          "hint": pd.Series(hints, dtype="object")})
 
 
-def _advice_topic_rows(con: duckdb.DuckDBPyConnection, doc_id: str | None):
+def _advice_topic_rows(con: duckdb.DuckDBPyConnection, doc_id: str | None, taxonomy=None):
     import pandas as pd
 
     from perfeval import themes
@@ -405,7 +406,7 @@ def _advice_topic_rows(con: duckdb.DuckDBPyConnection, doc_id: str | None):
     problems: dict[tuple, dict[str, list[str]]] = {}
     for doc, unit, year, category, text in con.execute(_ADVICE_PROBLEMS, {"doc": doc_id}).fetchall():
         problems.setdefault((doc, unit, year), {}).setdefault(category, []).append(text)
-    topics = themes.AdviceTopics()
+    topics = themes.AdviceTopics(taxonomy)
     rows = []
     for eval_id, doc, kind, seq, text, unit, year in advice:
         for category, by_category, shared in topics.addressed(text, problems.get((doc, unit, year), {})):

@@ -213,7 +213,7 @@ def basis(category: str, by_category: bool, shared: list[str], labels: dict[str,
     return "共同关键词：" + "、".join(shared[:4])
 
 
-def terms_and_hints(texts: list[str]) -> tuple[list[list[str]], list[str | None]]:
+def terms_and_hints(texts: list[str], taxonomy: clf.Taxonomy | None = None) -> tuple[list[list[str]], list[str | None]]:
     """Key terms and the best-guess category of each statement (what the candidate themes group by)."""
-    tax = clf.load_taxonomy()
+    tax = taxonomy or clf.load_taxonomy()
     return [key_terms(t) for t in texts], [clf.classify(t, taxonomy=tax).best_guess for t in texts]
