@@ -35,9 +35,9 @@ since a correction or reclassify changes problem categories):
   it classifies to the category (``by_category``), or shares two or more key terms with the
   problems of that category of the same document, unit and year (``shared_terms``). Stored, so a
   delete subtracts exactly what the ingest added even after the taxonomy file changed.
-* ``rollup_unit_years``: problems per region, unit, year and category — ``rollup_findings``
-  without scope and source kind, a quarter of its rows: 屡次出现 (queries/_repeat_pairs.sql)
-  reads it when neither of those two filters is set.
+* ``rollup_unit_years``: problems per unit, year and category — ``rollup_findings`` without
+  region, scope and source kind, a quarter of its rows and one per unit × category × year:
+  屡次出现 (queries/_repeat_pairs.sql) reads it when none of those three filters is set.
 * ``rollup_advice``: per filter key, the number of suggestions and rectifications (category
   ``''``) and per category how many of them address it: the recurrence check (屡次出现, did the
   earlier year's advice address the category?) in SQL without reading findings.
@@ -46,16 +46,17 @@ from __future__ import annotations
 
 import duckdb
 
-ROLLUPS_VERSION = "5"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
+ROLLUPS_VERSION = "6"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
 #                        4: weak_problems, advice_topics, rollup_advice;
-#                        5: problem_statements (replaces weak_problems), rollup_unit_years
+#                        5: problem_statements (replaces weak_problems), rollup_unit_years;
+#                        6: rollup_unit_years without region
 
 # ``rollup_findings.n_weak`` counts the automatically classified problems outside 'other' whose
 # match_score is below this line (data/taxonomy.yaml ``strong``'s default); problem_counts reads it
 # when the taxonomy's line is this one and counts the detail rows otherwise.
 WEAK_BELOW = 3.0
 # Tables whose columns changed since an earlier ROLLUPS_VERSION: recreated when a database migrates.
-_RESHAPED = ("rollup_findings",)
+_RESHAPED = ("rollup_findings", "rollup_unit_years")
 # Tables of an earlier ROLLUPS_VERSION that no longer exist: dropped when a database migrates.
 _RETIRED = ("weak_problems",)
 
@@ -115,9 +116,9 @@ CREATE TABLE IF NOT EXISTS advice_topics (
     category VARCHAR NOT NULL, by_category BOOLEAN NOT NULL, shared_terms VARCHAR
 );
 CREATE TABLE IF NOT EXISTS rollup_unit_years (
-    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL, category VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL, year INTEGER NOT NULL, category VARCHAR NOT NULL,
     n_findings BIGINT NOT NULL,
-    PRIMARY KEY (region, unit, year, category)
+    PRIMARY KEY (unit, year, category)
 );
 CREATE TABLE IF NOT EXISTS rollup_advice (
     region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
@@ -268,7 +269,7 @@ WHERE f.kind = 'problem' AND {_DOC}
 """
 _ROLLUP_UNIT_YEARS = """
 INSERT INTO rollup_unit_years
-SELECT coalesce(e.region, ''), coalesce(e.unit, ''), coalesce(e.year, 0), coalesce(f.category, 'other'), $sign * count(*)
+SELECT coalesce(e.unit, ''), coalesce(e.year, 0), coalesce(f.category, 'other'), $sign * count(*)
 FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
 WHERE f.kind = 'problem' AND ($doc IS NULL OR e.doc_id = $doc)
 GROUP BY ALL
