@@ -38,6 +38,8 @@ since a correction or reclassify changes problem categories):
 * ``rollup_unit_years``: problems per unit, year and category — ``rollup_findings`` without
   region, scope and source kind, a quarter of its rows and one per unit × category × year:
   屡次出现 (queries/_repeat_pairs.sql) reads it when none of those three filters is set.
+* ``rollup_terms``: per filter key and category, how often each phrase decided a problem's
+  category (``findings.matched_terms``): the hover of the category × year heat map.
 * ``rollup_advice``: per filter key, the number of suggestions and rectifications (category
   ``''``) and per category how many of them address it: the recurrence check (屡次出现, did the
   earlier year's advice address the category?) in SQL without reading findings.
@@ -46,10 +48,10 @@ from __future__ import annotations
 
 import duckdb
 
-ROLLUPS_VERSION = "6"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
+ROLLUPS_VERSION = "7"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
 #                        4: weak_problems, advice_topics, rollup_advice;
 #                        5: problem_statements (replaces weak_problems), rollup_unit_years;
-#                        6: rollup_unit_years without region
+#                        6: rollup_unit_years without region; 7: rollup_terms
 
 # ``rollup_findings.n_weak`` counts the automatically classified problems outside 'other' whose
 # match_score is below this line (data/taxonomy.yaml ``strong``'s default); problem_counts reads it
@@ -119,6 +121,12 @@ CREATE TABLE IF NOT EXISTS rollup_unit_years (
     unit VARCHAR NOT NULL, year INTEGER NOT NULL, category VARCHAR NOT NULL,
     n_findings BIGINT NOT NULL,
     PRIMARY KEY (unit, year, category)
+);
+CREATE TABLE IF NOT EXISTS rollup_terms (
+    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
+    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, category VARCHAR NOT NULL, term VARCHAR NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (region, unit, year, scope, source_kind, category, term)
 );
 CREATE TABLE IF NOT EXISTS rollup_advice (
     region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
@@ -275,6 +283,14 @@ WHERE f.kind = 'problem' AND ($doc IS NULL OR e.doc_id = $doc)
 GROUP BY ALL
 ON CONFLICT DO UPDATE SET n_findings = n_findings + EXCLUDED.n_findings
 """
+_ROLLUP_TERMS = f"""
+INSERT INTO rollup_terms
+SELECT {_KEYS}, coalesce(f.category, 'other') AS category, trim(u.term) AS term, $sign * count(*)
+FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id, unnest(string_split(f.matched_terms, '、')) AS u(term)
+WHERE f.kind = 'problem' AND f.matched_terms IS NOT NULL AND trim(u.term) <> '' AND {_DOC}
+GROUP BY ALL
+ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n
+"""
 _ROLLUP_ADVICE = (
     f"""INSERT INTO rollup_advice
     SELECT {_KEYS}, '' AS category, $sign * count(*), 0, 0
@@ -293,10 +309,11 @@ _ROLLUP_ADVICE = (
 )
 
 TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress",
-          "rollup_evals", "rollup_grades", "rollup_unit_years", "problem_statements", "advice_topics",
-          "rollup_advice")
+          "rollup_evals", "rollup_grades", "rollup_unit_years", "rollup_terms", "problem_statements",
+          "advice_topics", "rollup_advice")
 # The tables apply_findings maintains (problem categories changed).
-FINDINGS_TABLES = ("rollup_findings", "rollup_unit_years", "problem_statements", "advice_topics", "rollup_advice")
+FINDINGS_TABLES = ("rollup_findings", "rollup_unit_years", "rollup_terms", "problem_statements", "advice_topics",
+                   "rollup_advice")
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
@@ -356,10 +373,11 @@ def _apply(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> Non
 
 
 def _apply_statements(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int, taxonomy=None) -> None:
-    """rollup_unit_years, problem_statements, advice_topics and rollup_advice for one document (None: all). +1 computes
+    """rollup_unit_years, rollup_terms, problem_statements, advice_topics and rollup_advice for one document (None: all). +1 computes
     the rows from the texts (key terms, classification); -1 subtracts the stored rows and deletes them."""
     params = {"doc": doc_id}
     con.execute(_ROLLUP_UNIT_YEARS, {"doc": doc_id, "sign": sign})
+    con.execute(_ROLLUP_TERMS, {"doc": doc_id, "sign": sign})
     if sign > 0:
         con.register("_weak_terms", _weak_terms(con, doc_id, taxonomy))
         try:

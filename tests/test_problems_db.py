@@ -50,7 +50,7 @@ def rollup_matches_detail(db) -> None:
     assert got == want
 
 
-ROLLUP_KEYS = {"rollup_findings": 6, "rollup_unit_years": 3, "rollup_advice": 6}  # key columns, then counters
+ROLLUP_KEYS = {"rollup_findings": 6, "rollup_unit_years": 3, "rollup_terms": 7, "rollup_advice": 6}  # key columns, then counters
 
 
 def statement_rollups_equal_rebuilt(db) -> None:

@@ -148,6 +148,19 @@ PLAIN_PROBLEMS = {
           AND (coalesce(f.category, 'other') = 'other' OR f.match_score < $strong)
         ORDER BY e.year DESC, e.unit, f.seq, e.eval_id
         LIMIT $limit""",
+    "problem_category_terms": """
+        WITH t AS (
+            SELECT coalesce(f.category, 'other') AS category, e.year, trim(term) AS term, count(*) AS n
+            FROM findings f
+            JOIN evaluations e ON e.eval_id = f.eval_id,
+                 unnest(string_split(f.matched_terms, '、')) AS u(term)
+            WHERE {filters(e)} AND f.kind = 'problem' AND f.matched_terms IS NOT NULL AND trim(term) <> ''
+            GROUP BY ALL
+        ), r AS (
+            SELECT *, row_number() OVER (PARTITION BY category, year ORDER BY n DESC, term) AS k FROM t
+        )
+        SELECT category, coalesce(year, 0) AS year, string_agg(term || '（' || n || '）', chr(10) ORDER BY k) AS terms
+        FROM r WHERE k <= 3 GROUP BY category, coalesce(year, 0)""",
     # the pairs and, per year, the advice and how much of it addresses the category: from the
     # detail tables (advice_topics is per statement); the status is decided in Python (recurrence_rows)
     "problem_recurrence": """
@@ -193,7 +206,7 @@ def problem_params(con) -> list[dict]:
     for c, y, u in ((cat, None, None), (None, year, None), (None, None, unit), (cat, year, None), (cat, year, unit)):
         out.append(("findings_statements", {"category": c, "year": y, "unit": u, "limit": 5}))
     out += [("problem_weak", {"strong": st, "limit": lim}) for st in (3.0, 2.2) for lim in (1, 4, 30, 2000)]
-    out += [("problem_recurrence", {"limit": 2}), ("problem_recurrence", {"limit": 50})]
+    out += [("problem_recurrence", {"limit": 2}), ("problem_recurrence", {"limit": 50}), ("problem_category_terms", {})]
     return out
 
 
@@ -212,7 +225,10 @@ def assert_problem_queries_match_plain_sql(db: pathlib.Path) -> int:
                     want = recurrence_rows(want)
                     got = got.assign(detail_years=got["detail"].map(
                         lambda d: "；".join(part.split("（")[0] for part in d.split("；"))))[want.columns]
-                elif name == "problem_weak":  # the key terms: assert_weak_terms
+                elif name == "problem_category_terms":  # one row per cell, in no particular order
+                    got = got.sort_values(["category", "year"], ignore_index=True)
+                    want = want.sort_values(["category", "year"], ignore_index=True)
+                elif name == "problem_weak":  # the key terms: assert_statement_rollups_match_detail
                     got = got.drop(columns=["key_terms", "hint"])
                 pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=f"{name} {extra} with {f}")
                 checked += 1
@@ -289,7 +305,7 @@ def rollup_rows(con, table: str) -> dict[tuple, tuple]:
         key = [cols.index(c) for c in DETAIL_KEYS[table]]
         return {tuple(r[i] for i in key): tuple(r) for r in rows}
     keys = [c for c in cols if c in ("region", "unit", "year", "scope", "source_kind", "category", "level1",
-                                      "level2", "month", "source", "severity", "rule", "grade", "stated")]
+                                      "level2", "month", "source", "severity", "rule", "grade", "stated", "term")]
     counters = [c for c in cols if c.startswith("n")]
     out = {}
     for r in rows:
