@@ -240,69 +240,53 @@ SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.
 FROM agg a JOIN evaluations e ON e.eval_id = a.eval_id
 """
 
-_WEAK = (f"coalesce(f.category_source, 'auto') <> 'manual' "
-         f"AND (coalesce(f.category, 'other') = 'other' OR f.match_score < {WEAK_BELOW})")
-_WEAK_TEXTS = f"""
-SELECT f.eval_id, f.seq, f.text
+# The problem-statement rollups read the document's findings once (one join with evaluations, the
+# costly part at scale) into the temporary table _stmt (alias s: the evaluation's columns and the
+# finding's, category and source already defaulted) and build every table from it.
+_STMT = f"""
+CREATE OR REPLACE TEMP TABLE _stmt AS
+SELECT f.eval_id, f.kind, f.seq, f.text, coalesce(f.category, 'other') AS category, f.categories_secondary,
+       f.matched_terms, f.match_score, coalesce(f.category_source, 'auto') AS category_source, f.line_start,
+       f.line_end, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project,
+       f.kind = 'problem' AND coalesce(f.category_source, 'auto') <> 'manual'
+           AND (coalesce(f.category, 'other') = 'other' OR coalesce(f.match_score < {WEAK_BELOW}, false)) AS weak
 FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
-WHERE f.kind = 'problem' AND {_WEAK} AND {_DOC}
+WHERE {_DOC}
 """
+_S_KEYS = _KEYS.replace("e.", "s.")
 # newest year first, then by region (its filter) and unit: the order of the statement lists
 # (queries/findings_statements.sql), the region filter also skipping row groups
-_PROBLEM_STATEMENTS = f"""
+_PROBLEM_STATEMENTS = """
 INSERT INTO problem_statements
-SELECT f.eval_id, e.doc_id, f.seq, e.region, e.unit, e.year, e.scope, e.source_kind, e.project, f.text,
-       coalesce(f.category, 'other'), f.categories_secondary, f.matched_terms, f.match_score,
-       coalesce(f.category_source, 'auto'), f.line_start, f.line_end, coalesce({_WEAK}, false), t.key_terms::VARCHAR, t.hint::VARCHAR
-FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
-LEFT JOIN _weak_terms t ON t.eval_id::VARCHAR = f.eval_id AND t.seq::INTEGER = f.seq
-WHERE f.kind = 'problem' AND {_DOC}
-ORDER BY e.year DESC NULLS LAST, e.region, e.unit, e.project, f.eval_id, f.seq
+SELECT s.eval_id, s.doc_id, s.seq, s.region, s.unit, s.year, s.scope, s.source_kind, s.project, s.text,
+       s.category, s.categories_secondary, s.matched_terms, s.match_score, s.category_source, s.line_start,
+       s.line_end, s.weak, t.key_terms::VARCHAR, t.hint::VARCHAR
+FROM _stmt s
+LEFT JOIN _weak_terms t ON t.eval_id::VARCHAR = s.eval_id AND t.seq::INTEGER = s.seq
+WHERE s.kind = 'problem'
+ORDER BY s.year DESC NULLS LAST, s.region, s.unit, s.project, s.eval_id, s.seq
 """
-# The advice of the document(s), and the problems of the (document, unit, year) groups that have advice.
-_ADVICE_ROWS = f"""
-SELECT f.eval_id, e.doc_id, f.kind, f.seq, f.text, coalesce(e.unit, '') AS unit, coalesce(e.year, 0) AS year
-FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
-WHERE f.kind IN ('suggestion', 'rectification') AND {_DOC}
-"""
-_ADVICE_PROBLEMS = f"""
-SELECT e.doc_id, coalesce(e.unit, '') AS unit, coalesce(e.year, 0) AS year, coalesce(f.category, 'other') AS category,
-       f.text
-FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
-WHERE f.kind = 'problem' AND {_DOC}
-  AND (e.doc_id, coalesce(e.unit, ''), coalesce(e.year, 0)) IN (
-      SELECT (e2.doc_id, coalesce(e2.unit, ''), coalesce(e2.year, 0))
-      FROM findings f2 JOIN evaluations e2 ON e2.eval_id = f2.eval_id
-      WHERE f2.kind IN ('suggestion', 'rectification') AND ($doc IS NULL OR e2.doc_id = $doc))
-"""
-_ROLLUP_UNIT_YEARS = """
-INSERT INTO rollup_unit_years
-SELECT coalesce(e.unit, ''), coalesce(e.year, 0), coalesce(f.category, 'other'), $sign * count(*)
-FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
-WHERE f.kind = 'problem' AND ($doc IS NULL OR e.doc_id = $doc)
-GROUP BY ALL
-ON CONFLICT DO UPDATE SET n_findings = n_findings + EXCLUDED.n_findings
-"""
-_ROLLUP_TERMS = f"""
-INSERT INTO rollup_terms
-SELECT {_KEYS}, coalesce(f.category, 'other') AS category, trim(u.term) AS term, $sign * count(*)
-FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id, unnest(string_split(f.matched_terms, '、')) AS u(term)
-WHERE f.kind = 'problem' AND f.matched_terms IS NOT NULL AND trim(u.term) <> '' AND {_DOC}
-GROUP BY ALL
-ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n
-"""
-_ROLLUP_ADVICE = (
-    f"""INSERT INTO rollup_advice
-    SELECT {_KEYS}, '' AS category, $sign * count(*), 0, 0
-    FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
-    WHERE f.kind IN ('suggestion', 'rectification') AND {_DOC}
+_SIGNED = (
+    """INSERT INTO rollup_unit_years
+    SELECT coalesce(s.unit, ''), coalesce(s.year, 0), s.category, $sign * count(*)
+    FROM _stmt s WHERE s.kind = 'problem'
+    GROUP BY ALL
+    ON CONFLICT DO UPDATE SET n_findings = n_findings + EXCLUDED.n_findings""",
+    f"""INSERT INTO rollup_terms
+    SELECT {_S_KEYS}, s.category, trim(u.term) AS term, $sign * count(*)
+    FROM _stmt s, unnest(string_split(s.matched_terms, '、')) AS u(term)
+    WHERE s.kind = 'problem' AND s.matched_terms IS NOT NULL AND trim(u.term) <> ''
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
     f"""INSERT INTO rollup_advice
-    SELECT {_KEYS}, a.category, $sign * count(*), $sign * count(*) FILTER (WHERE a.by_category),
+    SELECT {_S_KEYS}, '' AS category, $sign * count(*), 0, 0
+    FROM _stmt s WHERE s.kind IN ('suggestion', 'rectification')
+    GROUP BY ALL
+    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
+    f"""INSERT INTO rollup_advice
+    SELECT {_S_KEYS}, a.category, $sign * count(*), $sign * count(*) FILTER (WHERE a.by_category),
            $sign * count(*) FILTER (WHERE a.shared_terms IS NOT NULL)
-    FROM advice_topics a JOIN evaluations e ON e.eval_id = a.eval_id
-    WHERE {_DOC}
+    FROM advice_topics a JOIN _stmt s ON s.eval_id = a.eval_id AND s.kind = a.kind AND s.seq = a.seq
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n, n_by_category = n_by_category + EXCLUDED.n_by_category,
                               n_by_terms = n_by_terms + EXCLUDED.n_by_terms""",
@@ -373,23 +357,26 @@ def _apply(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> Non
 
 
 def _apply_statements(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int, taxonomy=None) -> None:
-    """rollup_unit_years, rollup_terms, problem_statements, advice_topics and rollup_advice for one document (None: all). +1 computes
-    the rows from the texts (key terms, classification); -1 subtracts the stored rows and deletes them."""
+    """rollup_unit_years, rollup_terms, problem_statements, advice_topics and rollup_advice for one
+    document (None: all). +1 computes the rows from the texts (key terms, classification); -1
+    subtracts what the stored rows say and deletes them."""
     params = {"doc": doc_id}
-    con.execute(_ROLLUP_UNIT_YEARS, {"doc": doc_id, "sign": sign})
-    con.execute(_ROLLUP_TERMS, {"doc": doc_id, "sign": sign})
-    if sign > 0:
-        con.register("_weak_terms", _weak_terms(con, doc_id, taxonomy))
-        try:
-            con.execute(_PROBLEM_STATEMENTS, params)
-        finally:
-            con.unregister("_weak_terms")
-        _insert_frame(con, "advice_topics", _advice_topic_rows(con, doc_id, taxonomy))
-    for sql in _ROLLUP_ADVICE:
-        con.execute(sql, {"doc": doc_id, "sign": sign})
-    if sign < 0:
-        con.execute("DELETE FROM problem_statements WHERE $doc IS NULL OR doc_id = $doc", params)
-        con.execute("DELETE FROM advice_topics WHERE $doc IS NULL OR doc_id = $doc", params)
+    con.execute(_STMT, params)
+    try:
+        if sign > 0:
+            con.register("_weak_terms", _weak_terms(con, taxonomy))
+            try:
+                con.execute(_PROBLEM_STATEMENTS)
+            finally:
+                con.unregister("_weak_terms")
+            _insert_frame(con, "advice_topics", _advice_topic_rows(con, taxonomy))
+        for sql in _SIGNED:
+            con.execute(sql, {"sign": sign})
+        if sign < 0:
+            con.execute("DELETE FROM problem_statements WHERE $doc IS NULL OR doc_id = $doc", params)
+            con.execute("DELETE FROM advice_topics WHERE $doc IS NULL OR doc_id = $doc", params)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _stmt")
 
 
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, df) -> None:
@@ -402,12 +389,12 @@ def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, df) -> None:
         con.unregister("_rollup_rows")
 
 
-def _weak_terms(con: duckdb.DuckDBPyConnection, doc_id: str | None, taxonomy=None):
-    """eval_id, seq, key_terms ('、'-separated), hint of the weak problems of the document(s)."""
+def _weak_terms(con: duckdb.DuckDBPyConnection, taxonomy=None):
+    """eval_id, seq, key_terms ('、'-separated), hint of the weak problems in _stmt."""
     import pandas as pd
 
     from perfeval import themes
-    rows = con.execute(_WEAK_TEXTS, {"doc": doc_id}).fetchall()
+    rows = con.execute("SELECT eval_id, seq, text FROM _stmt WHERE weak").fetchall()
     terms, hints = themes.terms_and_hints([text for _, _, text in rows], taxonomy)
     return pd.DataFrame({"eval_id": pd.Series([r[0] for r in rows], dtype="object"),
                          "seq": pd.Series([r[1] for r in rows], dtype="int64"),
@@ -415,15 +402,24 @@ def _weak_terms(con: duckdb.DuckDBPyConnection, doc_id: str | None, taxonomy=Non
                          "hint": pd.Series(hints, dtype="object")})
 
 
-def _advice_topic_rows(con: duckdb.DuckDBPyConnection, doc_id: str | None, taxonomy=None):
+def _advice_topic_rows(con: duckdb.DuckDBPyConnection, taxonomy=None):
+    """advice_topics rows of the suggestions and rectifications in _stmt: compared with the
+    problems of the same document, unit and year."""
     import pandas as pd
 
     from perfeval import themes
-    advice = con.execute(_ADVICE_ROWS, {"doc": doc_id}).fetchall()
+    advice = con.execute("""
+        SELECT eval_id, doc_id, kind, seq, text, coalesce(unit, ''), coalesce(year, 0)
+        FROM _stmt WHERE kind IN ('suggestion', 'rectification')""").fetchall()
     if not advice:
         return None
     problems: dict[tuple, dict[str, list[str]]] = {}
-    for doc, unit, year, category, text in con.execute(_ADVICE_PROBLEMS, {"doc": doc_id}).fetchall():
+    for doc, unit, year, category, text in con.execute("""
+            SELECT s.doc_id, coalesce(s.unit, ''), coalesce(s.year, 0), s.category, s.text
+            FROM _stmt s
+            SEMI JOIN (SELECT DISTINCT doc_id, unit, year FROM _stmt WHERE kind IN ('suggestion', 'rectification')) a
+                ON a.doc_id = s.doc_id AND a.unit IS NOT DISTINCT FROM s.unit AND a.year IS NOT DISTINCT FROM s.year
+            WHERE s.kind = 'problem'""").fetchall():
         problems.setdefault((doc, unit, year), {}).setdefault(category, []).append(text)
     topics = themes.AdviceTopics(taxonomy)
     rows = []
