@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from perfeval import classify, dbread, problems, themes, ui
+from perfeval import classify, dbread, problems, rollups, themes, ui
 
 f = ui.setup_page("问题归类", "评价报告指出的问题按统一分类统计；「屡次出现」指同一单位同一类问题在两个及以上年度出现。"
                   "分类规则见 data/taxonomy.yaml，每条问题都保留了归类依据（命中的短语）。")
@@ -14,7 +14,7 @@ tax = classify.load_taxonomy()
 CODES = [c for c in classify.CODES if c in labels]
 SOURCE_LABELS = {"auto": "自动", "manual": "人工修正"}
 RULE_KINDS = {"话题词", "话题词+问题用语"}  # else a signal phrase (a regular expression) of the taxonomy
-STATUS_HELP = ("已针对：之前年度的建议或整改措施归入同一类别，或与该年同类问题有两个以上共同关键词；"
+STATUS_HELP = ("已针对：之前年度的建议或整改措施归入同一类别，或与同一报告中该年同类问题有两个以上共同关键词；"
                "部分针对：只有部分之前年度如此；未针对：之前年度有建议或整改，但不涉及此类问题；"
                "无建议记录：之前年度的报告没有列出建议或整改。")
 
@@ -37,6 +37,17 @@ def cat_names(codes) -> str:
     return "、".join(labels.get(c, c) for c in codes.split(",") if c)
 
 
+def where(x) -> str:
+    """A statement's source: file and first line."""
+    return f"{x.file_name} 第{int(x.line_start)}行" if pd.notna(x.line_start) else str(x.file_name)
+
+
+def advice_line(x, category: str) -> str:
+    """An earlier year's suggestion that addresses the category, why, and where it was read."""
+    shared = x.shared_terms.split("、") if isinstance(x.shared_terms, str) else []
+    return f"{int(x.year)}年：{x.text}（{themes.basis(category, bool(x.by_category), shared, labels)}；{where(x)}）"
+
+
 def strength(score) -> str:
     if score is None or pd.isna(score):
         return "—"
@@ -50,9 +61,20 @@ if not dbread.query("problem_schema")["ready"].iloc[0]:
             "（几秒钟，不需要重新导入），然后刷新本页：", icon=":material/update:")
     st.code(f"python -m perfeval reclassify --db {dbread.db_path()}", language="bash")
     st.stop()
-@st.cache_data(max_entries=32, ttl=3600, show_spinner="正在比对之前年度的建议和整改…")
-def recurrence(rows: pd.DataFrame, fingerprint: str) -> pd.DataFrame:
-    return themes.recurrence(rows)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner="正在分词并归纳主题…")
+def grouped(version: tuple, filters: dbread.Filters, strong: float, fingerprint: str):
+    """Candidate themes of the filtered weak problems, once per data version and filters: the key
+    terms stored at ingest (problem_statements), computed here only at a non-default strong line."""
+    weak = dbread.query("problem_weak", filters, strong=strong, limit=2000)
+    if strong == rollups.WEAK_BELOW:
+        terms = [t.split("、") if isinstance(t, str) else [] for t in weak["key_terms"]]
+        hints = [h if isinstance(h, str) else None for h in weak["hint"]]
+    else:
+        terms, hints = themes.terms_and_hints(weak["text"].tolist())
+    res = themes.group_by_terms(terms, hints)
+    return [(t.term, t.related, t.items, t.hint, t.hint_share) for t in res.themes], res.ungrouped
 
 
 cy = dbread.query("findings_category_year", f)
@@ -62,11 +84,12 @@ if cy.empty:
 cy = cy.assign(cat=cy["category"].map(lambda c: labels.get(c, c)),
                yl=cy["year"].map(lambda y: f"{int(y)}年" if y else "年度不详"))
 counts = dbread.query("problem_counts", f, strong=tax.strong).iloc[0]
-rep = dbread.query("findings_repeat", f, limit=200)
+rec = dbread.query("problem_recurrence", f, limit=50)
+n_pairs = int(rec["n_pairs"].iloc[0]) if len(rec) else 0
 c = st.columns(5)
 ui.kpi(c[0], "问题条数", ui.fmt_int(cy["n_findings"].sum()))
 ui.kpi(c[1], "涉及问题类别", ui.fmt_int(cy["category"].nunique()))
-ui.kpi(c[2], "屡次出现（单位×类别）", ui.fmt_int(len(rep)))
+ui.kpi(c[2], "屡次出现（单位×类别）", ui.fmt_int(n_pairs))
 ui.kpi(c[3], "归入「其他」或弱匹配", ui.fmt_int(counts["n_other"] + counts["n_weak"]),
        help=f"「其他」{ui.fmt_int(counts['n_other'])} 条，弱匹配 {ui.fmt_int(counts['n_weak'])} 条"
             f"（得分低于 {tax.strong:g}）；见页面下方「候选主题」")
@@ -120,10 +143,9 @@ ui.chart(fig, "trend")
 
 # ---- recurrence -----------------------------------------------------------------------------------
 st.subheader("屡次出现的问题")
-if rep.empty:
+if rec.empty:
     st.caption("当前筛选范围内没有同一单位在两个及以上年度出现的同类问题。")
 else:
-    rec = recurrence(dbread.query("problem_recurrence", f, limit=50, per_year=8), tax.fingerprint)
     rec = rec.assign(cat=rec["category"].map(lambda c: labels.get(c, c)))
     st.caption("同一单位、同一类问题在两个及以上年度出现。「之前年度建议是否针对」检查较早年度报告中的建议和整改措施"
                "是否涉及这类问题：" + STATUS_HELP)
@@ -131,19 +153,29 @@ else:
                             "years": ("出现年度", "text"), "n_findings": ("问题条数", "int"),
                             "status": ("之前年度建议是否针对", "text"), "detail": ("依据", "text")},
                       key="t_repeat", select=True, height=min(400, 38 + 35 * len(rec)))
-    if len(rep) > len(rec):
-        st.caption(f"共 {len(rep)} 组，列出出现年度最多的 {len(rec)} 组；每组每年至多比对 8 条问题和 8 条建议、整改。")
+    if n_pairs > len(rec):
+        st.caption(f"共 {ui.fmt_int(n_pairs)} 组，列出出现年度最多的 {len(rec)} 组。")
     r = ui.selected_row(ev_rec, rec)
     if r is None:
         st.caption("选中一行可查看之前年度的建议、整改原文和最近一年的问题原文。")
     else:
+        texts = dbread.query("problem_recurrence_texts", f, unit=r["unit"], category=r["category"],
+                             last_year=int(r["last_year"]))
+        advice = texts[texts["kind"] != "problem"]
+        hits = advice[advice["addresses"]]
         a, b = st.columns(2)
         with a:
             st.markdown(f"**之前年度针对此类问题的建议和整改**（{ui.plain(r['status'])}）")
-            st.text(r["advice"] or "（之前年度的建议和整改未涉及此类问题）")
+            st.text("\n".join(advice_line(x, r["category"]) for x in hits.itertuples())
+                    or "（之前年度的建议和整改未涉及此类问题）")
+            rest = advice[~advice["addresses"]]
+            if len(rest):
+                with st.expander(f"之前年度其他 {len(rest)} 条建议和整改（未涉及此类问题）"):
+                    st.text("\n".join(f"{int(x.year)}年：{x.text}" for x in rest.itertuples()))
         with b:
             st.markdown(f"**{int(r['last_year'])}年仍出现的问题**")
-            st.text(r["last_problems"] or "—")
+            last = texts[texts["kind"] == "problem"]
+            st.text("\n".join(f"{x.text}（{where(x)}）" for x in last.itertuples()) or "—")
 
 # ---- statements, explanation, correction -----------------------------------------------------------
 st.subheader("问题原文与归类依据")
@@ -250,18 +282,10 @@ if st.session_state.get("fix_msg"):
 # ---- candidate themes ---------------------------------------------------------------------------------
 st.subheader("候选主题：归入「其他」或弱匹配的问题")
 weak = dbread.query("problem_weak", f, strong=tax.strong, limit=2000)
-
-
-@st.cache_data(max_entries=32, ttl=3600, show_spinner="正在分词并归纳主题…")
-def grouped(texts: tuple, fingerprint: str):
-    res = themes.candidate_themes(list(texts))
-    return [(t.term, t.related, t.items, t.hint, t.hint_share) for t in res.themes], res.ungrouped
-
-
 if weak.empty:
     st.caption("当前筛选范围内的问题都被分类规则明确归类，没有需要归纳的问题。")
 else:
-    groups, ungrouped = grouped(tuple(weak["text"]), tax.fingerprint)
+    groups, ungrouped = grouped(dbread.data_version(), f, tax.strong, tax.fingerprint)
     total = int(counts["n_other"] + counts["n_weak"])
     st.caption(f"共 {ui.fmt_int(total)} 条问题归入「其他」或只被个别话题词弱匹配"
                + (f"（人工修正过的除外，归纳其中年度最近的 {len(weak)} 条）" if total > len(weak) else "")

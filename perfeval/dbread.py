@@ -284,7 +284,8 @@ def status(path: str | None = None) -> str:
         return "uninitialised"
     try:
         try:  # probing the tables is cheaper than listing the catalog (duckdb_tables(): ~5 ms cold)
-            con.execute("SELECT 1 FROM rollup_findings, eval_progress, rollup_evals, rollup_grades LIMIT 0")
+            con.execute("SELECT 1 FROM rollup_findings, eval_progress, rollup_evals, rollup_grades, rollup_advice, "
+                        "problem_statements LIMIT 0")
             n = con.execute("SELECT count(*) FROM evaluations").fetchone()[0]
         except duckdb.CatalogException:
             return "uninitialised"

@@ -2,7 +2,7 @@
 
 * ``reclassify(db)`` re-applies data/taxonomy.yaml to every stored problem statement (no
   re-ingest): one write transaction taken like an ingest (``store.writer`` waits for the lock),
-  ``rollup_findings`` rebuilt inside it. Corrected statements keep the manager's category.
+  the problem rollups (``rollups.FINDINGS_TABLES``) rebuilt inside it. Corrected statements keep the manager's category.
 * ``correct(db, eval_id, kind, seq, category)`` records a manager's category in
   ``finding_corrections`` (document sha256 + the statement's ``finding_key``) and applies it to
   every statement with that key in that document; ``clear_correction`` goes back to the
@@ -206,7 +206,7 @@ def reclassify(db: str, taxonomy_path: str | None = None, dry_run: bool = False)
                     FROM reclassified r
                     WHERE f.eval_id = r.eval_id AND f.kind = r.kind AND f.seq = r.seq""")
                 con.unregister("reclassified")
-                rollups.rebuild_findings(con)
+                rollups.rebuild_findings(con, tax)  # the advice is classified with the same taxonomy
                 _touch(con)
             con.execute("ROLLBACK" if dry_run else "COMMIT")
         except BaseException:

@@ -21,19 +21,46 @@ the sidebar's options, the unit × year heat map and the unit ranking need; ever
 the count of values it adds up, so a query can return NULL where plain SQL's ``sum`` would (no
 value at all). "pair" means budget_yuan > 0 and spent_yuan present (the weighted execution rate).
 ``rollup_grades`` counts evaluations per grade (stated, else derived from the score).
+
+The 问题归类 page's statement rollups (``apply_findings`` maintains them with ``rollup_findings``,
+since a correction or reclassify changes problem categories):
+
+* ``problem_statements``: one row per problem statement with its evaluation's filter columns,
+  project and document copied (the statement lists read it without joining findings and
+  evaluations; ``rebuild`` writes it newest year first, so a newest-first read touches few row
+  groups, and later ingests append), and ``weak``: classified automatically into ``other`` or
+  below ``WEAK_BELOW``; those carry their key terms (perfeval.themes, jieba) and best-guess
+  category, computed once here, so the candidate themes do not segment text on a page run.
+* ``advice_topics``: one row per suggestion or rectification and problem category it addresses —
+  it classifies to the category (``by_category``), or shares two or more key terms with the
+  problems of that category of the same document, unit and year (``shared_terms``). Stored, so a
+  delete subtracts exactly what the ingest added even after the taxonomy file changed.
+* ``rollup_unit_years``: problems per unit, year and category — ``rollup_findings`` without
+  region, scope and source kind, a quarter of its rows and one per unit × category × year:
+  屡次出现 (queries/_repeat_pairs.sql) reads it when none of those three filters is set.
+* ``rollup_terms``: per filter key and category, how often each phrase decided a problem's
+  category (``findings.matched_terms``): the hover of the category × year heat map.
+* ``rollup_advice``: per filter key, the number of suggestions and rectifications (category
+  ``''``) and per category how many of them address it: the recurrence check (屡次出现, did the
+  earlier year's advice address the category?) in SQL without reading findings.
 """
 from __future__ import annotations
 
 import duckdb
 
-ROLLUPS_VERSION = "3"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto
+ROLLUPS_VERSION = "7"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
+#                        4: weak_problems, advice_topics, rollup_advice;
+#                        5: problem_statements (replaces weak_problems), rollup_unit_years;
+#                        6: rollup_unit_years without region; 7: rollup_terms
 
 # ``rollup_findings.n_weak`` counts the automatically classified problems outside 'other' whose
 # match_score is below this line (data/taxonomy.yaml ``strong``'s default); problem_counts reads it
 # when the taxonomy's line is this one and counts the detail rows otherwise.
 WEAK_BELOW = 3.0
 # Tables whose columns changed since an earlier ROLLUPS_VERSION: recreated when a database migrates.
-_RESHAPED = ("rollup_findings",)
+_RESHAPED = ("rollup_findings", "rollup_unit_years")
+# Tables of an earlier ROLLUPS_VERSION that no longer exist: dropped when a database migrates.
+_RETIRED = ("weak_problems",)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS rollup_findings (
@@ -78,6 +105,34 @@ CREATE TABLE IF NOT EXISTS rollup_evals (
     n_rated_budget BIGINT NOT NULL, rated_budget_sum DOUBLE NOT NULL,
     n_score BIGINT NOT NULL, score_sum DOUBLE NOT NULL,
     PRIMARY KEY (region, unit, year, scope, source_kind)
+);
+CREATE TABLE IF NOT EXISTS problem_statements (
+    eval_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+    region VARCHAR, unit VARCHAR, year INTEGER, scope VARCHAR, source_kind VARCHAR, project VARCHAR,
+    text VARCHAR NOT NULL, category VARCHAR NOT NULL, categories_secondary VARCHAR, matched_terms VARCHAR,
+    match_score DOUBLE, category_source VARCHAR NOT NULL, line_start INTEGER, line_end INTEGER,
+    weak BOOLEAN NOT NULL, key_terms VARCHAR, hint VARCHAR
+);
+CREATE TABLE IF NOT EXISTS advice_topics (
+    eval_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, seq INTEGER NOT NULL,
+    category VARCHAR NOT NULL, by_category BOOLEAN NOT NULL, shared_terms VARCHAR
+);
+CREATE TABLE IF NOT EXISTS rollup_unit_years (
+    unit VARCHAR NOT NULL, year INTEGER NOT NULL, category VARCHAR NOT NULL,
+    n_findings BIGINT NOT NULL,
+    PRIMARY KEY (unit, year, category)
+);
+CREATE TABLE IF NOT EXISTS rollup_terms (
+    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
+    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, category VARCHAR NOT NULL, term VARCHAR NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (region, unit, year, scope, source_kind, category, term)
+);
+CREATE TABLE IF NOT EXISTS rollup_advice (
+    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
+    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, category VARCHAR NOT NULL,
+    n BIGINT NOT NULL, n_by_category BIGINT NOT NULL, n_by_terms BIGINT NOT NULL,
+    PRIMARY KEY (region, unit, year, scope, source_kind, category)
 );
 CREATE TABLE IF NOT EXISTS rollup_grades (
     region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
@@ -195,8 +250,65 @@ _UPSERTS = {scope: tuple(q.replace(_DOC_FILTER, where) for q in _UPSERT_TEMPLATE
 _EVAL_PROGRESS_SQL = {"all": _EVAL_PROGRESS.replace(_DOC_FILTER, _ALL_DOCS),
                       "listed": _EVAL_PROGRESS.replace(_DOC_FILTER, _LISTED_DOCS)}
 
+# The problem-statement rollups read the document's findings once (one join with evaluations, the
+# costly part at scale) into the temporary table _stmt (alias s: the evaluation's columns and the
+# finding's, category and source already defaulted) and build every table from it.
+_STMT = f"""
+CREATE OR REPLACE TEMP TABLE _stmt AS
+SELECT f.eval_id, f.kind, f.seq, f.text, coalesce(f.category, 'other') AS category, f.categories_secondary,
+       f.matched_terms, f.match_score, coalesce(f.category_source, 'auto') AS category_source, f.line_start,
+       f.line_end, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project,
+       f.kind = 'problem' AND coalesce(f.category_source, 'auto') <> 'manual'
+           AND (coalesce(f.category, 'other') = 'other' OR coalesce(f.match_score < {WEAK_BELOW}, false)) AS weak
+FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+WHERE {_DOC_FILTER}
+"""
+_STMT_SQL = {"all": _STMT.replace(_DOC_FILTER, _ALL_DOCS), "listed": _STMT.replace(_DOC_FILTER, _LISTED_DOCS)}
+_S_KEYS = _KEYS.replace("e.", "s.")
+# newest year first, then by region (its filter) and unit: the order of the statement lists
+# (queries/findings_statements.sql), the region filter also skipping row groups
+_PROBLEM_STATEMENTS = """
+INSERT INTO problem_statements
+SELECT s.eval_id, s.doc_id, s.seq, s.region, s.unit, s.year, s.scope, s.source_kind, s.project, s.text,
+       s.category, s.categories_secondary, s.matched_terms, s.match_score, s.category_source, s.line_start,
+       s.line_end, s.weak, t.key_terms::VARCHAR, t.hint::VARCHAR
+FROM _stmt s
+LEFT JOIN _weak_terms t ON t.eval_id::VARCHAR = s.eval_id AND t.seq::INTEGER = s.seq
+WHERE s.kind = 'problem'
+ORDER BY s.year DESC NULLS LAST, s.region, s.unit, s.project, s.eval_id, s.seq
+"""
+_SIGNED = (
+    """INSERT INTO rollup_unit_years
+    SELECT coalesce(s.unit, ''), coalesce(s.year, 0), s.category, $sign * count(*)
+    FROM _stmt s WHERE s.kind = 'problem'
+    GROUP BY ALL
+    ON CONFLICT DO UPDATE SET n_findings = n_findings + EXCLUDED.n_findings""",
+    f"""INSERT INTO rollup_terms
+    SELECT {_S_KEYS}, s.category, trim(u.term) AS term, $sign * count(*)
+    FROM _stmt s, unnest(string_split(s.matched_terms, '、')) AS u(term)
+    WHERE s.kind = 'problem' AND s.matched_terms IS NOT NULL AND trim(u.term) <> ''
+    GROUP BY ALL
+    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
+    f"""INSERT INTO rollup_advice
+    SELECT {_S_KEYS}, '' AS category, $sign * count(*), 0, 0
+    FROM _stmt s WHERE s.kind IN ('suggestion', 'rectification')
+    GROUP BY ALL
+    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
+    f"""INSERT INTO rollup_advice
+    SELECT {_S_KEYS}, a.category, $sign * count(*), $sign * count(*) FILTER (WHERE a.by_category),
+           $sign * count(*) FILTER (WHERE a.shared_terms IS NOT NULL)
+    FROM advice_topics a JOIN _stmt s ON s.eval_id = a.eval_id AND s.kind = a.kind AND s.seq = a.seq
+    GROUP BY ALL
+    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n, n_by_category = n_by_category + EXCLUDED.n_by_category,
+                              n_by_terms = n_by_terms + EXCLUDED.n_by_terms""",
+)
+
 TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress",
-          "rollup_evals", "rollup_grades")
+          "rollup_evals", "rollup_grades", "rollup_unit_years", "rollup_terms", "problem_statements",
+          "advice_topics", "rollup_advice")
+# The tables apply_findings maintains (problem categories changed).
+FINDINGS_TABLES = ("rollup_findings", "rollup_unit_years", "rollup_terms", "problem_statements", "advice_topics",
+                   "rollup_advice")
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
@@ -205,7 +317,7 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
     row = con.execute("SELECT value FROM meta WHERE key = 'rollups_version'").fetchone()
     stale = row is None or row[0] != ROLLUPS_VERSION
     if stale:
-        for table in _RESHAPED:
+        for table in _RESHAPED + _RETIRED:
             con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(DDL)
     if stale:
@@ -229,19 +341,23 @@ def apply_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str], sign: in
         _apply(con, list(doc_ids), sign)
 
 
-def apply_findings(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int) -> None:
-    """Only ``rollup_findings``: remove (-1) a document's problems before their categories change
-    and add (+1) them back afterwards, in the same transaction. ``doc_id`` None: every document."""
+def apply_findings(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int, taxonomy=None) -> None:
+    """Only the problem-statement rollups (``FINDINGS_TABLES``): remove (-1) a document's problems
+    before their categories change and add (+1) them back afterwards, in the same transaction.
+    ``doc_id`` None: every document. ``taxonomy``: what classifies the advice (default
+    data/taxonomy.yaml; ``perfeval reclassify --taxonomy`` passes its own)."""
     if sign not in (1, -1):
         raise ValueError("sign must be +1 or -1")
     scope, params = ("all", {"sign": sign}) if doc_id is None else ("listed", {"docs": [doc_id], "sign": sign})
     con.execute(next(q for q in _UPSERTS[scope] if "INSERT INTO rollup_findings" in q), params)
+    _apply_statements(con, None if doc_id is None else [doc_id], sign, taxonomy)
 
 
-def rebuild_findings(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute ``rollup_findings`` from the detail tables (after reclassifying every problem)."""
-    con.execute("DELETE FROM rollup_findings")
-    apply_findings(con, None, 1)
+def rebuild_findings(con: duckdb.DuckDBPyConnection, taxonomy=None) -> None:
+    """Recompute the problem-statement rollups from the detail tables (after reclassifying every problem)."""
+    for table in FINDINGS_TABLES:
+        con.execute(f"DELETE FROM {table}")
+    apply_findings(con, None, 1, taxonomy)
 
 
 def _apply(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int) -> None:
@@ -255,6 +371,81 @@ def _apply(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int)
         con.execute("DELETE FROM eval_progress")
     else:
         con.execute("DELETE FROM eval_progress WHERE doc_id IN (SELECT unnest($docs))", params)
+    _apply_statements(con, doc_ids, sign)
+
+
+def _apply_statements(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int, taxonomy=None) -> None:
+    """rollup_unit_years, rollup_terms, problem_statements, advice_topics and rollup_advice for the
+    documents ``doc_ids`` (None: all). +1 computes the rows from the texts (key terms,
+    classification); -1 subtracts what the stored rows say and deletes them."""
+    scope, params = ("all", {}) if doc_ids is None else ("listed", {"docs": doc_ids})
+    con.execute(_STMT_SQL[scope], params)
+    try:
+        if sign > 0:
+            con.register("_weak_terms", _weak_terms(con, taxonomy))
+            try:
+                con.execute(_PROBLEM_STATEMENTS)
+            finally:
+                con.unregister("_weak_terms")
+            _insert_frame(con, "advice_topics", _advice_topic_rows(con, taxonomy))
+        for sql in _SIGNED:
+            con.execute(sql, {"sign": sign})
+        if sign < 0:
+            where = "" if doc_ids is None else " WHERE doc_id IN (SELECT unnest($docs))"
+            con.execute("DELETE FROM problem_statements" + where, params)
+            con.execute("DELETE FROM advice_topics" + where, params)
+    finally:
+        con.execute("DROP TABLE IF EXISTS _stmt")
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, df) -> None:
+    if df is None or df.empty:
+        return
+    con.register("_rollup_rows", df)
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rollup_rows")
+    finally:
+        con.unregister("_rollup_rows")
+
+
+def _weak_terms(con: duckdb.DuckDBPyConnection, taxonomy=None):
+    """eval_id, seq, key_terms ('、'-separated), hint of the weak problems in _stmt."""
+    import pandas as pd
+
+    from perfeval import themes
+    rows = con.execute("SELECT eval_id, seq, text FROM _stmt WHERE weak").fetchall()
+    terms, hints = themes.terms_and_hints([text for _, _, text in rows], taxonomy)
+    return pd.DataFrame({"eval_id": pd.Series([r[0] for r in rows], dtype="object"),
+                         "seq": pd.Series([r[1] for r in rows], dtype="int64"),
+                         "key_terms": pd.Series(["、".join(t) or None for t in terms], dtype="object"),
+                         "hint": pd.Series(hints, dtype="object")})
+
+
+def _advice_topic_rows(con: duckdb.DuckDBPyConnection, taxonomy=None):
+    """advice_topics rows of the suggestions and rectifications in _stmt: compared with the
+    problems of the same document, unit and year."""
+    import pandas as pd
+
+    from perfeval import themes
+    advice = con.execute("""
+        SELECT eval_id, doc_id, kind, seq, text, coalesce(unit, ''), coalesce(year, 0)
+        FROM _stmt WHERE kind IN ('suggestion', 'rectification')""").fetchall()
+    if not advice:
+        return None
+    problems: dict[tuple, dict[str, list[str]]] = {}
+    for doc, unit, year, category, text in con.execute("""
+            SELECT s.doc_id, coalesce(s.unit, ''), coalesce(s.year, 0), s.category, s.text
+            FROM _stmt s
+            SEMI JOIN (SELECT DISTINCT doc_id, unit, year FROM _stmt WHERE kind IN ('suggestion', 'rectification')) a
+                ON a.doc_id = s.doc_id AND a.unit IS NOT DISTINCT FROM s.unit AND a.year IS NOT DISTINCT FROM s.year
+            WHERE s.kind = 'problem'""").fetchall():
+        problems.setdefault((doc, unit, year), {}).setdefault(category, []).append(text)
+    topics = themes.AdviceTopics(taxonomy)
+    rows = []
+    for eval_id, doc, kind, seq, text, unit, year in advice:
+        for category, by_category, shared in topics.addressed(text, problems.get((doc, unit, year), {})):
+            rows.append((eval_id, doc, kind, seq, category, by_category, "、".join(shared) or None))
+    return pd.DataFrame(rows, columns=["eval_id", "doc_id", "kind", "seq", "category", "by_category", "shared_terms"])
 
 
 def baseline(kind: str, year: int | None = None) -> list[float]:

@@ -7,9 +7,10 @@
 * ``candidate_themes(rows)``: problems the taxonomy places in ``other`` or matches only weakly,
   grouped by shared key terms (greedy: the term most statements share first), so that managers
   see which kinds of problems the taxonomy is missing and which words to add.
-* ``recurrence(df)``: for each unit × category found in two or more years, whether the earlier
-  years' suggestions or rectifications addressed that category (they classify to it, or share
-  key terms with that year's problems of the category).
+* ``AdviceTopics``: which problem categories a suggestion or rectification addresses (it
+  classifies to the category, or shares key terms with the problems of the category); perfeval.rollups
+  stores the result per statement at ingest (advice_topics), and queries/problem_recurrence.sql
+  decides 屡次出现's status from it.
 """
 from __future__ import annotations
 
@@ -113,109 +114,106 @@ def candidate_themes(texts: list[str], min_size: int = 2, max_themes: int = 30) 
     """Group statements by shared key terms: repeatedly take the term that most of the remaining
     statements contain (ties: the longer term), make those statements a theme, and go on with the
     rest. Terms found in only one statement form no theme."""
-    tax = clf.load_taxonomy()
-    terms = [set(key_terms(t)) for t in texts]
-    hints = [clf.classify(t, taxonomy=tax).best_guess for t in texts]
-    remaining = set(range(len(texts)))
-    result = ThemeResult(n=len(texts))
-    while remaining and len(result.themes) < max_themes:
-        df = collections.Counter(w for i in remaining for w in terms[i])
-        if not df:
-            break
+    terms, hints = terms_and_hints(texts)
+    return group_by_terms(terms, hints, min_size, max_themes)
+
+
+def group_by_terms(terms: list[list[str]], hints: list[str | None], min_size: int = 2,
+                   max_themes: int = 30) -> ThemeResult:
+    """``candidate_themes`` over statements whose key terms and best-guess categories are known
+    (problem_statements stores them). The term counts are updated as statements join a theme, not
+    recounted: a few thousand statements group in milliseconds."""
+    sets = [set(t) for t in terms]
+    postings: dict[str, set[int]] = collections.defaultdict(set)
+    for i, ts in enumerate(sets):
+        for w in ts:
+            postings[w].add(i)
+    df = collections.Counter({w: len(ix) for w, ix in postings.items()})
+    remaining = set(range(len(sets)))
+    result = ThemeResult(n=len(sets))
+    while remaining and len(result.themes) < max_themes and df:
         term, n = max(df.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))
         if n < min_size:
             break
-        items = sorted(i for i in remaining if term in terms[i])
-        co = collections.Counter(w for i in items for w in terms[i] if w != term)
+        items = sorted(postings[term] & remaining)
+        co = collections.Counter(w for i in items for w in sets[i] if w != term)
         related = [w for w, c in co.most_common(3) if c * 2 >= len(items) and c >= 2]
         votes = collections.Counter(hints[i] for i in items if hints[i])
         hint, share = (votes.most_common(1)[0][0], votes.most_common(1)[0][1] / len(items)) if votes else (None, 0.0)
         result.themes.append(Theme(term, related, items, hint, share))
         remaining -= set(items)
+        for i in items:
+            for w in sets[i]:
+                df[w] -= 1
+                if df[w] <= 0:
+                    del df[w]
     result.ungrouped = sorted(remaining)
     return result
 
 
 # ---- recurrence: did the earlier year's suggestion address the category? ---------------------
 
-@dataclass
-class Addressed:
-    year: int
-    status: str        # 已针对 | 未针对 | 无建议记录
-    basis: str         # why, in Chinese
-    texts: list[str]   # the earlier year's suggestions/rectifications that addressed it (else all of them)
+class AdviceTopics:
+    """Which problem categories a suggestion or rectification addresses: it classifies to the
+    category (primary, secondary, or scoring at least min_score for it; never ``other``, which says
+    nothing), or shares at least ``min_shared`` key terms with the problems of that category.
+    Key terms are memoised per text (a document's problems are compared with each of its advice)."""
+
+    def __init__(self, taxonomy: clf.Taxonomy | None = None, min_shared: int = 2) -> None:
+        self.tax = taxonomy or clf.load_taxonomy()
+        self.min_shared = min_shared
+        self._terms: dict[str, list[str]] = {}
+
+    def terms(self, text: str) -> list[str]:
+        if text not in self._terms:
+            self._terms[text] = key_terms(text)
+        return self._terms[text]
+
+    def by_category(self, text: str) -> set[str]:
+        r = clf.classify(text, taxonomy=self.tax)
+        cats = {r.category, *r.secondary} | {c for c, s in r.scores.items() if s >= self.tax.min_score}
+        return cats - {"other"}
+
+    def addressed(self, text: str, problems: dict[str, list[str]]) -> list[tuple[str, bool, list[str]]]:
+        """(category, by_category, shared key terms) for every category the text addresses;
+        ``problems``: the problem texts per category it is compared with."""
+        cats = self.by_category(text)
+        mine = self.terms(text)
+        shared_with: dict[str, list[str]] = {}
+        for category, texts in problems.items():
+            theirs = set().union(*(self.terms(p) for p in texts))
+            shared = [w for w in mine if w in theirs]
+            if len(shared) >= self.min_shared:
+                shared_with[category] = shared
+        return [(c, c in cats, shared_with.get(c, [])) for c in sorted(cats | shared_with.keys())]
 
 
 def addressed(category: str, problems: list[str], advice: list[str], min_shared: int = 2) -> tuple[str, str, list[str]]:
-    """Whether suggestion/rectification texts address a problem category: one of them classifies
-    to it (primary, secondary, or scoring at least min_score for it; not for ``other``, which says
-    nothing), or shares at least ``min_shared`` key terms with the problems. Returns (status,
-    basis, texts)."""
+    """Whether suggestion/rectification texts address a problem category (the rule of
+    ``AdviceTopics``). Returns (status 已针对 | 未针对 | 无建议记录, basis in Chinese, texts: the
+    addressing ones, else all of them)."""
     if not advice:
         return "无建议记录", "当年未记录建议或整改措施", []
-    tax = clf.load_taxonomy()
-    labels = tax.labels()
-    pterms = set()
-    for p in problems:
-        pterms.update(key_terms(p))
+    topics = AdviceTopics(min_shared=min_shared)
     hits, bases = [], []
     for a in advice:
-        r = clf.classify(a, taxonomy=tax)
-        if category != "other" and (r.category == category or category in r.secondary
-                                    or r.scores.get(category, 0) >= tax.min_score):
-            hits.append(a)
-            bases.append(f"建议归入同类「{labels.get(category, category)}」")
-            continue
-        shared = [w for w in key_terms(a) if w in pterms]
-        if len(shared) >= min_shared:
-            hits.append(a)
-            bases.append("共同关键词：" + "、".join(shared[:4]))
+        for c, by_category, shared in topics.addressed(a, {category: problems}):
+            if c == category:
+                hits.append(a)
+                bases.append(basis(category, by_category, shared, topics.tax.labels()))
     if hits:
         return "已针对", "；".join(dict.fromkeys(bases)), hits
     return "未针对", "当年的建议和整改未涉及此类问题", list(advice)
 
 
-def recurrence(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per recurring unit × category (from queries/problem_recurrence.sql): the years,
-    and for each earlier year whether its suggestions or rectifications addressed the category.
+def basis(category: str, by_category: bool, shared: list[str], labels: dict[str, str]) -> str:
+    """Why an advice text addresses a category, in Chinese."""
+    if by_category:
+        return f"建议归入同类「{labels.get(category, category)}」"
+    return "共同关键词：" + "、".join(shared[:4])
 
-    Columns: unit, category, n_years, years, n_findings, status (已针对 / 部分针对 / 未针对 /
-    无建议记录, over the earlier years), detail (per earlier year, in Chinese), advice (the
-    addressing texts, else the earlier years' texts), last_year, last_problems."""
-    out = []
-    if rows.empty:
-        return pd.DataFrame(columns=["unit", "category", "n_years", "years", "n_findings", "status", "detail",
-                                     "advice", "last_year", "last_problems"])
-    for (unit, category), part in rows.groupby(["unit", "category"], sort=False):
-        years = sorted(int(y) for y in part.loc[part["kind"] == "problem", "year"].unique())
-        if len(years) < 2:
-            continue
-        per_year = []
-        advice_out: list[str] = []
-        for y in years[:-1]:
-            here = part[part["year"] == y]
-            probs = here.loc[here["kind"] == "problem", "text"].tolist()
-            adv = here.loc[here["kind"].isin(["suggestion", "rectification"]), "text"].drop_duplicates().tolist()
-            status, basis, texts = addressed(category, probs, adv)
-            per_year.append((y, status, basis))
-            advice_out += [f"{y}年：{t}" for t in texts if status == "已针对"]
-        statuses = {s for _, s, _ in per_year}
-        if statuses == {"已针对"}:
-            overall = "已针对"
-        elif "已针对" in statuses:
-            overall = "部分针对"
-        elif statuses == {"无建议记录"}:
-            overall = "无建议记录"
-        else:
-            overall = "未针对"
-        last = part[(part["year"] == years[-1]) & (part["kind"] == "problem")]["text"].drop_duplicates().tolist()
-        first = part.iloc[0]
-        out.append({
-            "unit": unit, "category": category, "n_years": len(years),
-            "years": "、".join(str(y) for y in years), "n_findings": int(first["n_findings"]),
-            "status": overall,
-            "detail": "；".join(f"{y}年{s}（{b}）" for y, s, b in per_year),
-            "advice": "\n".join(advice_out),
-            "last_year": years[-1], "last_problems": "\n".join(last),
-        })
-    return pd.DataFrame(out)
+
+def terms_and_hints(texts: list[str], taxonomy: clf.Taxonomy | None = None) -> tuple[list[list[str]], list[str | None]]:
+    """Key terms and the best-guess category of each statement (what the candidate themes group by)."""
+    tax = taxonomy or clf.load_taxonomy()
+    return [key_terms(t) for t in texts], [clf.classify(t, taxonomy=tax).best_guess for t in texts]

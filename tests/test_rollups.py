@@ -148,26 +148,47 @@ PLAIN_PROBLEMS = {
           AND (coalesce(f.category, 'other') = 'other' OR f.match_score < $strong)
         ORDER BY e.year DESC, e.unit, f.seq, e.eval_id
         LIMIT $limit""",
+    "problem_category_terms": """
+        WITH t AS (
+            SELECT coalesce(f.category, 'other') AS category, e.year, trim(term) AS term, count(*) AS n
+            FROM findings f
+            JOIN evaluations e ON e.eval_id = f.eval_id,
+                 unnest(string_split(f.matched_terms, '、')) AS u(term)
+            WHERE {filters(e)} AND f.kind = 'problem' AND f.matched_terms IS NOT NULL AND trim(term) <> ''
+            GROUP BY ALL
+        ), r AS (
+            SELECT *, row_number() OVER (PARTITION BY category, year ORDER BY n DESC, term) AS k FROM t
+        )
+        SELECT category, coalesce(year, 0) AS year, string_agg(term || '（' || n || '）', chr(10) ORDER BY k) AS terms
+        FROM r WHERE k <= 3 GROUP BY category, coalesce(year, 0)""",
+    # the pairs and, per year, the advice and how much of it addresses the category: from the
+    # detail tables (advice_topics is per statement); the status is decided in Python (recurrence_rows)
     "problem_recurrence": """
         WITH uy AS (
             SELECT e.unit, coalesce(f.category, 'other') AS category, e.year, count(*) AS n
             FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
             WHERE {filters(e)} AND f.kind = 'problem' AND e.year > 0 AND e.unit <> ''
             GROUP BY ALL
-        ), pairs AS (
+        ), all_pairs AS (
             SELECT unit, category, count(*) AS n_years, sum(n) AS n_findings FROM uy
             GROUP BY unit, category HAVING count(*) >= 2
+        ), pairs AS (
+            SELECT *, (SELECT count(*) FROM all_pairs) AS n_pairs FROM all_pairs
             ORDER BY n_years DESC, n_findings DESC, unit, category LIMIT $limit
-        ), ev AS (
-            SELECT e.eval_id, e.unit, e.year FROM evaluations e
-            WHERE {filters(e)} AND e.year > 0 AND e.unit IN (SELECT unit FROM pairs)
+        ), adv AS (
+            SELECT e.unit, e.year, count(*) AS n_advice
+            FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+            WHERE {filters(e)} AND f.kind IN ('suggestion', 'rectification') GROUP BY ALL
+        ), addr AS (
+            SELECT e.unit, e.year, a.category, count(*) AS n_addressing
+            FROM advice_topics a JOIN evaluations e ON e.eval_id = a.eval_id
+            WHERE {filters(e)} GROUP BY ALL
         )
-        SELECT p.unit, p.category, p.n_years, p.n_findings, ev.year, ev.eval_id, f.kind, f.seq, f.text
-        FROM pairs p JOIN ev ON ev.unit = p.unit JOIN findings f ON f.eval_id = ev.eval_id
-        WHERE (f.kind = 'problem' AND coalesce(f.category, 'other') = p.category)
-           OR f.kind IN ('suggestion', 'rectification')
-        QUALIFY row_number() OVER (PARTITION BY p.unit, p.category, ev.year, f.kind
-                                   ORDER BY ev.eval_id, f.seq) <= $per_year""",
+        SELECT p.unit, p.category, p.n_years, p.n_findings, p.n_pairs, uy.year,
+               coalesce(adv.n_advice, 0) AS n_advice, coalesce(addr.n_addressing, 0) AS n_addressing
+        FROM pairs p JOIN uy ON uy.unit = p.unit AND uy.category = p.category
+        LEFT JOIN adv ON adv.unit = p.unit AND adv.year = uy.year
+        LEFT JOIN addr ON addr.unit = p.unit AND addr.year = uy.year AND addr.category = p.category""",
 }
 
 
@@ -185,7 +206,7 @@ def problem_params(con) -> list[dict]:
     for c, y, u in ((cat, None, None), (None, year, None), (None, None, unit), (cat, year, None), (cat, year, unit)):
         out.append(("findings_statements", {"category": c, "year": y, "unit": u, "limit": 5}))
     out += [("problem_weak", {"strong": st, "limit": lim}) for st in (3.0, 2.2) for lim in (1, 4, 30, 2000)]
-    out += [("problem_recurrence", {"limit": 2, "per_year": 1}), ("problem_recurrence", {"limit": 50, "per_year": 8})]
+    out += [("problem_recurrence", {"limit": 2}), ("problem_recurrence", {"limit": 50}), ("problem_category_terms", {})]
     return out
 
 
@@ -200,9 +221,15 @@ def assert_problem_queries_match_plain_sql(db: pathlib.Path) -> int:
                 got = con.execute(sql, {k: v for k, v in params.items() if k in used}).df()
                 psql, pused = expand(PLAIN_PROBLEMS[name])
                 want = con.execute(psql, {k: v for k, v in params.items() if k in pused}).df()
-                if name == "problem_recurrence":  # the page orders by unit and category; ties among evaluations
-                    got = got.sort_values(list(got.columns)).reset_index(drop=True)
-                    want = want.sort_values(list(want.columns)).reset_index(drop=True)
+                if name == "problem_recurrence":
+                    want = recurrence_rows(want)
+                    got = got.assign(detail_years=got["detail"].map(
+                        lambda d: "；".join(part.split("（")[0] for part in d.split("；"))))[want.columns]
+                elif name == "problem_category_terms":  # one row per cell, in no particular order
+                    got = got.sort_values(["category", "year"], ignore_index=True)
+                    want = want.sort_values(["category", "year"], ignore_index=True)
+                elif name == "problem_weak":  # the key terms: assert_statement_rollups_match_detail
+                    got = got.drop(columns=["key_terms", "hint"])
                 pd.testing.assert_frame_equal(got, want, check_dtype=False, obj=f"{name} {extra} with {f}")
                 checked += 1
     finally:
@@ -210,14 +237,75 @@ def assert_problem_queries_match_plain_sql(db: pathlib.Path) -> int:
     return checked
 
 
+def recurrence_rows(per_year: pd.DataFrame) -> pd.DataFrame:
+    """The recurrence table from per (pair, year) advice counts, decided in Python."""
+    out = []
+    for (unit, category), part in per_year.groupby(["unit", "category"], sort=False):
+        part = part.sort_values("year")
+        earlier = part.iloc[:-1]
+        status = ["已针对" if r.n_addressing > 0 else "无建议记录" if r.n_advice == 0 else "未针对"
+                  for r in earlier.itertuples()]
+        overall = ("已针对" if set(status) == {"已针对"} else "部分针对" if "已针对" in status
+                   else "无建议记录" if set(status) == {"无建议记录"} else "未针对")
+        first = part.iloc[0]
+        out.append({"unit": unit, "category": category, "n_years": first["n_years"],
+                    "years": "、".join(str(y) for y in part["year"]), "n_findings": first["n_findings"],
+                    "n_pairs": first["n_pairs"], "last_year": part["year"].max(), "status": overall,
+                    "detail_years": "；".join(f"{y}年{s}" for y, s in zip(earlier["year"], status))})
+    cols = ["unit", "category", "n_years", "years", "n_findings", "n_pairs", "last_year", "status", "detail_years"]
+    df = pd.DataFrame(out, columns=cols)
+    return df.sort_values(["n_years", "n_findings", "unit", "category"], ascending=[False, False, True, True],
+                          ignore_index=True)
+
+
+DETAIL_KEYS = {"eval_progress": ["eval_id"], "problem_statements": ["eval_id", "seq"],
+               "advice_topics": ["eval_id", "kind", "seq", "category"]}
+
+
+def assert_statement_rollups_match_detail(db: pathlib.Path) -> None:
+    """problem_statements holds each weak problem's key terms and hint as perfeval.themes computes them;
+    rollup_advice adds up findings (every suggestion and rectification) and advice_topics."""
+    from perfeval import themes
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        weak = con.execute("SELECT text, key_terms, hint FROM problem_statements WHERE weak").fetchall()
+        terms, hints = themes.terms_and_hints([t for t, _, _ in weak])
+        assert [(k, h) for _, k, h in weak] == [("、".join(t) or None, h) for t, h in zip(terms, hints)]
+        assert len(weak) == con.execute(f"""
+            SELECT count(*) FROM findings WHERE kind = 'problem' AND coalesce(category_source, 'auto') <> 'manual'
+              AND (coalesce(category, 'other') = 'other' OR match_score < {rollups.WEAK_BELOW})""").fetchone()[0]
+        got = con.execute("""SELECT region, unit, year, scope, source_kind, category, n, n_by_category, n_by_terms
+                             FROM rollup_advice WHERE n <> 0 ORDER BY ALL""").fetchall()
+        want = con.execute("""
+            SELECT coalesce(e.region, ''), coalesce(e.unit, ''), coalesce(e.year, 0), coalesce(e.scope, ''),
+                   coalesce(e.source_kind, ''), '', count(*), 0, 0
+            FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+            WHERE f.kind IN ('suggestion', 'rectification') GROUP BY ALL
+            UNION ALL
+            SELECT coalesce(e.region, ''), coalesce(e.unit, ''), coalesce(e.year, 0), coalesce(e.scope, ''),
+                   coalesce(e.source_kind, ''), a.category, count(*), count(*) FILTER (WHERE a.by_category),
+                   count(*) FILTER (WHERE a.shared_terms IS NOT NULL)
+            FROM advice_topics a JOIN evaluations e ON e.eval_id = a.eval_id GROUP BY ALL
+            ORDER BY ALL""").fetchall()
+        assert got == want
+        # every advice row names a statement that exists and says why it addresses the category
+        assert con.execute("""SELECT count(*) FROM advice_topics a ANTI JOIN findings f
+                              ON f.eval_id = a.eval_id AND f.kind = a.kind AND f.seq = a.seq""").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM advice_topics WHERE NOT by_category AND shared_terms IS NULL"
+                           ).fetchone() == (0,)
+    finally:
+        con.close()
+
+
 def rollup_rows(con, table: str) -> dict[tuple, tuple]:
     """Rows of a rollup table keyed by their key columns, without rows whose counters are all 0."""
     cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
     rows = con.execute(f"SELECT * FROM {table}").fetchall()
-    if table == "eval_progress":
-        return {(r[0],): tuple(r[1:]) for r in rows}
+    if table in DETAIL_KEYS:  # one row per statement or evaluation: every column counts
+        key = [cols.index(c) for c in DETAIL_KEYS[table]]
+        return {tuple(r[i] for i in key): tuple(r) for r in rows}
     keys = [c for c in cols if c in ("region", "unit", "year", "scope", "source_kind", "category", "level1",
-                                      "level2", "month", "source", "severity", "rule", "grade", "stated")]
+                                      "level2", "month", "source", "severity", "rule", "grade", "stated", "term")]
     counters = [c for c in cols if c.startswith("n")]
     out = {}
     for r in rows:
@@ -278,6 +366,7 @@ def test_problem_queries_equal_plain_sql(corpus_db):
     finally:
         con.close()
     assert assert_problem_queries_match_plain_sql(corpus_db) == n * 10
+    assert_statement_rollups_match_detail(corpus_db)
 
 
 def test_weak_and_manual_counts(corpus_db, tmp_path):
@@ -302,6 +391,7 @@ def test_weak_and_manual_counts(corpus_db, tmp_path):
             store.delete_document(con, doc_id)
     assert_maintained_equals_rebuilt(db, tmp_path)
     assert assert_problem_queries_match_plain_sql(db) > 0
+    assert_statement_rollups_match_detail(db)
 
 
 def test_rollups_maintained_by_ingest_equal_rebuild(corpus_db, tmp_path):
@@ -324,6 +414,7 @@ def test_rollups_after_delete_and_reingest(corpus_db, tmp_path):
     assert_maintained_equals_rebuilt(db, tmp_path)
     assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
     assert assert_problem_queries_match_plain_sql(db) > 0
+    assert_statement_rollups_match_detail(db)
     again = [p for p in sorted(list(SAMPLES.glob("*")) + list(GENERAL.glob("*")))
              if p.name in {name for _, name in docs[::3]}]
     assert again
@@ -332,6 +423,7 @@ def test_rollups_after_delete_and_reingest(corpus_db, tmp_path):
     assert_maintained_equals_rebuilt(db, tmp_path)
     assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
     assert assert_problem_queries_match_plain_sql(db) > 0
+    assert_statement_rollups_match_detail(db)
 
 
 def test_old_database_migrates_its_rollups(corpus_db, tmp_path):
