@@ -139,6 +139,7 @@ def test_view_link_round_trips_to_another_browser(server, browser, db):  # noqa:
         page.goto(link)
         settle(page)
         assert qs(page) == params
+        expect(page.locator('[data-testid="stMetric"]')).to_have_count(len(metrics))  # a fresh session may draw late
         assert page.locator('[data-testid="stMetric"]').all_inner_texts() == metrics
         assert page.locator('[data-testid="stSelectbox"]').filter(has_text="选择评价").locator("input").input_value() == chosen
         expect(page.locator('[data-testid="stSidebar"] [aria-checked="true"], '
