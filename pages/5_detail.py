@@ -159,4 +159,5 @@ with t4:
         ui.table(chk, {"sev": ("级别", "text"), "rule_l": ("检查项", "text"), "message": ("说明", "text")}, key="t_chk")
 with t5:
     st.caption("同一单位、同一项目各年度的预算、执行、得分与问题并列比较；同一问题类别在两个及以上年度出现即为重复出现。")
-    ui.year_comparison(eval_id, key="detail_yoy")
+    if t5.open is not False:  # the bound tabs track which one is open: other years are read only when shown
+        ui.year_comparison(eval_id, key="detail_yoy")

@@ -44,13 +44,19 @@ if url:
 st.caption("每个页面的筛选条件、页面设置和所选评价都在浏览器地址栏的链接中：把链接发给同事，对方打开后看到的是同一视图。")
 
 st.subheader("同一项目跨年度对比")
-projects = dbread.query("yoy_projects", f, limit=200)
+q = st.text_input("查找项目", key="yoy_q", bind="query-params", placeholder="输入项目名称中的文字（可不填）",
+                  icon=":material/search:").strip()
+if not q and k["n_evals"] >= briefing.YOY_LIST_ALL_BELOW:
+    st.info(f"筛选范围内有 {ui.fmt_int(k['n_evals'])} 项评价。请输入项目名称中的文字，或在左侧选择单位，"
+            "再选择要对比的项目。", icon=":material/search:")
+    st.stop()
+projects = dbread.query("yoy_projects", f, q=q or None, limit=200)
 if projects.empty:
-    st.caption("筛选范围内没有同一单位同一项目在两个及以上年度的评价。")
+    st.caption("筛选范围内没有同一单位同一项目在两个及以上年度的评价" + (f"（项目名称含「{ui.plain(q)}」）。" if q else "。"))
 else:
     names = {r.newest_eval_id: f"{r.unit}｜{r.project}（{r.years}）" for r in projects.itertuples()}
     chosen = st.selectbox("选择项目", list(names), format_func=names.get, key="yoy", bind="query-params",
                           help="同一单位、同一项目（名称比较时忽略年份、空格和末尾的「项目」）在两个及以上年度的评价")
     if len(projects) >= 200:
-        st.caption("只列出年度最多的 200 个项目；可用左侧的单位筛选缩小范围。")
+        st.caption("只列出年度最多的 200 个项目；可输入项目名称或用左侧的单位筛选缩小范围。")
     ui.year_comparison(chosen, key="yoy_cmp", link_all=True)

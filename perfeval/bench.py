@@ -124,7 +124,7 @@ def generate(path: str, n: int, seed: int = 7) -> None:
 
 PAGES = {"overview": "app.py", "execution": "pages/1_execution.py", "progress": "pages/2_progress.py",
          "scores": "pages/3_scores.py", "problems": "pages/4_problems.py", "detail": "pages/5_detail.py",
-         "import": "pages/6_import.py"}
+         "briefing": "pages/7_briefing.py", "import": "pages/6_import.py"}
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
@@ -159,6 +159,11 @@ def page_batches(eval_id: str, region: str | None, years: tuple[int, int] | None
                      ("problem_weak", dict(f, strong=3.0, limit=2000))],
         "detail": [("eval_search", dict(f, q=None, limit=200)), ("eval_detail", one), ("eval_field_sources", one),
                    ("eval_indicators", one), ("eval_findings", one), ("eval_checks", one)],
+        # 会议简报 lists comparison candidates only below briefing.YOY_LIST_ALL_BELOW evaluations
+        # (a typical filter); unfiltered at 1M it asks for a project name first
+        "briefing": [("overview_kpis", f)] + ([] if region is None else [
+            ("yoy_projects", dict(f, q=None, limit=200)), ("eval_history", one),
+            ("eval_history_findings", {"eval_ids": [eval_id]})]),
         "import": [("documents_loaded", {"q": None, "limit": 500})],
     }
     return {page: sidebar + batch for page, batch in pages.items()}

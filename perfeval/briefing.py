@@ -52,6 +52,10 @@ EXPORT_ROW_LIMIT = 10_000
 TOP_N = 10
 YOY_LIMIT = 10
 YOY_MAX_COLUMNS = 10  # the newest evaluations of one project shown side by side
+# Above this many evaluations in the filter, 会议简报 asks for a project name (or a narrower filter)
+# before listing comparison candidates: a list of the first 200 of thousands helps no one, and
+# finding them costs ~100 ms at 1M evaluations on every rerun.
+YOY_LIST_ALL_BELOW = 50_000
 DEFAULT_THRESHOLD = 0.9
 # Text cells starting with one of these would be read as a formula by Excel (or LibreOffice) —
 # also a tab or carriage return before one (OWASP "CSV injection").
@@ -154,7 +158,7 @@ def collect(path: str, filters: dbread.Filters, threshold: float = DEFAULT_THRES
         "hist": ("score_hist", f),
         "cat_year": ("findings_category_year", f),
         "repeat": ("findings_repeat", {**f, "limit": TOP_N}),
-        "yoy": ("yoy_projects", {**f, "limit": YOY_LIMIT}),
+        "yoy": ("yoy_projects", {**f, "q": None, "limit": YOY_LIMIT}),
     }
     frames = dbread.run_many(path, list(batch.values()))
     return dict(zip(batch, frames))

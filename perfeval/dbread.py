@@ -285,7 +285,7 @@ def status(path: str | None = None) -> str:
     try:
         try:  # probing the tables is cheaper than listing the catalog (duckdb_tables(): ~5 ms cold)
             con.execute("SELECT 1 FROM rollup_findings, eval_progress, rollup_evals, rollup_grades, rollup_advice, "
-                        "problem_statements LIMIT 0")
+                        "problem_statements, eval_projects LIMIT 0")
             n = con.execute("SELECT count(*) FROM evaluations").fetchone()[0]
         except duckdb.CatalogException:
             return "uninitialised"

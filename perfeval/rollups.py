@@ -16,6 +16,11 @@ inside one transaction free of key conflicts.
 alerts need: lag behind the linear 序时进度 and the back-loaded flag), with the filter columns
 copied so the dashboard never joins it with ``evaluations``.
 
+``eval_projects`` is one row per evaluation that names its unit and project, with the project
+name's comparison key (no whitespace, no year such as 2021年/2021年度, no trailing 项目): the
+year-over-year comparison finds the same project in other years without running a regular
+expression over every evaluation on each page view.
+
 ``rollup_evals`` holds, per filter key, the counts and sums of ``evaluations`` that the KPI cards,
 the sidebar's options, the unit × year heat map and the unit ranking need; every sum comes with
 the count of values it adds up, so a query can return NULL where plain SQL's ``sum`` would (no
@@ -48,10 +53,10 @@ from __future__ import annotations
 
 import duckdb
 
-ROLLUPS_VERSION = "7"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
+ROLLUPS_VERSION = "8"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
 #                        4: weak_problems, advice_topics, rollup_advice;
 #                        5: problem_statements (replaces weak_problems), rollup_unit_years;
-#                        6: rollup_unit_years without region; 7: rollup_terms
+#                        6: rollup_unit_years without region; 7: rollup_terms; 8: eval_projects
 
 # ``rollup_findings.n_weak`` counts the automatically classified problems outside 'other' whose
 # match_score is below this line (data/taxonomy.yaml ``strong``'s default); problem_counts reads it
@@ -93,6 +98,11 @@ CREATE TABLE IF NOT EXISTS eval_progress (
     region VARCHAR, unit VARCHAR, year INTEGER, scope VARCHAR, source_kind VARCHAR, project VARCHAR,
     budget_yuan DOUBLE, n_points INTEGER, rate_m6 DOUBLE, rate_m9 DOUBLE, rate_final DOUBLE,
     max_lag_pp DOUBLE, lag_month INTEGER, back_loaded BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS eval_projects (
+    eval_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL,
+    region VARCHAR, unit VARCHAR NOT NULL, year INTEGER, scope VARCHAR, source_kind VARCHAR,
+    project VARCHAR NOT NULL, project_key VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS rollup_evals (
     region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
@@ -247,6 +257,17 @@ FROM agg a JOIN evaluations e ON e.eval_id = a.eval_id
 
 _UPSERTS = {scope: tuple(q.replace(_DOC_FILTER, where) for q in _UPSERT_TEMPLATES)
             for scope, where in (("all", _ALL_DOCS), ("listed", _LISTED_DOCS))}
+# RE2 syntax (DuckDB's regexp_replace): \s is ASCII whitespace; the full-width space is listed.
+PROJECT_KEY_PATTERN = r"(19|20)[0-9]{2}年度?|[\s\x{3000}]+|项目$"
+_EVAL_PROJECTS = f"""
+INSERT INTO eval_projects
+SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project,
+       regexp_replace(e.project, '{PROJECT_KEY_PATTERN}', '', 'g')
+FROM evaluations e
+WHERE e.unit IS NOT NULL AND e.project IS NOT NULL AND {_DOC_FILTER}
+"""
+_EVAL_PROJECTS_SQL = {"all": _EVAL_PROJECTS.replace(_DOC_FILTER, _ALL_DOCS),
+                      "listed": _EVAL_PROJECTS.replace(_DOC_FILTER, _LISTED_DOCS)}
 _EVAL_PROGRESS_SQL = {"all": _EVAL_PROGRESS.replace(_DOC_FILTER, _ALL_DOCS),
                       "listed": _EVAL_PROGRESS.replace(_DOC_FILTER, _LISTED_DOCS)}
 
@@ -303,7 +324,7 @@ _SIGNED = (
                               n_by_terms = n_by_terms + EXCLUDED.n_by_terms""",
 )
 
-TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress",
+TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress", "eval_projects",
           "rollup_evals", "rollup_grades", "rollup_unit_years", "rollup_terms", "problem_statements",
           "advice_topics", "rollup_advice")
 # The tables apply_findings maintains (problem categories changed).
@@ -367,10 +388,11 @@ def _apply(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int)
         con.execute(sql, {**params, "sign": sign})
     if sign > 0:
         con.execute(_EVAL_PROGRESS_SQL[scope], params)
-    elif doc_ids is None:
-        con.execute("DELETE FROM eval_progress")
+        con.execute(_EVAL_PROJECTS_SQL[scope], params)
     else:
-        con.execute("DELETE FROM eval_progress WHERE doc_id IN (SELECT unnest($docs))", params)
+        for table in ("eval_progress", "eval_projects"):
+            where = "" if doc_ids is None else " WHERE doc_id IN (SELECT unnest($docs))"
+            con.execute(f"DELETE FROM {table}{where}", params)
     _apply_statements(con, doc_ids, sign)
 
 

@@ -221,12 +221,26 @@ def test_detail_year_over_year_tab(sample_db, use_db):
                                  "AND year = 2021").fetchall()
     finally:
         con.close()
-    at = run_page("pages/5_detail.py", {"eval": newest})
+    at = run_page("pages/5_detail.py", {"eval": newest})  # the first tab is open: other years are not read
+    assert not any("变化（最新 − 最早）" in d.value.columns for d in at.dataframe)
+    at = run_page("pages/5_detail.py", {"eval": newest, "tab": "历年对比"})
     side = next(d.value for d in at.dataframe if "变化（最新 − 最早）" in d.value.columns)
     assert list(side.columns)[1:3] == ["2019年", "2021年"]
     assert side.set_index("项目").loc["预算执行率", "2021年"] == "99.20%"  # hand-checked truth of the samples
     assert any("重复出现的问题类别" in m.value for m in at.markdown)
     # an evaluation without other years says so instead of an empty table
     lone = department_2021_id(sample_db)
-    at = run_page("pages/5_detail.py", {"eval": lone})
+    at = run_page("pages/5_detail.py", {"eval": lone, "tab": "历年对比"})
     assert "没有找到同一单位同一项目其他年度的评价" in all_text(at)
+
+
+def test_briefing_page_asks_for_a_project_name_when_the_filter_is_large(sample_db, use_db, monkeypatch):
+    from perfeval import briefing
+    use_db(sample_db)
+    monkeypatch.setattr(briefing, "YOY_LIST_ALL_BELOW", 5)  # the samples' 19 evaluations count as many
+    at = run_page("pages/7_briefing.py")
+    assert any("请输入项目名称中的文字" in i.value for i in at.info)
+    assert not [s for s in at.selectbox if s.label == "选择项目"]
+    at = run_page("pages/7_briefing.py", {"yoy_q": "聘用"})
+    picker = next(s for s in at.selectbox if s.label == "选择项目")
+    assert len(picker.options) == 1 and "聘用人员工资及管理费用（2019、2021）" in picker.options[0]

@@ -241,19 +241,22 @@ def test_year_over_year_matches_names_across_wordings(tmp_path):
     db = tmp_path / "yoy.duckdb"
     con = duckdb.connect(str(db))
     store.ensure_schema(con)
-    rows = [("a", "单位甲", 2020, "2020年度 道路养护项目"), ("b", "单位甲", 2021, "道路养护"),
+    rows = [("a", "单位甲", 2020, "2020年度 道路养护项目"), ("b", "单位甲", 2021, "道路　养护"),
             ("c", "单位乙", 2021, "道路养护"), ("d", "单位甲", 2022, "道路养护工程")]
     con.execute("INSERT INTO documents (doc_id, file_name, sha256, file_format, ingested_at) "
                 "VALUES ('d1', 'x.txt', 'h', 'txt', now())")
     for eval_id, unit, year, project in rows:
         con.execute("INSERT INTO evaluations (eval_id, doc_id, unit, year, project, scope) VALUES (?, 'd1', ?, ?, ?, 'project')",
                     [eval_id, unit, year, project])
-    rollups.ensure(con)
+    rollups.rebuild(con)
     con.close()
     evals, _ = briefing.history(str(db), "b")
     assert evals["eval_id"].tolist() == ["a", "b"]
-    projects = dbread.run(str(db), "yoy_projects", {**dbread.Filters().params(), "limit": 10})
+    projects = dbread.run(str(db), "yoy_projects", {**dbread.Filters().params(), "q": None, "limit": 10})
     assert projects[["unit", "years", "newest_eval_id"]].values.tolist() == [["单位甲", "2020、2021", "b"]]
+    found = dbread.run(str(db), "yoy_projects", {**dbread.Filters().params(), "q": "养护", "limit": 10})
+    assert found["newest_eval_id"].tolist() == ["b"]
+    assert dbread.run(str(db), "yoy_projects", {**dbread.Filters().params(), "q": "绿化", "limit": 10}).empty
     assert briefing.compare_years(*briefing.history(str(db), "c")) is None
 
 
