@@ -23,7 +23,7 @@ from perfeval.classify import finding_key
 from perfeval.records import Evaluation
 
 SCHEMA_FILE = pathlib.Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: ensure_schema skips the DDL when the versions match
 DEFAULT_DB = "data/perfeval.duckdb"
 LOCK_WAIT_SECONDS = 30.0
 
@@ -114,6 +114,15 @@ class WriteSession:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or migrate the tables. A database this version wrote already has them: one lookup
+    then, instead of ~40 statements (10 ms per write session, a fifth of a small batch's cost)."""
+    try:
+        versions = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('schema_version', 'rollups_version')")
+                        .fetchall())
+    except duckdb.CatalogException:  # a new file
+        versions = {}
+    if versions == {"schema_version": SCHEMA_VERSION, "rollups_version": rollups.ROLLUPS_VERSION}:
+        return
     con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
     rollups.ensure(con)
