@@ -557,3 +557,17 @@ def test_a_database_that_cannot_be_opened_fails_its_batch_once(tmp_path, monkeyp
     outcomes, tried = _write_in_batches(tmp_path / "locked.duckdb", _parsed_corpus()[:4], monkeypatch)
     assert len(outcomes) == 4 and all(isinstance(o, duckdb.IOException) for o in outcomes)
     assert tried == [] and len(attempts) == 1
+
+
+def test_write_session_skips_the_schema_only_when_it_is_current(tmp_path):
+    """ensure_schema runs the DDL when schema.sql's fingerprint or the rollups version differ from
+    what the database recorded, and only then."""
+    from perfeval import store
+    db = str(tmp_path / "s.duckdb")
+    with store.writer(db) as con:
+        con.execute("DROP TABLE budget_lines")
+    with store.writer(db) as con:  # versions current: the missing table is not recreated
+        assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'budget_lines'").fetchone()[0]
+        con.execute("UPDATE meta SET value = 'older' WHERE key = 'schema_version'")
+    with store.writer(db) as con:  # another schema recorded: the DDL runs again
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'budget_lines'").fetchone()[0] == 1
