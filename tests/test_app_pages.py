@@ -244,3 +244,18 @@ def test_briefing_page_asks_for_a_project_name_when_the_filter_is_large(sample_d
     at = run_page("pages/7_briefing.py", {"yoy_q": "聘用"})
     picker = next(s for s in at.selectbox if s.label == "选择项目")
     assert len(picker.options) == 1 and "聘用人员工资及管理费用（2019、2021）" in picker.options[0]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 100])
+def test_score_points_are_the_lowest_scores_ties_by_id(sample_db, limit):
+    """score_points cuts at the limit-th lowest score before sorting with names: same rows as the
+    plain sort (the samples have two 86.00 at the second place, so limit 2 splits a tie)."""
+    from perfeval import dbread
+    got = dbread.run(str(sample_db), "score_points", {**dbread.Filters().params(), "limit": limit})
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        want = con.execute("SELECT eval_id FROM evaluations WHERE score IS NOT NULL AND year IS NOT NULL "
+                           "ORDER BY score, eval_id LIMIT ?", [limit]).fetchall()
+    finally:
+        con.close()
+    assert got["eval_id"].tolist() == [r[0] for r in want]
