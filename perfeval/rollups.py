@@ -21,6 +21,9 @@ name's comparison key (no whitespace, no year such as 2021年/2021年度, no tra
 year-over-year comparison finds the same project in other years without running a regular
 expression over every evaluation on each page view.
 
+``rollup_score_bins`` counts scores per filter key and 1-point bin (``least(floor(score), 99)``,
+the histogram's bins), with their sum: what the score histogram reads.
+
 ``rollup_evals`` holds, per filter key, the counts and sums of ``evaluations`` that the KPI cards,
 the sidebar's options, the unit × year heat map and the unit ranking need; every sum comes with
 the count of values it adds up, so a query can return NULL where plain SQL's ``sum`` would (no
@@ -53,10 +56,11 @@ from __future__ import annotations
 
 import duckdb
 
-ROLLUPS_VERSION = "8"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
+ROLLUPS_VERSION = "9"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
 #                        4: weak_problems, advice_topics, rollup_advice;
 #                        5: problem_statements (replaces weak_problems), rollup_unit_years;
-#                        6: rollup_unit_years without region; 7: rollup_terms; 8: eval_projects
+#                        6: rollup_unit_years without region; 7: rollup_terms; 8: eval_projects;
+#                        9: rollup_score_bins
 
 # ``rollup_findings.n_weak`` counts the automatically classified problems outside 'other' whose
 # match_score is below this line (data/taxonomy.yaml ``strong``'s default); problem_counts reads it
@@ -144,6 +148,12 @@ CREATE TABLE IF NOT EXISTS rollup_advice (
     n BIGINT NOT NULL, n_by_category BIGINT NOT NULL, n_by_terms BIGINT NOT NULL,
     PRIMARY KEY (region, unit, year, scope, source_kind, category)
 );
+CREATE TABLE IF NOT EXISTS rollup_score_bins (
+    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
+    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, bin INTEGER NOT NULL,
+    n BIGINT NOT NULL, score_sum DOUBLE NOT NULL,
+    PRIMARY KEY (region, unit, year, scope, source_kind, bin)
+);
 CREATE TABLE IF NOT EXISTS rollup_grades (
     region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
     scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, grade VARCHAR NOT NULL, stated BOOLEAN NOT NULL,
@@ -223,6 +233,12 @@ _UPSERT_TEMPLATES = (
         n_rated_budget = n_rated_budget + EXCLUDED.n_rated_budget,
         rated_budget_sum = rated_budget_sum + EXCLUDED.rated_budget_sum,
         n_score = n_score + EXCLUDED.n_score, score_sum = score_sum + EXCLUDED.score_sum""",
+    f"""INSERT INTO rollup_score_bins
+    SELECT {_KEYS}, least(floor(e.score), 99)::INTEGER AS bin, $sign * count(*), $sign * sum(e.score)
+    FROM evaluations e
+    WHERE e.score IS NOT NULL AND {_DOC_FILTER}
+    GROUP BY ALL
+    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n, score_sum = score_sum + EXCLUDED.score_sum""",
     f"""INSERT INTO rollup_grades
     SELECT {_KEYS}, coalesce(e.grade, e.grade_from_score) AS grade, e.grade IS NOT NULL AS stated, $sign * count(*)
     FROM evaluations e
@@ -324,9 +340,9 @@ _SIGNED = (
                               n_by_terms = n_by_terms + EXCLUDED.n_by_terms""",
 )
 
-TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress", "eval_projects",
-          "rollup_evals", "rollup_grades", "rollup_unit_years", "rollup_terms", "problem_statements",
-          "advice_topics", "rollup_advice")
+TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress",
+          "eval_projects", "rollup_evals", "rollup_grades", "rollup_score_bins", "rollup_unit_years", "rollup_terms",
+          "problem_statements", "advice_topics", "rollup_advice")
 # The tables apply_findings maintains (problem categories changed).
 FINDINGS_TABLES = ("rollup_findings", "rollup_unit_years", "rollup_terms", "problem_statements", "advice_topics",
                    "rollup_advice")

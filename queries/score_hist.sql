@@ -1,7 +1,8 @@
 -- Score histogram of the filtered evaluations in 1-point bins (bin = floor(score), 100 in the
--- 99 bin). Parameters: filters.
-SELECT least(floor(e.score), 99)::INTEGER AS bin, count(*) AS n
-FROM evaluations e
-WHERE {filters(e)} AND e.score IS NOT NULL
-GROUP BY bin
-ORDER BY bin
+-- 99 bin), from rollup_score_bins. Parameters: filters.
+SELECT r.bin, sum(r.n) AS n
+FROM rollup_score_bins r
+WHERE {filters(r)}
+GROUP BY r.bin
+HAVING sum(r.n) > 0
+ORDER BY r.bin

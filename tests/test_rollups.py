@@ -61,6 +61,10 @@ PLAIN = {
         SELECT u.unit, u.n, u.budget_yuan, u.spent_yuan, u.spent_yuan / u.budget_yuan AS rate,
                t.avg_rate, (u.spent_yuan / u.budget_yuan - t.avg_rate) * 100 AS gap_pp
         FROM u, t ORDER BY rate, u.unit""",
+    "score_hist": """
+        SELECT least(floor(e.score), 99)::INTEGER AS bin, count(*) AS n
+        FROM evaluations e WHERE {filters(e)} AND e.score IS NOT NULL
+        GROUP BY bin ORDER BY bin""",
     "score_box_year": """
         SELECT e.year, count(*) AS n, min(e.score) AS min, quantile_cont(e.score, 0.25) AS q1,
                median(e.score) AS median, quantile_cont(e.score, 0.75) AS q3, max(e.score) AS max,
@@ -258,7 +262,7 @@ def recurrence_rows(per_year: pd.DataFrame) -> pd.DataFrame:
                           ignore_index=True)
 
 
-DETAIL_KEYS = {"eval_progress": ["eval_id"], "problem_statements": ["eval_id", "seq"],
+DETAIL_KEYS = {"eval_progress": ["eval_id"], "eval_projects": ["eval_id"], "problem_statements": ["eval_id", "seq"],
                "advice_topics": ["eval_id", "kind", "seq", "category"]}
 
 
@@ -305,7 +309,7 @@ def rollup_rows(con, table: str) -> dict[tuple, tuple]:
         key = [cols.index(c) for c in DETAIL_KEYS[table]]
         return {tuple(r[i] for i in key): tuple(r) for r in rows}
     keys = [c for c in cols if c in ("region", "unit", "year", "scope", "source_kind", "category", "level1",
-                                      "level2", "month", "source", "severity", "rule", "grade", "stated", "term")]
+                                      "level2", "month", "source", "severity", "rule", "grade", "stated", "term", "bin")]
     counters = [c for c in cols if c.startswith("n")]
     out = {}
     for r in rows:
@@ -571,3 +575,22 @@ def test_write_session_skips_the_schema_only_when_it_is_current(tmp_path):
         con.execute("UPDATE meta SET value = 'older' WHERE key = 'schema_version'")
     with store.writer(db) as con:  # another schema recorded: the DDL runs again
         assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'budget_lines'").fetchone()[0] == 1
+
+
+def test_every_rollup_table_is_compared_by_its_whole_key(corpus_db):
+    """rollup_rows must see each table's rows one by one: a table whose key columns it does not
+    know would collapse rows (or, without counters, compare none) and prove nothing."""
+    con = duckdb.connect(str(corpus_db), read_only=True)
+    try:
+        for table in rollups.TABLES:
+            cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+            counters = [c for c in cols if c.startswith("n")]
+            if table in DETAIL_KEYS:
+                rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            else:
+                assert counters, table
+                rows = con.execute(f"SELECT count(*) FROM {table} WHERE NOT ({' AND '.join(f'{c} = 0' for c in counters)})"
+                                   ).fetchone()[0]
+            assert len(rollup_rows(con, table)) == rows, table
+    finally:
+        con.close()
