@@ -50,6 +50,9 @@ TEMPLATE_DIR = pathlib.Path(__file__).resolve().parent / "templates"
 # and asks for narrower filters (Excel itself stops at 1,048,576 rows).
 EXPORT_ROW_LIMIT = 10_000
 TOP_N = 10
+# Bars in the execution chart: 15 fit on the first A4 page below the KPIs (20 pushed the whole
+# analysis to page 2 and left page 1 half empty).
+CHART_BARS = 15
 YOY_LIMIT = 10
 YOY_MAX_COLUMNS = 10  # the newest evaluations of one project shown side by side
 # Above this many evaluations in the filter, 会议简报 asks for a project name (or a narrower filter)
@@ -150,7 +153,7 @@ def collect(path: str, filters: dbread.Filters, threshold: float = DEFAULT_THRES
         "grades": ("grade_mix", f),
         "checks": ("checks_summary", f),
         "exec": ("exec_summary", {**f, "threshold": threshold}),
-        "lowest": ("exec_lowest", {**f, "limit": 20}),
+        "lowest": ("exec_lowest", {**f, "limit": CHART_BARS}),
         "lag": ("alerts_progress_lag", {**f, "limit": TOP_N}),
         "progress": ("progress_summary", f),
         "curve": ("progress_curve", f),
@@ -532,6 +535,7 @@ def html_bytes(path: str, filters: dbread.Filters, *, view_url: str | None = Non
             ("等级构成", " · ".join(f"{g} {grades[g]}" for g in GRADE_ORDER if g in grades) or "—"),
         ],
         "threshold": fmt_pct(threshold),
+        "chart_bars": CHART_BARS,
         "exec_note": (f"{fmt_int(e['n_with_rate'])} 项评价给出执行率，加权执行率 {fmt_pct(e['weighted_rate'])}，"
                       f"平均 {fmt_pct(e['mean_rate'])}；低于 {fmt_pct(threshold)} 的 {fmt_int(e['n_below'])} 项。"),
         "progress_note": (f"{fmt_int(p['n_with_progress'])} 项评价给出分月支出进度，其中 {fmt_int(p['n_back_loaded'])} 项"

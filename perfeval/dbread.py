@@ -32,7 +32,7 @@ from typing import Any, Iterator
 import duckdb
 import pandas as pd
 
-from perfeval import store
+from perfeval import rollups, store
 
 QUERY_DIR = pathlib.Path(__file__).resolve().parent.parent / "queries"
 _FILTER_RE = re.compile(r"\{filters\((\w+)\)\}")
@@ -273,7 +273,8 @@ def run(path: str, name: str, params: dict[str, Any] | None = None) -> pd.DataFr
 
 
 def status(path: str | None = None) -> str:
-    """'missing' (no file), 'uninitialised' (no tables / rollups), 'empty' (no evaluations), 'ok'."""
+    """'missing' (no file), 'uninitialised' (no tables, or rollups of another version than this
+    code's: the next ingest migrates them), 'empty' (no evaluations), 'ok'."""
     path = path or db_path()
     if not os.path.exists(path):
         return "missing"
@@ -283,9 +284,10 @@ def status(path: str | None = None) -> str:
     except duckdb.Error:
         return "uninitialised"
     try:
-        try:  # probing the tables is cheaper than listing the catalog (duckdb_tables(): ~5 ms cold)
-            con.execute("SELECT 1 FROM rollup_findings, eval_progress, rollup_evals, rollup_grades, rollup_advice, "
-                        "problem_statements, eval_projects LIMIT 0")
+        try:  # the version, not a probe of some tables: a table added later would pass unnoticed
+            version = con.execute("SELECT value FROM meta WHERE key = 'rollups_version'").fetchone()
+            if version is None or version[0] != rollups.ROLLUPS_VERSION:
+                return "uninitialised"
             n = con.execute("SELECT count(*) FROM evaluations").fetchone()[0]
         except duckdb.CatalogException:
             return "uninitialised"

@@ -594,3 +594,24 @@ def test_every_rollup_table_is_compared_by_its_whole_key(corpus_db):
             assert len(rollup_rows(con, table)) == rows, table
     finally:
         con.close()
+
+
+def test_database_of_the_previous_rollups_version_reads_as_uninitialised(corpus_db, tmp_path):
+    """A database one rollup table short (written by the previous version) must not reach the pages,
+    whose queries would fail on it: the dashboard shows the run-an-ingest guidance, and that
+    ingest migrates it."""
+    db = tmp_path / "previous.duckdb"
+    shutil.copy(corpus_db, db)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("DROP TABLE rollup_score_bins")
+        con.execute("UPDATE meta SET value = ? WHERE key = 'rollups_version'", [str(int(rollups.ROLLUPS_VERSION) - 1)])
+    finally:
+        con.close()
+    assert dbread.status(str(db)) == "uninitialised"
+    dbread.lease.close()
+    with store.writer(str(db)):
+        pass
+    assert dbread.status(str(db)) == "ok"
+    dbread.lease.close()
+    assert not dbread.run(str(db), "score_hist", dbread.Filters().params()).empty
