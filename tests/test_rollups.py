@@ -345,6 +345,15 @@ def assert_maintained_equals_rebuilt(db: pathlib.Path, tmp: pathlib.Path) -> Non
                     assert a == b, (table, key, a, b)
 
 
+def assert_rollups_exact(db: pathlib.Path, tmp: pathlib.Path) -> None:
+    """Every check of the rollups after a change: maintained = rebuilt, and the pages' queries and
+    the statement rollups equal plain SQL over the detail tables."""
+    assert_maintained_equals_rebuilt(db, tmp)
+    assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
+    assert assert_problem_queries_match_plain_sql(db) > 0
+    assert_statement_rollups_match_detail(db)
+
+
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory) -> pathlib.Path:
     db = tmp_path_factory.mktemp("rollups") / "corpus.duckdb"
@@ -415,19 +424,13 @@ def test_rollups_after_delete_and_reingest(corpus_db, tmp_path):
         docs = con.execute("SELECT doc_id, file_name FROM documents ORDER BY file_name").fetchall()
         for doc_id, _ in docs[::3]:
             store.delete_document(con, doc_id)
-    assert_maintained_equals_rebuilt(db, tmp_path)
-    assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
-    assert assert_problem_queries_match_plain_sql(db) > 0
-    assert_statement_rollups_match_detail(db)
+    assert_rollups_exact(db, tmp_path)
     again = [p for p in sorted(list(SAMPLES.glob("*")) + list(GENERAL.glob("*")))
              if p.name in {name for _, name in docs[::3]}]
     assert again
     res = ingest(db, *again)
     assert res.returncode == 0, res.stderr
-    assert_maintained_equals_rebuilt(db, tmp_path)
-    assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
-    assert assert_problem_queries_match_plain_sql(db) > 0
-    assert_statement_rollups_match_detail(db)
+    assert_rollups_exact(db, tmp_path)
 
 
 def test_old_database_migrates_its_rollups(corpus_db, tmp_path):
@@ -517,9 +520,7 @@ def test_rollups_after_batches_of_documents(tmp_path, monkeypatch):
         assert con.execute("SELECT count(*) FROM evaluations").fetchone()[0] == sum(len(p.evaluations) for p in parsed)
     finally:
         con.close()
-    assert_maintained_equals_rebuilt(db, tmp_path)
-    assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
-    assert assert_problem_queries_match_plain_sql(db) > 0
+    assert_rollups_exact(db, tmp_path)
 
 
 def test_a_failing_document_leaves_its_batch_to_load(tmp_path, monkeypatch):
@@ -544,8 +545,7 @@ def test_a_failing_document_leaves_its_batch_to_load(tmp_path, monkeypatch):
             sum(len(p.evaluations) for i, p in enumerate(parsed) if i != 2)
     finally:
         con.close()
-    assert_maintained_equals_rebuilt(db, tmp_path)
-    assert assert_queries_match_plain_sql(db) == len(PLAIN) * 10
+    assert_rollups_exact(db, tmp_path)
 
 
 def test_a_database_that_cannot_be_opened_fails_its_batch_once(tmp_path, monkeypatch):
