@@ -271,8 +271,14 @@ SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.
 FROM agg a JOIN evaluations e ON e.eval_id = a.eval_id
 """
 
-_UPSERTS = {scope: tuple(q.replace(_DOC_FILTER, where) for q in _UPSERT_TEMPLATES)
-            for scope, where in (("all", _ALL_DOCS), ("listed", _LISTED_DOCS))}
+
+
+def _by_scope(sql: str) -> dict[str, str]:
+    """The statement for every document ("all") and for the batch's listed documents ("listed")."""
+    return {"all": sql.replace(_DOC_FILTER, _ALL_DOCS), "listed": sql.replace(_DOC_FILTER, _LISTED_DOCS)}
+
+
+_UPSERTS = {scope: tuple(_by_scope(q)[scope] for q in _UPSERT_TEMPLATES) for scope in ("all", "listed")}
 # RE2 syntax (DuckDB's regexp_replace): \s is ASCII whitespace; the full-width space is listed.
 PROJECT_KEY_PATTERN = r"(19|20)[0-9]{2}年度?|[\s\x{3000}]+|项目$"
 _EVAL_PROJECTS = f"""
@@ -282,10 +288,8 @@ SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.
 FROM evaluations e
 WHERE e.unit IS NOT NULL AND e.project IS NOT NULL AND {_DOC_FILTER}
 """
-_EVAL_PROJECTS_SQL = {"all": _EVAL_PROJECTS.replace(_DOC_FILTER, _ALL_DOCS),
-                      "listed": _EVAL_PROJECTS.replace(_DOC_FILTER, _LISTED_DOCS)}
-_EVAL_PROGRESS_SQL = {"all": _EVAL_PROGRESS.replace(_DOC_FILTER, _ALL_DOCS),
-                      "listed": _EVAL_PROGRESS.replace(_DOC_FILTER, _LISTED_DOCS)}
+_EVAL_PROJECTS_SQL = _by_scope(_EVAL_PROJECTS)
+_EVAL_PROGRESS_SQL = _by_scope(_EVAL_PROGRESS)
 
 # The problem-statement rollups read the document's findings once (one join with evaluations, the
 # costly part at scale) into the temporary table _stmt (alias s: the evaluation's columns and the
@@ -300,7 +304,7 @@ SELECT f.eval_id, f.kind, f.seq, f.text, coalesce(f.category, 'other') AS catego
 FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
 WHERE {_DOC_FILTER}
 """
-_STMT_SQL = {"all": _STMT.replace(_DOC_FILTER, _ALL_DOCS), "listed": _STMT.replace(_DOC_FILTER, _LISTED_DOCS)}
+_STMT_SQL = _by_scope(_STMT)
 _S_KEYS = _KEYS.replace("e.", "s.")
 # newest year first, then by region (its filter) and unit: the order of the statement lists
 # (queries/findings_statements.sql), the region filter also skipping row groups
