@@ -53,7 +53,7 @@ TOP_N = 10
 # Bars in the execution chart: 15 fit on the first A4 page below the KPIs (20 pushed the whole
 # analysis to page 2 and left page 1 half empty).
 CHART_BARS = 15
-YOY_LIMIT = 10
+YOY_SHOWN = 5  # year-over-year comparisons printed in the HTML pack
 YOY_MAX_COLUMNS = 10  # the newest evaluations of one project shown side by side
 # Above this many evaluations in the filter, 会议简报 asks for a project name (or a narrower filter)
 # before listing comparison candidates: a list of the first 200 of thousands helps no one, and
@@ -107,8 +107,7 @@ EXPORTS: dict[str, tuple[str, str, dict[str, tuple[str, str]]]] = {
         "line_start": ("起始行", "int"), "line_end": ("结束行", "int"),
     }),
 }
-EXPORT_TITLES = {"evaluations": "评价", "indicators": "绩效指标", "findings": "问题与建议",
-                 "checks": "数据质量提示", "progress": "支出进度"}
+EXPORT_TITLES = {key: sheet for key, (_, sheet, _) in EXPORTS.items()}
 
 
 # ---- filters ------------------------------------------------------------------------------
@@ -161,16 +160,23 @@ def collect(path: str, filters: dbread.Filters, threshold: float = DEFAULT_THRES
         "hist": ("score_hist", f),
         "cat_year": ("findings_category_year", f),
         "repeat": ("findings_repeat", {**f, "limit": TOP_N}),
-        "yoy": ("yoy_projects", {**f, "q": None, "limit": YOY_LIMIT}),
+        # one more than is shown: whether there are others to point to
+        "yoy": ("yoy_projects", {**f, "q": None, "limit": YOY_SHOWN + 1}),
     }
     frames = dbread.run_many(path, list(batch.values()))
     return dict(zip(batch, frames))
 
 
-def history(path: str, eval_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The evaluations of the same unit and project as ``eval_id`` (oldest first) and their findings."""
-    evals = dbread.run(path, "eval_history", {"eval_id": eval_id})
-    findings = dbread.run(path, "eval_history_findings", {"eval_ids": evals["eval_id"].tolist() or [eval_id]})
+def history(path: str | None, eval_id: str, query=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The evaluations of the same unit and project as ``eval_id`` (oldest first) and their findings.
+
+    ``query``: how to run a named query (the app passes its cached ``dbread.query``); by default
+    uncached on ``path``."""
+    if query is None:
+        def query(name: str, **params: Any) -> pd.DataFrame:
+            return dbread.run(path, name, params)
+    evals = query("eval_history", eval_id=eval_id)
+    findings = query("eval_history_findings", eval_ids=evals["eval_id"].tolist() or [eval_id])
     return evals, findings
 
 
@@ -510,7 +516,7 @@ def html_bytes(path: str, filters: dbread.Filters, *, view_url: str | None = Non
     n_checks = int(d["checks"]["n"].sum()) if not d["checks"].empty else 0
 
     yoy = []
-    for r in d["yoy"].head(5).itertuples():
+    for r in d["yoy"].head(YOY_SHOWN).itertuples():
         cmp = compare_years(*history(path, r.newest_eval_id))
         if cmp is not None:
             yoy.append({"unit": r.unit, "project": r.project, "years": r.years,
@@ -569,7 +575,7 @@ def html_bytes(path: str, filters: dbread.Filters, *, view_url: str | None = Non
             ("级别", "sev", None), ("检查项", "rule_label", None), ("条数", "n", fmt_int)]),
         "n_checks": n_checks,
         "yoy": yoy,
-        "yoy_more": max(0, len(d["yoy"]) - len(yoy)),
+        "yoy_more": len(d["yoy"]) > YOY_SHOWN,
         "plotly_js": _plotly_js(),
     }
     return _env().get_template("briefing.html.j2").render(**context).encode("utf-8")

@@ -361,7 +361,7 @@ def briefing_downloads(filters: dbread.Filters, container=None) -> None:
 
 def year_comparison(eval_id: str, key: str, link_all: bool = False) -> None:
     """Budget, execution, score and problems of one project across its years, side by side."""
-    evals, findings = briefing.history(dbread.db_path(), eval_id)
+    evals, findings = briefing.history(None, eval_id, query=dbread.query)  # cached per data version
     cmp = briefing.compare_years(evals, findings)
     if cmp is None:
         st.caption("没有找到同一单位同一项目其他年度的评价（项目名称比较时忽略年份、空格和末尾的「项目」二字）。")
