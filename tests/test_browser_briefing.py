@@ -28,6 +28,11 @@ def server(db, tmp_path_factory):
     s.stop()
 
 
+def machine(browser, **options):  # noqa: F811
+    """A fresh browser context: no cookies, storage or session of another — a second machine."""
+    return browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN", **options)
+
+
 def open_offline(browser, html_path):  # noqa: F811
     """A page that may load nothing from the network: every http(s) request is recorded and refused."""
     context = browser.new_context(viewport={"width": 1000, "height": 1200}, locale="zh-CN")
@@ -80,7 +85,7 @@ def test_html_briefing_in_the_browser(db, browser, tmp_path):  # noqa: F811
 
 def test_download_pack_from_a_page_follows_its_filters(server, browser, db, tmp_path):  # noqa: F811
     unit = "北京市丰台区城市管理监督指挥中心"
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN", accept_downloads=True)
+    context = machine(browser, accept_downloads=True)
     page = context.new_page()
     try:
         page.goto(f"{server.base}/scores?unit={urllib.parse.quote(unit)}")
@@ -109,7 +114,7 @@ def test_download_pack_from_a_page_follows_its_filters(server, browser, db, tmp_
 
 def test_view_link_round_trips_to_another_browser(server, browser, db):  # noqa: F811
     """State set by clicking in one browser context, its URL opened in a fresh one: same view."""
-    one = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
+    one = machine(browser)
     page = one.new_page()
     page.goto(server.base + "/progress")
     settle(page)
@@ -133,7 +138,7 @@ def test_view_link_round_trips_to_another_browser(server, browser, db):  # noqa:
     metrics = page.locator('[data-testid="stMetric"]').all_inner_texts()
     one.close()
 
-    other = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
+    other = machine(browser)
     try:
         page = other.new_page()
         page.goto(link)
@@ -164,7 +169,7 @@ def test_view_link_round_trips_to_another_browser(server, browser, db):  # noqa:
 
 def test_selected_evaluation_and_tab_round_trip(server, browser, db):  # noqa: F811
     newest = eval_id_of(db, "project = '聘用人员工资及管理费用' AND year = 2021")
-    one = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
+    one = machine(browser)
     page = one.new_page()
     page.goto(f"{server.base}/detail?eval={newest}")
     settle(page)
@@ -172,7 +177,7 @@ def test_selected_evaluation_and_tab_round_trip(server, browser, db):  # noqa: F
     page.wait_for_function("() => location.search.includes('tab=')", timeout=30000)
     link = page.url
     one.close()
-    other = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
+    other = machine(browser)
     try:
         page = other.new_page()
         page.goto(link)
