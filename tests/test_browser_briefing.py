@@ -33,6 +33,15 @@ def machine(browser, **options):  # noqa: F811
     return browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN", **options)
 
 
+def open_elsewhere(browser, link: str):  # noqa: F811
+    """Open a link on "another machine" and wait for the page: (context, page)."""
+    context = machine(browser)
+    page = context.new_page()
+    page.goto(link)
+    settle(page)
+    return context, page
+
+
 def open_offline(browser, html_path):  # noqa: F811
     """A page that may load nothing from the network: every http(s) request is recorded and refused."""
     context = browser.new_context(viewport={"width": 1000, "height": 1200}, locale="zh-CN")
@@ -138,11 +147,8 @@ def test_view_link_round_trips_to_another_browser(server, browser, db):  # noqa:
     metrics = page.locator('[data-testid="stMetric"]').all_inner_texts()
     one.close()
 
-    other = machine(browser)
+    other, page = open_elsewhere(browser, link)
     try:
-        page = other.new_page()
-        page.goto(link)
-        settle(page)
         assert qs(page) == params
         expect(page.locator('[data-testid="stMetric"]')).to_have_count(len(metrics))  # a fresh session may draw late
         assert page.locator('[data-testid="stMetric"]').all_inner_texts() == metrics
@@ -177,11 +183,8 @@ def test_selected_evaluation_and_tab_round_trip(server, browser, db):  # noqa: F
     page.wait_for_function("() => location.search.includes('tab=')", timeout=30000)
     link = page.url
     one.close()
-    other = machine(browser)
+    other, page = open_elsewhere(browser, link)
     try:
-        page = other.new_page()
-        page.goto(link)
-        settle(page)
         assert qs(page).get("eval") == [newest] and qs(page).get("tab") == ["历年对比"], page.url
         expect(page.get_by_role("tab", selected=True)).to_have_text("历年对比")
         expect(page.locator('[data-testid="stMain"]')).to_contain_text("重复出现的问题类别")

@@ -433,6 +433,16 @@ def test_rollups_after_delete_and_reingest(corpus_db, tmp_path):
     assert_rollups_exact(db, tmp_path)
 
 
+def assert_migrates_on_next_write(db: pathlib.Path) -> None:
+    """The dashboard refuses the database (guidance to run an ingest) until a write migrates it."""
+    assert dbread.status(str(db)) == "uninitialised"
+    dbread.lease.close()
+    with store.writer(str(db)):
+        pass
+    assert dbread.status(str(db)) == "ok"
+    dbread.lease.close()
+
+
 def test_old_database_migrates_its_rollups(corpus_db, tmp_path):
     """A database written before rollup_evals existed gets the new rollups on the next write."""
     db = tmp_path / "old.duckdb"
@@ -448,12 +458,7 @@ def test_old_database_migrates_its_rollups(corpus_db, tmp_path):
         con.execute("UPDATE meta SET value = '1' WHERE key = 'rollups_version'")
     finally:
         con.close()
-    assert dbread.status(str(db)) == "uninitialised"
-    dbread.lease.close()
-    with store.writer(str(db)):
-        pass
-    assert dbread.status(str(db)) == "ok"
-    dbread.lease.close()
+    assert_migrates_on_next_write(db)
     assert_maintained_equals_rebuilt(db, tmp_path)
     assert assert_problem_queries_match_plain_sql(db) > 0
 
@@ -608,10 +613,5 @@ def test_database_of_the_previous_rollups_version_reads_as_uninitialised(corpus_
         con.execute("UPDATE meta SET value = ? WHERE key = 'rollups_version'", [str(int(rollups.ROLLUPS_VERSION) - 1)])
     finally:
         con.close()
-    assert dbread.status(str(db)) == "uninitialised"
-    dbread.lease.close()
-    with store.writer(str(db)):
-        pass
-    assert dbread.status(str(db)) == "ok"
-    dbread.lease.close()
+    assert_migrates_on_next_write(db)
     assert not dbread.run(str(db), "score_hist", dbread.Filters().params()).empty
