@@ -120,18 +120,10 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
     if _MEMORY is None:
         _MEMORY = duckdb.connect(":memory:")
     quoted = os.path.abspath(path).replace("'", "''")
-    deadline = time.monotonic() + LOCK_RETRY_SECONDS
-    delay = 0.05
-    while True:
-        try:
-            _MEMORY.execute(f"ATTACH '{quoted}' AS {_ALIAS} (READ_ONLY)")
-            _MEMORY.execute(f"USE {_ALIAS}")
-            return _MEMORY
-        except duckdb.IOException as exc:
-            if not store._is_lock_error(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+    store.retry_while_locked(lambda: _MEMORY.execute(f"ATTACH '{quoted}' AS {_ALIAS} (READ_ONLY)"),
+                             LOCK_RETRY_SECONDS)
+    _MEMORY.execute(f"USE {_ALIAS}")
+    return _MEMORY
 
 
 def _detach(con: duckdb.DuckDBPyConnection) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 import pathlib
 import shutil
+import subprocess
+import sys
 
 import duckdb
 import pandas as pd
@@ -555,17 +557,33 @@ def test_a_failing_document_leaves_its_batch_to_load(tmp_path, monkeypatch):
 
 def test_a_database_that_cannot_be_opened_fails_its_batch_once(tmp_path, monkeypatch):
     """Opening waits for the lock; when it still fails, the batch's documents fail together rather
-    than each waiting again on its own."""
-    attempts = []
+    than each waiting again on its own. Another process really holds the file."""
+    db = tmp_path / "locked.duckdb"
+    with store.writer(str(db)):
+        pass
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+                               "time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
+        attempts = []
+        open_for_writing = store._open_for_writing
 
-    def refuse(path, read_only=False, wait=store.LOCK_WAIT_SECONDS):
-        attempts.append(path)
-        raise duckdb.IOException("Could not set lock on file: Conflicting lock is held")
+        def counting(path):
+            attempts.append(path)
+            return open_for_writing(path)
 
-    monkeypatch.setattr(store, "connect", refuse)
-    outcomes, tried = _write_in_batches(tmp_path / "locked.duckdb", _parsed_corpus()[:4], monkeypatch)
+        monkeypatch.setattr(store, "_open_for_writing", counting)
+        outcomes, tried = _write_in_batches(db, _parsed_corpus()[:4], monkeypatch)
+    finally:
+        holder.kill()
+        holder.wait()
     assert len(outcomes) == 4 and all(isinstance(o, duckdb.IOException) for o in outcomes)
+    assert all("lock" in str(o).lower() for o in outcomes)
     assert tried == [] and len(attempts) == 1
+    with store.writer(str(db)) as con:  # the failed attempt left this process able to write
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
 
 
 def test_write_session_skips_the_schema_only_when_it_is_current(tmp_path):
