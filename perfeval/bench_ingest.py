@@ -5,7 +5,9 @@ the .txt files as they are, the same documents written as .docx and as PDFs with
 and .xlsx workbooks (a results list and a self-assessment form each). Each format is parsed, then
 stored in batches by the BatchWriter `perfeval ingest` uses, into a scratch database created
 beforehand (creating a database happens once, not per document; opening and closing the write
-session is timed, as every ingest run pays it). The figures are documents per second for parsing
+session is timed, as every ingest run pays it). Like `perfeval ingest` after its first document, the
+bench takes the loaded libraries' objects out of the garbage collector's full collections
+(`perfeval.ingest.settle_heap`) before it measures. The figures are documents per second for parsing
 alone and for parse + store. Targets (issue 4): .txt and .docx ≥ 50/s, .xlsx ≥ 200/s, .pdf with
 tables ≥ 2/s.
 """
@@ -20,7 +22,7 @@ import tempfile
 import time
 
 from perfeval import store
-from perfeval.ingest import BatchWriter, parse_bytes
+from perfeval.ingest import BatchWriter, parse_bytes, settle_heap
 from perfeval.model import Paragraph
 from perfeval.readers.text import read_text
 
@@ -150,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         corpora["pdf"] = pdfs
     else:
         print("pdf  skipped: reportlab (requirements-dev.txt) is needed to build the PDF corpus")
+    for docs in corpora.values():  # loaded what a run needs, as `perfeval ingest` after its first document
+        name, data = docs[0]
+        parse_bytes(data, name)
+    settle_heap()
     targets = {"txt": 50, "docx": 50, "xlsx": 200, "pdf": 2}
     for fmt, docs in corpora.items():
         parse_rate, total_rate = measure(docs, args.repeat)

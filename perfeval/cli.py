@@ -6,7 +6,7 @@ import os
 import sys
 
 from perfeval import store
-from perfeval.ingest import BatchWriter, IngestError, Outcome, Parsed, expand_paths, parse_file
+from perfeval.ingest import BatchWriter, IngestError, Outcome, Parsed, expand_paths, parse_file, settle_heap
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -45,6 +45,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             except Exception as exc:  # an extractor bug must not stop the other files
                 writer.failed(path, IngestError(f"unexpected failure while reading ({type(exc).__name__}: {exc})"))
                 continue
+            settle_heap()  # the first document loaded what the run needs
             writer.add(path, parsed)
         writer.flush()
     return 1 if failed else 0

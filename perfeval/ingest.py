@@ -7,6 +7,8 @@ document stays all-or-nothing and independent of the others.
 """
 from __future__ import annotations
 
+import atexit
+import gc
 import hashlib
 import os
 import pathlib
@@ -16,7 +18,7 @@ from typing import Any, Callable
 
 from perfeval import store
 from perfeval.assemble import assemble
-from perfeval.classify import classify
+from perfeval.classify import classify, load_taxonomy
 from perfeval.context import document_context
 from perfeval.extractors import extract
 from perfeval.model import Document
@@ -187,6 +189,28 @@ class BatchWriter:
         except Exception as exc:
             self.session.close()  # start the next document on a fresh connection
             return exc
+
+
+_heap_settled = False
+
+
+def settle_heap() -> None:
+    """Take the objects alive now out of the cyclic garbage collector's full collections.
+
+    For a long ingest (the command line), once its modules are loaded: call it after the first
+    document is parsed (its reader, the taxonomy and the dictionaries are loaded then). A batch
+    keeps its parsed documents alive until it is written, so full collections come every half
+    second or so of parsing, and each walks every object the loaded libraries hold (pandas,
+    pyarrow, openpyxl…): 60–75 ms each, ~15% of the run. Frozen objects are still freed by
+    reference counting (the pipeline makes no reference cycles); only cycles among them would
+    wait until exit, where they are unfrozen (nanobind reports frozen objects as leaks)."""
+    global _heap_settled
+    if _heap_settled:
+        return
+    load_taxonomy()
+    gc.freeze()
+    atexit.register(gc.unfreeze)
+    _heap_settled = True
 
 
 def expand_paths(paths: list[str]) -> list[pathlib.Path]:

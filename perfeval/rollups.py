@@ -164,24 +164,37 @@ CREATE TABLE IF NOT EXISTS rollup_grades (
 
 _KEYS = ("coalesce(e.region, '') AS region, coalesce(e.unit, '') AS unit, coalesce(e.year, 0) AS year, "
          "coalesce(e.scope, '') AS scope, coalesce(e.source_kind, '') AS source_kind")
-# Each statement below is kept in two forms: for every document (rebuild), and for the documents
-# listed in $docs (the batch an ingest or delete transaction writes). Separate texts rather than
-# "$docs IS NULL OR …", so the planner sees a plain semi-join on the batch's ids.
+# Each statement below is kept in three forms: for every document (rebuild); for the documents
+# listed in $docs (a delete, or a batch whose rows changed after they were inserted); and for the
+# batch an ingest transaction just inserted, read from the rows it staged (``STAGED``). Separate
+# texts rather than "$docs IS NULL OR …", so the planner sees a plain semi-join on the batch's ids.
 _DOC_FILTER = "{docs}"
 _ALL_DOCS = "TRUE"
 _LISTED_DOCS = "e.doc_id IN (SELECT unnest($docs))"
+# The views (perfeval.store registers them) holding exactly the rows of the batch being inserted,
+# with their tables' column types: the batch's rollups read these instead of finding the batch's
+# rows among all the rows of the tables (a scan of each table per statement).
+STAGED = {table: f"_staged_{table}" for table in ("evaluations", "findings", "indicators", "spending_progress",
+                                                   "checks")}
+SCOPES = ("all", "listed", "staged")
 
 _UPSERT_TEMPLATES = (
+    # per evaluation first, then per key: n_evals counts the groups (cheaper than count(DISTINCT))
     f"""INSERT INTO rollup_findings
-    SELECT {_KEYS}, coalesce(f.category, 'other') AS category,
-           $sign * count(*), $sign * count(DISTINCT f.eval_id),
-           $sign * count(*) FILTER (WHERE f.category_source = 'manual'),
-           $sign * count(*) FILTER (WHERE coalesce(f.category, 'other') <> 'other' AND f.match_score < {WEAK_BELOW}
-                                    AND coalesce(f.category_source, 'auto') <> 'manual'),
-           $sign * count(*) FILTER (WHERE coalesce(f.category, 'other') = 'other'
-                                    AND coalesce(f.category_source, 'auto') <> 'manual')
-    FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
-    WHERE f.kind = 'problem' AND {_DOC_FILTER}
+    SELECT region, unit, year, scope, source_kind, category,
+           sum(n), $sign * count(*), sum(n_manual), sum(n_weak), sum(n_other_auto)
+    FROM (
+        SELECT {_KEYS}, coalesce(f.category, 'other') AS category, f.eval_id,
+               $sign * count(*) AS n,
+               $sign * count(*) FILTER (WHERE f.category_source = 'manual') AS n_manual,
+               $sign * count(*) FILTER (WHERE coalesce(f.category, 'other') <> 'other' AND f.match_score < {WEAK_BELOW}
+                                        AND coalesce(f.category_source, 'auto') <> 'manual') AS n_weak,
+               $sign * count(*) FILTER (WHERE coalesce(f.category, 'other') = 'other'
+                                        AND coalesce(f.category_source, 'auto') <> 'manual') AS n_other_auto
+        FROM {{findings}} f JOIN {{evaluations}} e ON e.eval_id = f.eval_id
+        WHERE f.kind = 'problem' AND {_DOC_FILTER}
+        GROUP BY ALL
+    )
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n_findings = n_findings + EXCLUDED.n_findings,
                               n_evals = n_evals + EXCLUDED.n_evals,
@@ -191,7 +204,7 @@ _UPSERT_TEMPLATES = (
     SELECT {_KEYS}, coalesce(i.level1, '') AS level1, coalesce(i.level2, '') AS level2,
            $sign * count(*), $sign * count(*) FILTER (WHERE i.score < i.weight),
            $sign * sum(i.weight), $sign * sum(i.score)
-    FROM indicators i JOIN evaluations e ON e.eval_id = i.eval_id
+    FROM {{indicators}} i JOIN {{evaluations}} e ON e.eval_id = i.eval_id
     WHERE i.weight IS NOT NULL AND i.score IS NOT NULL AND {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n_indicators = n_indicators + EXCLUDED.n_indicators,
@@ -200,13 +213,13 @@ _UPSERT_TEMPLATES = (
                               score_sum = score_sum + EXCLUDED.score_sum""",
     f"""INSERT INTO rollup_progress
     SELECT {_KEYS}, p.month, p.source, $sign * count(*), $sign * sum(p.cumulative_rate)
-    FROM spending_progress p JOIN evaluations e ON e.eval_id = p.eval_id
+    FROM {{spending_progress}} p JOIN {{evaluations}} e ON e.eval_id = p.eval_id
     WHERE {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n, rate_sum = rate_sum + EXCLUDED.rate_sum""",
     f"""INSERT INTO rollup_checks
     SELECT {_KEYS}, c.severity, c.rule, $sign * count(*)
-    FROM checks c JOIN evaluations e ON e.eval_id = c.eval_id
+    FROM {{checks}} c JOIN {{evaluations}} e ON e.eval_id = c.eval_id
     WHERE {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
@@ -221,7 +234,7 @@ _UPSERT_TEMPLATES = (
            $sign * count(e.budget_yuan) FILTER (WHERE e.execution_rate IS NOT NULL),
            $sign * coalesce(sum(e.budget_yuan) FILTER (WHERE e.execution_rate IS NOT NULL), 0),
            $sign * count(e.score), $sign * coalesce(sum(e.score), 0)
-    FROM evaluations e
+    FROM {{evaluations}} e
     WHERE {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n,
@@ -235,13 +248,13 @@ _UPSERT_TEMPLATES = (
         n_score = n_score + EXCLUDED.n_score, score_sum = score_sum + EXCLUDED.score_sum""",
     f"""INSERT INTO rollup_score_bins
     SELECT {_KEYS}, least(floor(e.score), 99)::INTEGER AS bin, $sign * count(*), $sign * sum(e.score)
-    FROM evaluations e
+    FROM {{evaluations}} e
     WHERE e.score IS NOT NULL AND {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n, score_sum = score_sum + EXCLUDED.score_sum""",
     f"""INSERT INTO rollup_grades
     SELECT {_KEYS}, coalesce(e.grade, e.grade_from_score) AS grade, e.grade IS NOT NULL AS stated, $sign * count(*)
-    FROM evaluations e
+    FROM {{evaluations}} e
     WHERE coalesce(e.grade, e.grade_from_score) IS NOT NULL AND {_DOC_FILTER}
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
@@ -253,7 +266,7 @@ INSERT INTO eval_progress
 WITH p AS (
     SELECT p.eval_id, p.month,
            arg_min(p.cumulative_rate, CASE p.source WHEN 'stated' THEN 1 WHEN 'monthly_sheet' THEN 2 ELSE 3 END) AS rate
-    FROM spending_progress p JOIN evaluations e ON e.eval_id = p.eval_id
+    FROM {{spending_progress}} p JOIN {{evaluations}} e ON e.eval_id = p.eval_id
     WHERE {_DOC_FILTER}
     GROUP BY p.eval_id, p.month
 ), agg AS (
@@ -268,24 +281,30 @@ WITH p AS (
 SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project, e.budget_yuan,
        a.n_points, a.rate_m6, a.rate_m9, a.rate_final, a.max_lag_pp, a.lag_month,
        coalesce(a.rate_m6 < 0.30, false) OR coalesce(a.rate_m9 < 0.60, false) AS back_loaded
-FROM agg a JOIN evaluations e ON e.eval_id = a.eval_id
+FROM agg a JOIN {{evaluations}} e ON e.eval_id = a.eval_id
 """
 
 
 
 def _by_scope(sql: str) -> dict[str, str]:
-    """The statement for every document ("all") and for the batch's listed documents ("listed")."""
-    return {"all": sql.replace(_DOC_FILTER, _ALL_DOCS), "listed": sql.replace(_DOC_FILTER, _LISTED_DOCS)}
+    """The statement for each of SCOPES."""
+    def form(filter_sql: str, tables: dict[str, str]) -> str:
+        out = sql.replace(_DOC_FILTER, filter_sql)
+        for table, name in tables.items():
+            out = out.replace("{" + table + "}", name)
+        return out
+    plain = {table: table for table in STAGED}
+    return {"all": form(_ALL_DOCS, plain), "listed": form(_LISTED_DOCS, plain), "staged": form(_ALL_DOCS, STAGED)}
 
 
-_UPSERTS = {scope: tuple(_by_scope(q)[scope] for q in _UPSERT_TEMPLATES) for scope in ("all", "listed")}
+_UPSERTS = {scope: tuple(_by_scope(q)[scope] for q in _UPSERT_TEMPLATES) for scope in SCOPES}
 # RE2 syntax (DuckDB's regexp_replace): \s is ASCII whitespace; the full-width space is listed.
 PROJECT_KEY_PATTERN = r"(19|20)[0-9]{2}年度?|[\s\x{3000}]+|项目$"
 _EVAL_PROJECTS = f"""
 INSERT INTO eval_projects
 SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project,
        regexp_replace(e.project, '{PROJECT_KEY_PATTERN}', '', 'g')
-FROM evaluations e
+FROM {{evaluations}} e
 WHERE e.unit IS NOT NULL AND e.project IS NOT NULL AND {_DOC_FILTER}
 """
 _EVAL_PROJECTS_SQL = _by_scope(_EVAL_PROJECTS)
@@ -301,7 +320,7 @@ SELECT f.eval_id, f.kind, f.seq, f.text, coalesce(f.category, 'other') AS catego
        f.line_end, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project,
        f.kind = 'problem' AND coalesce(f.category_source, 'auto') <> 'manual'
            AND (coalesce(f.category, 'other') = 'other' OR coalesce(f.match_score < {WEAK_BELOW}, false)) AS weak
-FROM findings f JOIN evaluations e ON e.eval_id = f.eval_id
+FROM {{findings}} f JOIN {{evaluations}} e ON e.eval_id = f.eval_id
 WHERE {_DOC_FILTER}
 """
 _STMT_SQL = _by_scope(_STMT)
@@ -330,12 +349,12 @@ _SIGNED = (
     WHERE s.kind = 'problem' AND s.matched_terms IS NOT NULL AND trim(u.term) <> ''
     GROUP BY ALL
     ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
+    # the suggestions and rectifications (category ''), and per category how many address it
     f"""INSERT INTO rollup_advice
     SELECT {_S_KEYS}, '' AS category, $sign * count(*), 0, 0
     FROM _stmt s WHERE s.kind IN ('suggestion', 'rectification')
     GROUP BY ALL
-    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
-    f"""INSERT INTO rollup_advice
+    UNION ALL
     SELECT {_S_KEYS}, a.category, $sign * count(*), $sign * count(*) FILTER (WHERE a.by_category),
            $sign * count(*) FILTER (WHERE a.shared_terms IS NOT NULL)
     FROM advice_topics a JOIN _stmt s ON s.eval_id = a.eval_id AND s.kind = a.kind AND s.seq = a.seq
@@ -370,16 +389,19 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute every rollup from the detail tables (migration, bench, repair)."""
     for table in TABLES:
         con.execute(f"DELETE FROM {table}")
-    _apply(con, None, 1)
+    _apply(con, None, 1, "all")
 
 
-def apply_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str], sign: int) -> None:
+def apply_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str], sign: int, staged: bool = False) -> None:
     """Add (+1, after inserting) or remove (-1, before deleting) the contribution of the documents
-    `doc_ids`: one pass over a batch, however many documents it holds."""
+    `doc_ids`: one pass over a batch, however many documents it holds. ``staged``: the batch's rows
+    are also registered as the ``STAGED`` views, exactly as inserted (+1 only)."""
     if sign not in (1, -1):
         raise ValueError("sign must be +1 or -1")
+    if staged and sign < 0:
+        raise ValueError("staged rows are added, not removed")
     if doc_ids:
-        _apply(con, list(doc_ids), sign)
+        _apply(con, list(doc_ids), sign, "staged" if staged else "listed")
 
 
 def apply_findings(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int, taxonomy=None) -> None:
@@ -401,9 +423,9 @@ def rebuild_findings(con: duckdb.DuckDBPyConnection, taxonomy=None) -> None:
     apply_findings(con, None, 1, taxonomy)
 
 
-def _apply(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int) -> None:
-    """`doc_ids` None: every document."""
-    scope, params = ("all", {}) if doc_ids is None else ("listed", {"docs": doc_ids})
+def _apply(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int, scope: str) -> None:
+    """`doc_ids` None (scope "all"): every document."""
+    params = {"docs": doc_ids} if scope == "listed" else {}
     for sql in _UPSERTS[scope]:
         con.execute(sql, {**params, "sign": sign})
     if sign > 0:
@@ -413,14 +435,17 @@ def _apply(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int)
         for table in ("eval_progress", "eval_projects"):
             where = "" if doc_ids is None else " WHERE doc_id IN (SELECT unnest($docs))"
             con.execute(f"DELETE FROM {table}{where}", params)
-    _apply_statements(con, doc_ids, sign)
+    _apply_statements(con, doc_ids, sign, scope=scope)
 
 
-def _apply_statements(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int, taxonomy=None) -> None:
+def _apply_statements(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int, taxonomy=None,
+                      scope: str | None = None) -> None:
     """rollup_unit_years, rollup_terms, problem_statements, advice_topics and rollup_advice for the
     documents ``doc_ids`` (None: all). +1 computes the rows from the texts (key terms,
-    classification); -1 subtracts what the stored rows say and deletes them."""
-    scope, params = ("all", {}) if doc_ids is None else ("listed", {"docs": doc_ids})
+    classification); -1 subtracts what the stored rows say and deletes them. ``scope``: as
+    ``_apply``'s (default "all" or "listed" by ``doc_ids``)."""
+    scope = scope or ("all" if doc_ids is None else "listed")
+    params = {"docs": doc_ids} if scope == "listed" else {}
     con.execute(_STMT_SQL[scope], params)
     try:
         if sign > 0:

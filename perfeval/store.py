@@ -68,7 +68,10 @@ def retry_while_locked(open_database: Callable[[], T], wait: float) -> T:
 # connection does). Creating a DuckDB instance costs ~12 ms (its built-in catalog), attaching a file
 # to a live one ~1.5 ms, and an upload or a batch session of an ingest opens the file each time.
 # One thread: a batch's statements are small, and a second thread only adds scheduling to them
-# (on one core, ~20% of the rollup pass).
+# (on one core, ~20% of the rollup pass). A checkpoint at every commit (threshold 0): the file must
+# be checkpointed before a reader can see the data anyway (DETACH does it), and a commit that
+# checkpoints skips writing its rows to the write-ahead log first (~13 ms of a batch's ~100 ms). The
+# commit returns once the checkpoint is written.
 _WRITE_ALIAS = "perfeval_write"
 _WRITE_LOCK = threading.Lock()  # one write session at a time in this process: both would lock the file
 _write_instance: duckdb.DuckDBPyConnection | None = None
@@ -84,7 +87,7 @@ def _open_for_writing(path: str) -> duckdb.DuckDBPyConnection:
         raise duckdb.IOException("Could not set lock: another write of this process holds the database")
     try:
         if _write_instance is None:
-            _write_instance = duckdb.connect(":memory:", config={"threads": 1})
+            _write_instance = duckdb.connect(":memory:", config={"threads": 1, "checkpoint_threshold": "0b"})
         con = _write_instance
         quoted = os.path.abspath(path).replace("'", "''")
         retry_while_locked(lambda: con.execute(f"ATTACH '{quoted}' AS {_WRITE_ALIAS}"), wait)
@@ -247,11 +250,15 @@ def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument])
                                d.size_bytes, d.line_count, ",".join(d.genres)])
         for ev in d.evaluations:
             rows.add_evaluation(d.doc_id, ev, d.snippet)
-    with data_change(con):
-        rows.insert(con)
-        # a manager's categories outlive re-ingests
-        problems.apply_corrections_many(con, [(d.doc_id, d.sha256) for d in documents])
-        rollups.apply_documents(con, [d.doc_id for d in documents], 1)  # the aggregates move with the rows
+    try:
+        with data_change(con):
+            staged = rows.insert(con)
+            # a manager's categories outlive re-ingests; they change findings after the staging
+            corrected = problems.apply_corrections_many(con, [(d.doc_id, d.sha256) for d in documents])
+            # the aggregates move with the rows
+            rollups.apply_documents(con, [d.doc_id for d in documents], 1, staged=staged and not corrected)
+    finally:
+        rows.unstage(con)  # after the rollback, if any: inside a failed transaction it fails too
 
 
 class _BatchRows:
@@ -295,46 +302,69 @@ class _BatchRows:
             self.field_sources.append([ev.eval_id, name, doc_id, reading.line_start, reading.line_end,
                                        snippet(reading.line_start, reading.line_end)])
 
-    def insert(self, con: duckdb.DuckDBPyConnection) -> None:
-        _insert_many(con, "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.documents)
-        if self.evaluations:
-            _insert_many(con, f"INSERT INTO evaluations VALUES ({', '.join('?' * len(self.evaluations[0]))})",
-                         self.evaluations)
-        _insert_many(con, "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.indicators)
-        _insert_many(con, "INSERT INTO spending_progress VALUES (?, ?, ?, ?, ?, ?)", self.spending_progress)
-        _insert_many(con, "INSERT INTO disbursements VALUES (?, ?, ?, ?, ?, ?, ?)", self.disbursements)
-        _insert_many(con, "INSERT INTO budget_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.budget_lines)
-        _insert_many(con, "INSERT INTO findings (eval_id, kind, seq, text, category, categories_secondary, "
-                          "matched_terms, line_start, line_end, finding_key, match_score, category_source) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.findings)
-        _insert_many(con, "INSERT INTO checks VALUES (?, ?, ?, ?)", self.checks)
-        _insert_many(con, "INSERT INTO field_sources VALUES (?, ?, ?, ?, ?, ?)", self.field_sources)
+    # the columns the findings rows hold, in order (the others are filled later or by migrations)
+    FINDINGS_COLUMNS = ("eval_id", "kind", "seq", "text", "category", "categories_secondary", "matched_terms",
+                        "line_start", "line_end", "finding_key", "match_score", "category_source")
+
+    def insert(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Insert every table's rows. The tables the rollups read stay registered as their
+        ``rollups.STAGED`` views (``unstage`` drops them); True when all of them could be."""
+        _insert_many(con, "documents", self.documents)
+        staged = [_insert_many(con, "evaluations", self.evaluations, staged=True),
+                  _insert_many(con, "indicators", self.indicators, staged=True),
+                  _insert_many(con, "spending_progress", self.spending_progress, staged=True)]
+        _insert_many(con, "disbursements", self.disbursements)
+        _insert_many(con, "budget_lines", self.budget_lines)
+        staged += [_insert_many(con, "findings", self.findings, self.FINDINGS_COLUMNS, staged=True),
+                   _insert_many(con, "checks", self.checks, staged=True)]
+        _insert_many(con, "field_sources", self.field_sources)
+        return all(staged)
+
+    @staticmethod
+    def unstage(con: duckdb.DuckDBPyConnection) -> None:
+        for view in rollups.STAGED.values():
+            con.unregister(view)
 
 
-def _insert_many(con, sql: str, rows: list) -> None:
-    """One INSERT for all rows. `sql` is written as "INSERT INTO t [(columns)] VALUES (?, …)";
-    values are cast to the columns' types as VALUES would cast them.
+def _insert_many(con, table: str, rows: list, columns: tuple[str, ...] | None = None, staged: bool = False) -> bool:
+    """One INSERT of all `rows` (lists in the order of `columns`, default all the table's columns)
+    into `table`; values are cast to the columns' types as VALUES would cast them.
 
     The rows go in as an Arrow table (~0.1 µs a value), or, when a column mixes types Arrow will
     not put in one array, as one list parameter per column, unnested (~0.4 µs a value). Binding a
-    multi-row VALUES costs ~90 µs a row; executemany runs a statement per row."""
+    multi-row VALUES costs ~90 µs a row; executemany runs a statement per row.
+
+    ``staged``: the Arrow table is built with the table's column types and stays registered as
+    ``rollups.STAGED[table]`` (even without rows, so no earlier batch's view is left under that
+    name). Returns whether it is (False when the rows went in unnested)."""
+    target = f"{table} ({', '.join(columns)})" if columns else table
+    schema = None
+    if staged:
+        con.unregister(rollups.STAGED[table])
+        schema = con.sql(f"SELECT {', '.join(columns) if columns else '*'} FROM {table} LIMIT 0").to_arrow_table().schema
     if not rows:
-        return
-    head, values = sql.split(" VALUES ", 1)
-    width = values.count("?")
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    if len(columns) != width:
-        raise ValueError(f"{width} placeholders for rows of {len(columns)} values")
+        if staged:
+            con.register(rollups.STAGED[table], schema.empty_table())
+        return True
+    values = [list(column) for column in zip(*rows, strict=True)]
     try:
-        table = pa.table({f"c{i}": pa.array(column) for i, column in enumerate(columns)})
+        if schema is None:
+            arrow = pa.table({f"c{i}": pa.array(column) for i, column in enumerate(values)})
+        else:
+            if len(values) != len(schema):
+                raise ValueError(f"{len(schema)} columns for rows of {len(values)} values")
+            arrow = pa.table([pa.array(column, field.type) for column, field in zip(values, schema)], schema=schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        con.execute(f"{head} SELECT {', '.join(['unnest(?)'] * width)}", columns)
-        return
-    con.register("_insert_many_rows", table)
-    # not in a finally: inside a failed transaction unregister fails too and would hide the error;
-    # the next register replaces the view
-    con.execute(f"{head} SELECT * FROM _insert_many_rows")
-    con.unregister("_insert_many_rows")
+        con.execute(f"INSERT INTO {target} SELECT {', '.join(['unnest(?)'] * len(values))}", values)
+        return False
+    view = rollups.STAGED[table] if staged else "_insert_many_rows"
+    con.register(view, arrow)
+    con.execute(f"INSERT INTO {target} SELECT * FROM {view}")
+    if not staged:
+        # not in a finally: inside a failed transaction unregister fails too and would hide the
+        # error; the next register replaces the view
+        con.unregister(view)
+    return staged
 
 
 def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:

@@ -530,6 +530,59 @@ def test_rollups_after_batches_of_documents(tmp_path, monkeypatch):
     assert_rollups_exact(db, tmp_path)
 
 
+def test_batch_rollups_read_the_staged_rows_unless_the_rows_changed(tmp_path, monkeypatch):
+    """A batch's rollups read the rows as staged for the insert; they read the tables instead when
+    a manager's corrections changed the rows after the insert, or when a value went in through the
+    database's own cast (Arrow would not take it as the column's type). Exact either way."""
+    from perfeval.classify import finding_key
+    passes = []
+    apply_documents = rollups.apply_documents
+
+    def recording(con, doc_ids, sign, staged=False):
+        passes.append(staged)
+        return apply_documents(con, doc_ids, sign, staged=staged)
+
+    monkeypatch.setattr(rollups, "apply_documents", recording)
+    parsed = _parsed_corpus()
+    db = tmp_path / "staged.duckdb"
+    outcomes, _ = _write_in_batches(db, parsed[:4], monkeypatch)
+    assert outcomes == [True] * 4 and passes == [True]
+
+    # a value the extractors never produce as text: the database casts it, the rollups read the tables
+    odd = parsed[4]
+    reading = odd.evaluations[0].candidate.best("budget_yuan")
+    assert isinstance(reading.value, float)
+    budget = reading.value
+    reading.value = repr(budget)
+    outcomes, _ = _write_in_batches(db, [odd], monkeypatch)
+    assert outcomes == [True] and passes[-1] is False
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT budget_yuan FROM evaluations WHERE eval_id = ?",
+                           [odd.evaluations[0].eval_id]).fetchone()[0] == budget
+    finally:
+        con.close()
+
+    # a document a manager corrected before it was deleted: loaded again with the correction
+    corrected = next(p for p in parsed[5:] if any(f.kind == "problem" for ev in p.evaluations
+                                                  for f in ev.candidate.findings))
+    problem = next(f for ev in corrected.evaluations for f in ev.candidate.findings if f.kind == "problem")
+    new_category = "satisfaction" if problem.category != "satisfaction" else "execution"
+    with store.writer(str(db)) as con:
+        con.execute("INSERT INTO finding_corrections VALUES (?, ?, ?, ?, now(), NULL, NULL)",
+                    [corrected.sha256, finding_key(problem.text), new_category, problem.category])
+    outcomes, _ = _write_in_batches(db, [corrected], monkeypatch)
+    assert outcomes == [True] and passes[-1] is False
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("""SELECT count(*) FROM findings f JOIN evaluations e USING (eval_id)
+                              WHERE e.doc_id = ? AND f.category = ? AND f.category_source = 'manual'""",
+                           [corrected.doc_id, new_category]).fetchone()[0] >= 1
+    finally:
+        con.close()
+    assert_rollups_exact(db, tmp_path)
+
+
 def test_a_failing_document_leaves_its_batch_to_load(tmp_path, monkeypatch):
     """A document whose rows cannot be written (here: one evaluation twice, a primary-key conflict)
     fails its batch; the batch is retried document by document, and only that document is missing."""

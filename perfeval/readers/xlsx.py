@@ -44,16 +44,15 @@ _VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]")  # a non-empty saved value
 def read_xlsx(data: bytes, file_name: str = "") -> Document:
     guard_zip(data, "xlsx")
     try:
-        sheets = _read_sheets_directly(data)
+        sheets, missing = _read_sheets_directly(data)
     except Exception:  # anything unusual (or broken) is left to openpyxl, which decides
-        sheets = _read_sheets_with_openpyxl(data)
+        sheets, missing = _read_sheets_with_openpyxl(data), _formulas_without_values(data)
     out = LineBuilder()
     for title, rows in sheets:
         if rows:
             out.paragraph(title)
             out.table(rows)
     doc = out.document("xlsx", file_name)
-    missing = _formulas_without_values(data)
     if missing:
         doc.warnings.append(f"{missing} formula cell(s) have no saved value (the workbook was "
                             "never recalculated) and read as empty; open and save it in Excel")
@@ -114,7 +113,7 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _CONTENT_OVERRIDE = "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
-_ROW_TAG, _VALUE_TAG, _INLINE_TAG = _MAIN + "row", _MAIN + "v", _MAIN + "is"
+_ROW_TAG, _VALUE_TAG, _INLINE_TAG, _FORMULA_TAG = _MAIN + "row", _MAIN + "v", _MAIN + "is", _MAIN + "f"
 
 
 class _Unusual(Exception):
@@ -128,7 +127,9 @@ def _xml(package: zipfile.ZipFile, name: str) -> ET.Element:
     return ET.fromstring(data)
 
 
-def _read_sheets_directly(data: bytes) -> list[tuple[str, list[list[str]]]]:
+def _read_sheets_directly(data: bytes) -> tuple[list[tuple[str, list[list[str]]]], int]:
+    """The sheets (title, rows) and the number of formula cells saved without a value."""
+    missing = _Count()
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         names = set(package.namelist())
         overrides = [(o.get("PartName"), o.get("ContentType"))
@@ -158,8 +159,12 @@ def _read_sheets_directly(data: bytes) -> list[tuple[str, list[list[str]]]]:
             path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             if path not in names:
                 raise _Unusual("missing worksheet part")
-            out.append((title, _read_sheet(_xml(package, path), strings, styles)))
-    return out
+            out.append((title, _read_sheet(_xml(package, path), strings, styles, missing)))
+    return out, missing.n
+
+
+class _Count:
+    n = 0
 
 
 def _text_content(node: ET.Element) -> str:
@@ -205,7 +210,8 @@ def _cell_styles(root: ET.Element) -> list[tuple[str, bool, bool]]:
     return out
 
 
-def _read_sheet(root: ET.Element, strings: list[str], styles: list[tuple[str, bool, bool]]) -> list[list[str]]:
+def _read_sheet(root: ET.Element, strings: list[str], styles: list[tuple[str, bool, bool]],
+                missing_values: _Count) -> list[list[str]]:
     cells: dict[tuple[int, int], tuple] = {}
     row_number = 0
     for row in root.iter(_ROW_TAG):
@@ -249,6 +255,8 @@ def _read_sheet(root: ET.Element, strings: list[str], styles: list[tuple[str, bo
                 inline = cell.find(_INLINE_TAG)
                 if inline is not None:
                     value = _text_content(inline)
+            elif cell.find(_FORMULA_TAG) is not None:
+                missing_values.n += 1  # a formula never calculated: no saved value
             cells[position] = (value, style[0])
     merged: list[tuple[int, int, int, int]] = []
     for merge_cells in root.iter(_MAIN + "mergeCells"):
@@ -303,7 +311,8 @@ def render_value(value, number_format: str | None = None) -> str:
 
 
 def _formulas_without_values(data: bytes) -> int:
-    """Count formula cells saved without a value, scanning the sheets' XML."""
+    """Count formula cells saved without a value, scanning the sheets' XML (for the workbooks
+    openpyxl reads; the direct reader counts them as it reads)."""
     count = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
