@@ -233,3 +233,29 @@ def test_department_self_assessment_form():
     assert (ev.get("execution_rate"), ev.get("score"), ev.get("score_execution")) == (0.9, 92.0, 9.0)
     assert [(i.weight, i.score) for i in ev.candidate.indicators] == [(30, 27), (30, 30), (30, 26)]
     assert not ev.checks  # 27 + 30 + 26 + 9 = 92, and both deductions give a reason
+
+
+def test_label_key_takes_the_first_label_whose_expression_matches():
+    """label_key matches every label in one expression; it must pick the key that trying the labels
+    one by one, in KV_LABELS order, picks: over every cell and line of the bundled and written
+    documents, and over each label pattern's own wordings with a unit or colon after them."""
+    from perfeval.extractors import tables
+    from perfeval.normalize import halfwidth
+    from perfeval.readers import read_document
+
+    one_by_one = [(key, re.compile("^(?:" + pat + ")" + tables.LABEL_END)) for key, pat in tables.KV_LABELS]
+
+    def sequential(text: str):
+        compact = halfwidth("".join(text.split())).replace("（", "(").replace("）", ")")
+        return next((key for key, rx in one_by_one if rx.match(compact)), None)
+
+    texts = set()
+    for folder in ("data/samples", "tests/fixtures/general", "tests/fixtures/holdout", "tests/fixtures/written"):
+        for path in sorted((ROOT / folder).glob("*")):
+            if path.suffix in (".txt", ".docx", ".xlsx"):
+                texts.update(read_document(path.read_bytes(), path.name).lines)
+    words = {w for _, pat in tables.KV_LABELS for w in re.sub(r"\(\?:[^()]*\)\??", "", pat).split("|")}
+    texts |= {w + end for w in words for end in ("", "：", ":", "（万元）", "(元)")}
+    found = {label: tables.label_key(label) for label in texts}
+    assert found == {label: sequential(label) for label in texts}
+    assert len({key for key in found.values() if key}) == len(tables.KV_LABELS)  # every key was met

@@ -30,7 +30,11 @@ KV_LABELS: list[tuple[str, str]] = [
     ("rectification", r"整改情况|整改落实情况|整改结果"),
     ("achievements", r"主要绩效|主要成效"),
 ]
-_KV_RES = [(key, re.compile(r"^(?:" + pat + r")(?:\((?:亿元|万元|元)\)|[:：])?$")) for key, pat in KV_LABELS]
+LABEL_END = r"(?:\((?:亿元|万元|元)\)|[:：])?$"  # a label may end in its unit or a colon
+# All labels in one expression, in KV_LABELS order: an alternation takes the first alternative with
+# which the whole expression matches, so the key is the first whose own expression matches (the
+# patterns group without capturing, so the matched named group is the key).
+_KV_ANY = re.compile("^(?:" + "|".join(f"(?P<{key}>{pat})" for key, pat in KV_LABELS) + ")" + LABEL_END)
 MONEY_KEYS = {"budget_initial_yuan", "budget_yuan", "funds_received_yuan", "spent_yuan"}
 DIMENSION_KEYS = {"score_decision", "score_process", "score_performance"}
 
@@ -38,10 +42,8 @@ DIMENSION_KEYS = {"score_decision", "score_process", "score_performance"}
 def label_key(cell_text: str) -> str | None:
     compact = halfwidth("".join(cell_text.split()))
     compact = compact.replace("（", "(").replace("）", ")")
-    for key, rx in _KV_RES:
-        if rx.match(compact):
-            return key
-    return None
+    m = _KV_ANY.match(compact)
+    return m.lastgroup if m else None
 
 
 def kv_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:

@@ -25,6 +25,9 @@ MAX_MEMBERS = 20000
 
 def clean_lines(text: str) -> list[str]:
     """Split text into trimmed, non-empty lines; inner tabs become spaces."""
+    if "\n" not in text and "\r" not in text and "\t" not in text and "\v" not in text:  # most cells
+        line = text.strip(_TRIM)
+        return [line] if line else []
     out = []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").replace("\v", "\n").split("\n"):
         line = line.replace("\t", " ").strip(_TRIM)
