@@ -663,6 +663,9 @@ def _topic_evidence(tax: Taxonomy, s: str, title_len: int,
 def finding_key(text: str) -> str:
     """Stable key of a statement inside its document: hash of its text without spaces and
     punctuation (full/half width folded), so a re-ingest of the same file finds it again."""
-    s = halfwidth(text or "")
-    s = "".join(ch for ch in s if ch.isalnum())
+    s = _NOT_ALNUM.sub("", halfwidth(text or ""))
     return hashlib.sha256(s.encode("utf-8")).hexdigest()[:20]
+
+
+# what str.isalnum() rejects: \w is exactly isalnum() plus "_" (keys are stored: a test checks every character)
+_NOT_ALNUM = re.compile(r"[\W_]+")

@@ -50,6 +50,8 @@ class Document:
 
     def snippet(self, line_start: int, line_end: int, limit: int = 300) -> str:
         """The source text of a line range, folded to one line, for `field_sources`."""
+        if line_start == line_end and 0 < line_start <= len(self.lines):  # most readings: one line
+            return self.lines[line_start - 1].strip()[:limit]
         parts, length = [], -1
         # Stop at `limit` characters: a range can span a whole sheet or report.
         for line in self.lines[line_start - 1:line_end]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import collections
 import copy
+import hashlib
 import json
 import pathlib
 
@@ -163,3 +164,11 @@ def test_anchor_prefilter_skips_only_signals_that_cannot_match():
 def test_finding_key_ignores_spacing_and_punctuation_width():
     assert clf.finding_key("合同管理存在瑕疵，合同款支付有待规范。") == clf.finding_key("合同管理存在瑕疵, 合同款支付有待规范 .")
     assert clf.finding_key("合同管理存在瑕疵") != clf.finding_key("合同管理规范")
+
+
+def test_finding_key_keeps_exactly_the_alphanumeric_characters():
+    """Keys are stored with managers' corrections, so what they keep must never drift: exactly the
+    characters str.isalnum() accepts, for every code point."""
+    dropped = {chr(c) for c in range(0x110000) if clf._NOT_ALNUM.fullmatch(chr(c))}
+    assert dropped == {chr(c) for c in range(0x110000) if not chr(c).isalnum()}
+    assert clf.finding_key("资金_拨付 ①２ⅻ。") == hashlib.sha256("资金拨付①2ⅻ".encode()).hexdigest()[:20]
