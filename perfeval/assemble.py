@@ -109,7 +109,11 @@ def _object_name_key(name: str) -> str:
     return name_key(strip_region_and_year(name))
 
 
-def same_name(a: str | None, b: str | None, min_share: float = 0.6) -> bool:
+MIN_NAME_SHARE = 0.6  # a name inside another names the same object if it is this share of it
+MIN_INSIDE = 4        # … and at least this many characters
+
+
+def same_name(a: str | None, b: str | None, min_share: float = MIN_NAME_SHARE) -> bool:
     """One object named twice: equal, or one name inside the other once region and year
     prefixes are set aside ('武鸣区2024年学前教育发展专项资金' / '学前教育发展专项资金')."""
     if not a or not b:
@@ -120,23 +124,103 @@ def same_name(a: str | None, b: str | None, min_share: float = 0.6) -> bool:
     if ka == kb:
         return True
     short, long_ = sorted((ka, kb), key=len)
-    return len(short) >= 4 and short in long_ and len(short) >= min_share * len(long_)
+    return len(short) >= MIN_INSIDE and short in long_ and len(short) >= min_share * len(long_)
 
 
 def _merge_same_object(cands: list[Candidate]) -> list[Candidate]:
-    out: list[Candidate] = []
+    """Candidates of one object (same scope and year, `same_name`) merged into the first of them."""
+    objects = _Objects()
     for cand in cands:
-        target = next((c for c in out if c.scope == cand.scope and c.get("year") == cand.get("year")
-                       and same_name(c.get("project"), cand.get("project"))), None)
-        if target is None:
-            out.append(cand)
+        at = objects.find(cand)
+        if at is None:
+            objects.append(cand)
             continue
+        target = objects.out[at]
         if cand.source_kind in FORM_KINDS and target.source_kind not in FORM_KINDS:
             _absorb(cand, target)
-            out[out.index(target)] = cand
+            objects.replace(at, cand)
         else:
             _absorb(target, cand)
-    return out
+            objects.replace(at, target)  # its year or name may have changed
+    return objects.out
+
+
+class _Objects:
+    """The objects merged so far, found by scope, year and name without comparing each pair: a
+    results list names thousands of projects, and comparing every pair took seconds.
+
+    Names are indexed by their comparison key and by the parts of it another name may be
+    (`same_name`: at least MIN_INSIDE characters and MIN_NAME_SHARE of it); what the index finds
+    is confirmed by `same_name`, and the first object in order wins, as in a scan. Keys longer
+    than LONG_KEY (garbled text, rarely a name) are compared by scanning their group."""
+    LONG_KEY = 64
+
+    def __init__(self) -> None:
+        self.out: list[Candidate] = []
+        self._indexed: list[tuple] = []            # per object: (group, key) it is indexed under
+        self._exact: dict[tuple, set[int]] = {}    # (group, key) → objects
+        self._parts: dict[tuple, set[int]] = {}    # (group, part of a key) → objects whose key holds it
+        self._groups: dict[tuple, set[int]] = {}   # group → objects
+        self._long: dict[tuple, set[int]] = {}     # group → objects with a key longer than LONG_KEY
+
+    @staticmethod
+    def _where(cand: Candidate) -> tuple[tuple, str]:
+        name = cand.get("project")
+        return (cand.scope, cand.get("year")), (_object_name_key(name) if name else "")
+
+    @staticmethod
+    def _inner(key: str):
+        """The parts of `key` that may name the same object: its substrings of a length
+        `same_name` accepts against it."""
+        for length in range(len(key), MIN_INSIDE - 1, -1):
+            if length < MIN_NAME_SHARE * len(key):
+                break
+            for start in range(len(key) - length + 1):
+                yield key[start:start + length]
+
+    def find(self, cand: Candidate) -> int | None:
+        group, key = self._where(cand)
+        if not key:
+            return None
+        if len(key) > self.LONG_KEY:
+            found = set(self._groups.get(group, ()))
+        else:
+            found = set(self._exact.get((group, key), ())) | self._long.get(group, set())
+            if len(key) >= MIN_INSIDE:
+                found |= self._parts.get((group, key), set())         # names holding this one
+                for part in self._inner(key):                          # names inside this one
+                    found |= self._exact.get((group, part), set())
+        name = cand.get("project")
+        matches = [at for at in found if same_name(self.out[at].get("project"), name)]
+        return min(matches) if matches else None
+
+    def append(self, cand: Candidate) -> None:
+        self.out.append(cand)
+        self._indexed.append(())
+        self._index(len(self.out) - 1)
+
+    def replace(self, at: int, cand: Candidate) -> None:
+        group, key = self._indexed[at]
+        self._groups[group].discard(at)
+        self._exact[(group, key)].discard(at)
+        if len(key) > self.LONG_KEY:
+            self._long[group].discard(at)
+        else:
+            for part in self._inner(key):
+                self._parts[(group, part)].discard(at)
+        self.out[at] = cand
+        self._index(at)
+
+    def _index(self, at: int) -> None:
+        group, key = self._where(self.out[at])
+        self._indexed[at] = (group, key)
+        self._groups.setdefault(group, set()).add(at)
+        self._exact.setdefault((group, key), set()).add(at)
+        if len(key) > self.LONG_KEY:
+            self._long.setdefault(group, set()).add(at)
+        else:
+            for part in self._inner(key):
+                self._parts.setdefault((group, part), set()).add(at)
 
 
 def _absorb(target: Candidate, other: Candidate) -> None:
