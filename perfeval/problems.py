@@ -164,7 +164,7 @@ def reclassify(db: str, taxonomy_path: str | None = None, dry_run: bool = False)
     from perfeval import store
     tax = clf.load_taxonomy(taxonomy_path)
     summary = ReclassifySummary(str(taxonomy_path or clf.TAXONOMY_FILE), tax.version, tax.fingerprint)
-    with store.writer(db) as con:
+    with store.writer(db) as con, store.every_core(con):
         con.execute("BEGIN TRANSACTION")
         try:
             rows = con.execute("""

@@ -188,9 +188,24 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         versions = {}
     if versions == {"schema_version": _schema_fingerprint(), "rollups_version": rollups.ROLLUPS_VERSION}:
         return
-    con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [_schema_fingerprint()])
-    rollups.ensure(con)
+    with every_core(con):  # a migration may rebuild every rollup
+        con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [_schema_fingerprint()])
+        rollups.ensure(con)
+
+
+@contextmanager
+def every_core(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Work over the whole database (a migration's rollup rebuild, reclassify) on every core this
+    process may use; the write instance's single thread is meant for batches (rebuilding the
+    rollups of 1M evaluations: 37 s on one thread, 24 s on two)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    previous = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute(f"SET threads = {int(cores)}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {int(previous)}")
 
 
 @functools.cache

@@ -686,3 +686,20 @@ def test_database_of_the_previous_rollups_version_reads_as_uninitialised(corpus_
         con.close()
     assert_migrates_on_next_write(db)
     assert not dbread.run(str(db), "score_hist", dbread.Filters().params()).empty
+
+
+def test_writes_run_on_one_thread_and_whole_database_work_on_every_core(tmp_path):
+    """Batches are written on the write instance's single thread; a migration or reclassify asks
+    for every core the process may use and gives them back, even when the work fails."""
+    import os
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    with store.writer(str(tmp_path / "t.duckdb")) as con:
+        def threads():
+            return con.execute("SELECT current_setting('threads')").fetchone()[0]
+        assert threads() == 1
+        with store.every_core(con):
+            assert threads() == cores
+        with pytest.raises(duckdb.CatalogException):
+            with store.every_core(con):
+                con.execute("SELECT * FROM no_such_table")
+        assert threads() == 1
