@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from perfeval.extractors.text import year_votes
-from perfeval.model import Document, Paragraph
+from perfeval.model import Document, Paragraph, Table
 from perfeval.normalize import clean_name, halfwidth
 
 REGIONS_FILE = pathlib.Path(__file__).resolve().parent.parent / "data" / "regions.csv"
@@ -42,9 +42,24 @@ class Context:
         return name
 
 
+def banner_rows(table: Table, most: int = 6) -> list[Paragraph]:
+    """The rows at the top of a table with text in one cell only: a title or a note merged across
+    the table ("大同市2020年度…结果信息表", "单位：万元"), as spreadsheets and forms put them."""
+    out = []
+    for row in table.rows[:most]:
+        filled = [c for c in row if c.text.strip()]
+        if len(filled) != 1:
+            break
+        out.append(Paragraph(filled[0].text, filled[0].line_start, filled[0].line_end))
+    return out
+
+
 def document_context(doc: Document) -> Context:
     ctx = Context()
-    paragraphs = [b for b in doc.blocks if isinstance(b, Paragraph)]
+    # the document's paragraphs, and the titles and notes a sheet or form puts in its table's top rows
+    paragraphs = sorted([b for b in doc.blocks if isinstance(b, Paragraph)]
+                        + [p for b in doc.blocks if isinstance(b, Table) for p in banner_rows(b)],
+                        key=lambda p: p.line_start)
     for p in paragraphs[:8]:
         text = clean_name(p.text)
         if 4 <= len(text) <= 40 and ORG_SUFFIX.search(text) and not re.search(r"[，。：:]|报告|评价|决算|预算", text):
@@ -64,9 +79,8 @@ def document_context(doc: Document) -> Context:
     if votes:
         ctx.year = max(votes, key=lambda y: (votes[y], -first_line[y][0]))
         ctx.year_lines = first_line[ctx.year]
-    for b in doc.blocks[:12]:
-        text = b.text if isinstance(b, Paragraph) else ""
-        m = re.search(r"单位\s*[:：]\s*(万元|元|亿元)", halfwidth(text))
+    for p in paragraphs[:12]:
+        m = re.search(r"单位\s*[:：]\s*(万元|元|亿元)", halfwidth(p.text))
         if m:
             ctx.money_unit = m.group(1)
     return ctx
