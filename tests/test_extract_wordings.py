@@ -259,3 +259,34 @@ def test_label_key_takes_the_first_label_whose_expression_matches():
     found = {label: tables.label_key(label) for label in texts}
     assert found == {label: sequential(label) for label in texts}
     assert len({key for key in found.values() if key}) == len(tables.KV_LABELS)  # every key was met
+
+
+def test_results_list_reads_a_unit_merged_down_over_its_projects():
+    """A unit's cell merged down over its projects' rows (its text only in the top cell) is every
+    one of those projects' unit, read from the merged cell's lines; so is the year of a sheet whose
+    title row is a cell merged across the table."""
+    import io
+
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["铜川市2021年度项目支出绩效评价结果"])
+    ws.merge_cells("A1:E1")
+    ws.append(["预算单位", "项目名称", "预算数（万元）", "评价得分", "评价等级"])
+    rows = [("铜川市水务局", "河道清淤工程", 300, 88), (None, "水土保持补助", 120, 91), (None, "农村供水维修", 80, 79),
+            ("铜川市林业局", "森林防火经费", 60, 93), (None, "苗木补植", 45, 85)]
+    for unit, project, budget, score in rows:
+        ws.append([unit, project, budget, score, "良"])
+    ws.merge_cells("A3:A5")
+    ws.merge_cells("A6:A7")
+    buf = io.BytesIO()
+    wb.save(buf)
+    parsed = parse_bytes(buf.getvalue(), "merged.xlsx")
+    got = {ev.get("project"): (ev.get("unit"), ev.get("year"), ev.get("budget_yuan")) for ev in parsed.evaluations}
+    assert got == {"河道清淤工程": ("铜川市水务局", 2021, 3000000.0), "水土保持补助": ("铜川市水务局", 2021, 1200000.0),
+                   "农村供水维修": ("铜川市水务局", 2021, 800000.0), "森林防火经费": ("铜川市林业局", 2021, 600000.0),
+                   "苗木补植": ("铜川市林业局", 2021, 450000.0)}
+    lines = parsed.document.lines
+    for ev in parsed.evaluations:
+        reading = ev.candidate.best("unit")
+        assert lines[reading.line_start - 1].strip() == ev.get("unit")  # traced to the merged cell

@@ -199,6 +199,11 @@ def column_key(cell: Cell) -> str | None:
     return label_key(cell.text)
 
 
+# Columns a list groups its rows by: a unit's (or department's, year's) cell is often merged down
+# over its projects' rows, and an empty one below a filled one means the same.
+GROUP_COLUMNS = ("unit", "department", "year")
+
+
 def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]:
     """A header row naming ≥ 3 known columns (one of them 项目名称), then one project per row."""
     for h, row in enumerate(table.rows):
@@ -211,8 +216,15 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
     header = table.rows[h]
     unit = default_money_unit([header], context_unit)
     out = []
+    above: dict[str, Cell] = {}  # the last filled cell of the grouping columns
     for row in table.rows[h + 1:]:
         cells = dict(zip(keys, row))
+        for key in GROUP_COLUMNS:
+            cell = cells.get(key)
+            if cell is not None and cell.text:
+                above[key] = cell
+            elif cell is not None and key in above:
+                cells[key] = above[key]  # merged down over the group's rows (its text is in the top cell)
         project = cells.get("project")
         if project is None or not project.text or label_key(project.text):
             continue
