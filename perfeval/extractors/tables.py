@@ -62,8 +62,13 @@ def kv_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:
             continue
         for i, cell in enumerate(row[:-1]):
             key = label_key(cell.text)
-            if key and row[i + 1].text and label_key(row[i + 1].text) is None:
-                out.append((key, cell.text, cell, row[i + 1]))
+            if not key:
+                continue
+            # the value is the next filled cell: a label merged across several columns leaves the
+            # cells after its text empty ("自评等级 | | | | | 优")
+            value = next((c for c in row[i + 1:] if c.text), None)
+            if value is not None and label_key(value.text) is None:
+                out.append((key, cell.text, cell, value))
     return out
 
 
