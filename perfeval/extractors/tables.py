@@ -26,7 +26,7 @@ KV_LABELS: list[tuple[str, str]] = [
     ("year", r"评价年度|所属年度|年度"),
     ("problems_suggestions", r"存在(?:的)?问题(?:和|及|与|、)(?:改进措施|整改措施|改进建议|整改建议|建议)"),
     ("problems", r"存在(?:的)?问题|主要问题|问题及原因"),
-    ("suggestions", r"整改建议|改进建议|建议|意见建议|措施建议"),
+    ("suggestions", r"整改建议|改进建议|建议|意见建议|措施建议|改进措施|整改措施|改进意见"),
     ("rectification", r"整改情况|整改落实情况|整改结果"),
     ("achievements", r"主要绩效|主要成效"),
 ]
