@@ -42,6 +42,10 @@ def test_execution_rate_wordings(sentence):
     ("评价结论：良（88.5分）。", 88.5, "良"),
     ("综合评价得分76.4分，绩效评价级别为“一般”。", 76.4, "中"),
     ("本项目总分为55分，评定为“较差”等级。", 55.0, "差"),
+    # the indicator system's full marks come first and are not the result
+    ("评价设置决策、过程、产出、效益四个一级指标，下设26个三级指标，总分100分。经评价，项目综合得分85.5分，"
+     "评价等级为“良好”。", 85.5, "良"),
+    ("指标体系共设三级指标18个，总分100分，本项目总分为83分，评定为良。", 83.0, "良"),
 ])
 def test_score_and_grade_wordings(sentence, score, grade):
     ev = one(report("项目预算50万元，实际支出40万元。" + sentence))

@@ -131,9 +131,10 @@ DIM_RE = re.compile(r"[“\"「]?(?:" + _DIM_ANY + r")[”\"」]?(?:指标|类�
                     r"(?:(?:评价指标)?满分(?:为)?\s*" + NUM + r"\s*分\s*[，,]\s*)?"
                     r"(?:评价)?(?:得分|评分)?\s*(?:为|是|：|:)?\s*(" + NUM + r")\s*分")
 
+_TOTAL_POINTS = re.compile(r"总分\s*(?:为|是|：|:)?\s*(" + NUM + r")\s*分")
 TOTAL_RES = [
     re.compile(r"(?:综合|总体|整体|最终|总)(?:评价|绩效评价|自评)?(?:得分|评分|分数|分值)\s*(?:为|是|：|:|达到)?\s*(" + NUM + r")\s*分?"),
-    re.compile(r"总分\s*(?:为|是|：|:)?\s*(" + NUM + r")\s*分"),
+    _TOTAL_POINTS,
     re.compile(r"评分结果\s*(?:为|是|：|:)?\s*(" + NUM + r")\s*分"),
     re.compile(r"综合评价\s*(?:为|是|：|:)?\s*(" + NUM + r")\s*分"),
     re.compile(r"(?:评价|自评|考核|绩效评价)(?:得分|分数|评分)\s*(?:为|是|：|:)?\s*(" + NUM + r")\s*分"),
@@ -146,6 +147,10 @@ _DIM_SENTENCE = re.compile(r"满分|[“\"](?:项目)?(?:决策|管理|过程|�
 STANDARD_SENTENCE = re.compile(r"以上为|以下为|\(含\)|（含）|分为[四五]个?等级|评分标准|等级标准|划分为|分以上的为|分数段")
 
 
+# "…下设26个三级指标，总分100分": the indicator system's full marks, not a result.
+_SCALE_BEFORE = re.compile(r"(?:级指标|指标体系|个指标|项指标|指标框架)(?:\d+[个项])?[，,、\s]*(?:共|合计)?$")
+
+
 def find_total_score(sentence: str) -> tuple[float, int] | None:
     s = halfwidth(sentence)
     if STANDARD_SENTENCE.search(s):
@@ -154,8 +159,9 @@ def find_total_score(sentence: str) -> tuple[float, int] | None:
     for i, rx in enumerate(TOTAL_RES):
         if dimension_sentence and i >= 3:
             continue
-        m = rx.search(s)
-        if m:
+        for m in rx.finditer(s):
+            if rx is _TOTAL_POINTS and _SCALE_BEFORE.search(s[:m.start()]):
+                continue
             value = float(m.groups()[-1])
             if 0 <= value <= 100:
                 return value, m.start()
