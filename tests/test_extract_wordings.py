@@ -294,3 +294,15 @@ def test_results_list_reads_a_unit_merged_down_over_its_projects():
     for ev in parsed.evaluations:
         reading = ev.candidate.best("unit")
         assert lines[reading.line_start - 1].strip() == ev.get("unit")  # traced to the merged cell
+
+
+@pytest.mark.parametrize("sentence,progress", [
+    ("截至2022年6月30日项目累计支出1,078.52万元，支出进度为31.20%；截至9月30日累计支出2,029.14万元，支出进度为58.70%。",
+     [(6, 0.312), (9, 0.587)]),
+    ("分季度看，一季度末累计支出1,536.92万元，支出进度21.30%；二季度末累计支出3,506.78万元，支出进度48.60%；"
+     "三季度末累计支出5,281.82万元，支出进度73.20%。", [(3, 0.213), (6, 0.486), (9, 0.732)]),
+])
+def test_progress_stated_with_the_amount_spent(sentence, progress):
+    ev = one(report("项目预算2,000万元，实际支出1,900万元。" + sentence))
+    assert [(p.month, p.cumulative_rate) for p in ev.candidate.progress] == progress
+    assert {p.source for p in ev.candidate.progress} == {"stated"}

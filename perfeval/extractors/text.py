@@ -226,6 +226,11 @@ PROGRESS_RE = re.compile(
     r"(?:[^，。；,;%\d]{0,8}?)(?:累计|实际)?\s*(?:资金)?(?:支出|支付|执行|完成支出|拨付)(?:进度|比例|率)?\s*"
     r"(?:仅为|仅|只有|约为|约|为|达到|达|占比|占)?\s*"
     r"(?:预算的|全年预算的)?\s*(" + NUM + r")\s*%")
+# "截至9月30日累计支出2,029.14万元，支出进度为58.70%", "一季度末累计支出1,536.92万元，支出进度21.30%"
+PROGRESS_AMOUNT_RE = re.compile(
+    _MONTH + r"\s*(?:底|末|份)?\s*[，,]?\s*(?:项目|资金|部门)?(?:累计|实际)?\s*(?:资金)?(?:支出|支付|拨付|执行)(?:资金)?\s*"
+    + NUM + r"\s*(?:万元|亿元|元)\s*[，,]\s*(?:累计)?(?:资金)?(?:支出|支付|执行)(?:进度|比例|率)\s*"
+    r"(?:仅为|仅|约为|约|为|达到|达)?\s*(" + NUM + r")\s*%")
 PROGRESS_FOLLOW_RE = re.compile(_MONTH + r"\s*(?:底|末)?\s*(?:为|达到|达)\s*(" + NUM + r")\s*%")
 PROGRESS_DONE_RE = re.compile(
     _MONTH + r"\s*(?:底|末|份)?\s*(?:前)?\s*(?:已)?(?:全部|全额)?(?:支出|支付|执行|拨付)完毕")
@@ -243,10 +248,11 @@ def find_progress(sentence: str) -> list[tuple[int, float]]:
     """Cumulative spending progress stated per month: '3月支出23.1%，6月支出45.5%，11月底支出完毕'."""
     s = halfwidth(sentence)
     out: dict[int, float] = {}
-    for m in PROGRESS_RE.finditer(s):
-        month = _month(m)
-        if month:
-            out.setdefault(month, round(float(m.group(3)) / 100, 6))
+    for rx in (PROGRESS_RE, PROGRESS_AMOUNT_RE):
+        for m in rx.finditer(s):
+            month = _month(m)
+            if month:
+                out.setdefault(month, round(float(m.group(3).replace(",", "")) / 100, 6))
     if out:
         for m in PROGRESS_FOLLOW_RE.finditer(s):
             month = _month(m)
