@@ -306,3 +306,14 @@ def test_progress_stated_with_the_amount_spent(sentence, progress):
     ev = one(report("项目预算2,000万元，实际支出1,900万元。" + sentence))
     assert [(p.month, p.cumulative_rate) for p in ev.candidate.progress] == progress
     assert {p.source for p in ev.candidate.progress} == {"stated"}
+
+
+def test_unit_and_score_wordings_of_a_commissioned_report():
+    """\"项目主管部门和实施单位均为X\" names the unit; \"经综合评价，该项目得分82.5分\" is the score
+    (and \"项目决策得分17分\" in the same sentence a dimension)."""
+    body = ("项目主管部门和实施单位均为银川市西夏区农业农村和水务局，建设内容包括污水管网。"
+            "项目全年预算1,156.40万元，实际支出1,065.08万元。\n三、综合评价结论\n"
+            "经综合评价，该项目得分82.5分，绩效评价等级为“良”。其中项目决策得分17分，项目过程得分16.5分。\n")
+    ev = one(f"银川市西夏区2021年农村环境综合整治项目\n绩效评价报告\n一、基本情况\n{body}")
+    assert ev.get("unit") == "银川市西夏区农业农村和水务局" and ev.get("region") == "宁夏回族自治区银川市西夏区"
+    assert (ev.get("score"), ev.get("grade"), ev.get("score_decision"), ev.get("score_process")) == (82.5, "良", 17.0, 16.5)
