@@ -317,3 +317,47 @@ def test_unit_and_score_wordings_of_a_commissioned_report():
     ev = one(f"银川市西夏区2021年农村环境综合整治项目\n绩效评价报告\n一、基本情况\n{body}")
     assert ev.get("unit") == "银川市西夏区农业农村和水务局" and ev.get("region") == "宁夏回族自治区银川市西夏区"
     assert (ev.get("score"), ev.get("grade"), ev.get("score_decision"), ev.get("score_process")) == (82.5, "良", 17.0, 16.5)
+
+
+def test_adjusted_budget_and_a_breakdown_of_it_in_one_sentence():
+    """\"追加…后全年预算调整为X，其中基本支出A、项目支出B。全年实际支出Y\": X is the budget, Y the
+    spending; A and B are parts of the budget, not spending."""
+    body = ("2024年本局年初预算6,842.35万元，年中追加城乡低保、特困供养等资金后全年预算调整为7,215.60万元，"
+            "其中基本支出1,026.40万元、项目支出6,189.20万元。全年实际支出6,983.47万元，预算执行率96.78%。")
+    ev = one(report(body, title="栾川县民政局2024年度部门整体支出绩效评价报告", unit="栾川县民政局"))
+    assert (ev.get("budget_initial_yuan"), ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("execution_rate")) == (
+        68423500.0, 72156000.0, 69834700.0, 0.9678)
+
+
+def test_a_project_list_inside_a_department_report_does_not_end_its_text():
+    """The report goes on after its table of projects (conclusion, problems, suggestions), and the
+    projects listed are the department's."""
+    import io
+
+    from docx import Document as Docx
+    d = Docx()
+    d.add_paragraph("栾川县民政局2024年度部门整体支出绩效评价报告")
+    d.add_paragraph("2024年全年预算7,215.60万元，全年实际支出6,983.47万元，预算执行率96.78%。部门重点项目自评情况如下：")
+    table = d.add_table(rows=3, cols=5)
+    for row, values in zip(table.rows, [["项目名称", "预算数（万元）", "执行数（万元）", "执行率", "自评得分"],
+                                        ["城乡最低生活保障资金", "2,860.00", "2,860.00", "100.00%", "96"],
+                                        ["养老服务体系建设补助资金", "486.00", "352.18", "72.47%", "82"]]):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    d.add_paragraph("五、评价结论")
+    d.add_paragraph("经评价，栾川县民政局2024年度部门整体支出综合得分91.6分，评价等级为“优秀”。")
+    d.add_paragraph("六、存在的主要问题")
+    d.add_paragraph("（一）预算编制精准度有待提高，年中预算调整幅度较大。")
+    d.add_paragraph("七、改进建议")
+    d.add_paragraph("（一）提高预算编制质量。")
+    buf = io.BytesIO()
+    d.save(buf)
+    parsed = parse_bytes(buf.getvalue(), "dept.docx")
+    by_project = {ev.get("project"): ev for ev in parsed.evaluations}
+    dept = by_project["部门整体支出"]
+    assert (dept.get("score"), dept.get("grade"), dept.get("unit")) == (91.6, "优", "栾川县民政局")
+    assert [f.kind for f in dept.candidate.findings] == ["problem", "suggestion"]
+    for name in ("城乡最低生活保障资金", "养老服务体系建设补助资金"):
+        assert by_project[name].get("unit") == "栾川县民政局"
+        assert by_project[name].get("region") == "河南省洛阳市栾川县"
+    assert by_project["养老服务体系建设补助资金"].get("score") == 82.0

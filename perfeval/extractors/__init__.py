@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from perfeval.extractors.findings import extract_findings
-from perfeval.extractors.forms import extract_forms
+from perfeval.extractors.forms import extract_forms, find_forms
 from perfeval.extractors.reports import extract_report, read_prose
 from perfeval.extractors.text import strip_marker
 from perfeval.model import Document, Paragraph, Table
@@ -51,17 +51,23 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
     candidates: list[Candidate] = []
     genres: list[str] = []
     form_tables: set[int] = set()
+    table_candidates: dict[int, list[Candidate]] = {}
     for i, block in enumerate(doc.blocks):
         if isinstance(block, Table):
             forms = extract_forms(block, money_unit)
             if forms:
                 form_tables.add(i)
+                table_candidates[i] = forms
                 candidates.extend(forms)
                 genres.extend(c.source_kind for c in forms)
 
     starts = [(_title_start(doc, i), title_kind(b.text)) for i, b in enumerate(doc.blocks)
               if isinstance(b, Paragraph) and title_kind(b.text)]
-    cuts = sorted({i for i, _ in starts} | form_tables | {len(doc.blocks)})
+    # A list of projects (one row each) inside a report is part of its text, which goes on after it
+    # ("重点项目自评情况如下：<table> 四、部门管理情况…"); a form ends the prose before it.
+    in_prose = {i for i in form_tables if not find_forms(doc.blocks[i])
+                and any(start < i for start, kind in starts if kind in ("department", "project"))}
+    cuts = sorted({i for i, _ in starts} | (form_tables - in_prose) | {len(doc.blocks)})
     prose_starts = [(i, kind) for i, kind in starts if kind in ("department", "project")]
     if not prose_starts and not candidates:
         prose_starts = [(0, "project")]  # a report without a recognisable title: try it whole
@@ -72,8 +78,13 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
         if _has_substance(cand):
             candidates.append(cand)
             genres.append(cand.source_kind)
+        owner = cand.best("unit") if kind == "department" else None
+        for t in (t for t in in_prose if i < t < end and owner is not None):
+            for listed in table_candidates[t]:  # a department report's projects are the department's
+                if "unit" not in listed.fields:
+                    listed.add("unit", owner.value, owner.line_start, owner.line_end, "context", "部门报告")
         candidates.extend(m for m in mentions if _has_substance(m))
-    for i in sorted(form_tables):
+    for i in sorted(form_tables - in_prose):
         _attach_explanation(doc, i, cuts, [c for c in candidates if doc.blocks[i].line_start <= c.line_start
                                             and c.line_end <= doc.blocks[i].line_end])
     candidates.sort(key=lambda c: c.line_start)

@@ -53,7 +53,7 @@ def sentences(text: str) -> list[tuple[str, int]]:
 _LABELS = [
     # (kind, pattern matched against the text just before the amount; the closest keyword wins)
     ("budget_initial_yuan", r"年初(?:预算)?(?:安排)?(?:数|金额|资金)?|计划投资(?:额)?|(?:原|初始)预算(?:数)?"),
-    ("budget_adjusted", r"调整后(?:的)?(?:全年)?预算(?:数|金额|资金)?|调整预算(?:数)?"),
+    ("budget_adjusted", r"调整后(?:的)?(?:全年)?预算(?:数|金额|资金)?|调整预算(?:数)?|(?:全年)?预算(?:数)?调整(?:后)?"),
     ("budget_yuan", r"全年预算(?:数|金额)?|预算(?:的)?(?:数|金额|资金|总额|指标|批复数)?|"
                     r"下达(?:预算)?(?:指标|资金)?|安排(?:资金|经费)?|批复(?:金额)?|资金总额|总投资"),
     ("funds_received_yuan", r"(?:实际)?到位(?:资金)?|资金到位(?:数)?"),
@@ -83,17 +83,22 @@ def labelled_amounts(sentence: str) -> list[Amount]:
     s = halfwidth(sentence)
     out: list[Amount] = []
     prev_end = 0
+    breakdown = False  # inside "其中A X万元、B Y万元": the parts of a total, not totals
     for yuan, unit, start, end in find_money(s):
         label = s[max(prev_end, start - 24):start]
         label = re.split(r"[，,；;。（(]", label.rstrip("）) "))[-1]
         prev_end = end
-        if _SKIP_LABEL.search(label):
-            continue
         best = None
         for kind, rx in _LABEL_RES:
             m = rx.search(label)
             if m and (best is None or m.start() < best[1]):  # the longest label ending at the amount
                 best = (kind, m.start())
+        breakdown = bool(re.match(r"\s*、", label)) and breakdown
+        if best is not None and best[0] == "budget_adjusted":
+            pass  # "追加…后全年预算调整为X": the adjusted budget, whatever came before it
+        elif breakdown or _SKIP_LABEL.search(label):
+            breakdown = breakdown or bool(re.search(r"其中", label))
+            continue
         if best is None:
             tail = s[end:end + 6]
             if re.match(r"\s*(?:已)?(?:全部)?到位", tail):
