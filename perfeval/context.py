@@ -44,7 +44,7 @@ class Context:
 
 def banner_rows(table: Table, most: int = 6) -> list[Paragraph]:
     """The rows at the top of a table with text in one cell only: a title or a note merged across
-    the table ("大同市2020年度…结果信息表", "单位：万元"), as spreadsheets and forms put them."""
+    the table ("某市2020年度…结果信息表", "单位：万元"), as spreadsheets and forms put them."""
     out = []
     for row in table.rows[:most]:
         filled = [c for c in row if c.text.strip()]
