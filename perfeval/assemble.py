@@ -148,6 +148,7 @@ def _merge_same_object(cands: list[Candidate]) -> list[Candidate]:
 class _Objects:
     """The objects merged so far, found by scope, year and name without comparing each pair: a
     results list names thousands of projects, and comparing every pair took seconds.
+    ``min_share``: as same_name's.
 
     Names are indexed by their comparison key and by the parts of it another name may be
     (`same_name`: at least MIN_INSIDE characters and MIN_NAME_SHARE of it); what the index finds
@@ -155,7 +156,8 @@ class _Objects:
     than LONG_KEY (garbled text, rarely a name) are compared by scanning their group."""
     LONG_KEY = 64
 
-    def __init__(self) -> None:
+    def __init__(self, min_share: float = MIN_NAME_SHARE) -> None:
+        self.min_share = min_share
         self.out: list[Candidate] = []
         self._indexed: list[tuple] = []            # per object: (group, key) it is indexed under
         self._exact: dict[tuple, set[int]] = {}    # (group, key) → objects
@@ -168,18 +170,20 @@ class _Objects:
         name = cand.get("project")
         return (cand.scope, cand.get("year")), (_object_name_key(name) if name else "")
 
-    @staticmethod
-    def _inner(key: str):
+    def _inner(self, key: str):
         """The parts of `key` that may name the same object: its substrings of a length
         `same_name` accepts against it."""
         for length in range(len(key), MIN_INSIDE - 1, -1):
-            if length < MIN_NAME_SHARE * len(key):
+            if length < self.min_share * len(key):
                 break
             for start in range(len(key) - length + 1):
                 yield key[start:start + length]
 
-    def find(self, cand: Candidate) -> int | None:
+    def find(self, cand: Candidate, scope: str | None = None) -> int | None:
+        """The first object `cand` names (`scope`: look among that scope's instead of its own)."""
         group, key = self._where(cand)
+        if scope is not None:
+            group = (scope, group[1])
         if not key:
             return None
         if len(key) > self.LONG_KEY:
@@ -191,7 +195,7 @@ class _Objects:
                 for part in self._inner(key):                          # names inside this one
                     found |= self._exact.get((group, part), set())
         name = cand.get("project")
-        matches = [at for at in found if same_name(self.out[at].get("project"), name)]
+        matches = [at for at in found if same_name(self.out[at].get("project"), name, self.min_share)]
         return min(matches) if matches else None
 
     def append(self, cand: Candidate) -> None:
@@ -258,13 +262,20 @@ def _figures_match(target: Candidate, mention: Candidate) -> bool:
 
 
 def _attach_mentions(evaluations: list[Evaluation], mentions: list[Candidate]) -> list[Candidate]:
+    """Each mention (a department report's project summary, a monthly sheet's row) joins the first
+    project evaluation of its year it names (one name inside the other), else whose figures it
+    repeats; the others are returned."""
     orphans = []
+    projects = [e for e in evaluations if e.candidate.scope == "project"]
+    by_name = _Objects(min_share=0.0)  # a monthly sheet names every project of a long list
+    for ev in projects:
+        by_name.append(ev.candidate)
     for mention in mentions:
-        pool = [e for e in evaluations if e.candidate.scope == "project" and e.candidate.get("year") == mention.get("year")]
-        name = mention.get("project")
-        target = next((e for e in pool if name and same_name(e.candidate.get("project"), name, 0.0)), None)
+        at = by_name.find(mention, scope="project")
+        target = projects[at] if at is not None else None
         if target is None:
-            target = next((e for e in pool if _figures_match(e.candidate, mention)), None)
+            target = next((e for e in projects if e.candidate.get("year") == mention.get("year")
+                           and _figures_match(e.candidate, mention)), None)
         if target is None:
             orphans.append(mention)
             continue

@@ -77,3 +77,44 @@ def test_a_long_results_list_merges_without_comparing_every_pair():
     merged = assemble._merge_same_object(build(spec))
     assert len(merged) == len(names)
     assert all(len(c.fields["budget_yuan"]) == 2 for c in merged)
+
+
+def pairwise_attach(evaluations, mentions):
+    """Mentions joined to evaluations as first written: each against every evaluation of its year."""
+    orphans = []
+    for mention in mentions:
+        pool = [e for e in evaluations if e.candidate.scope == "project" and e.candidate.get("year") == mention.get("year")]
+        name = mention.get("project")
+        target = next((e for e in pool if name and assemble.same_name(e.candidate.get("project"), name, 0.0)), None)
+        if target is None:
+            target = next((e for e in pool if assemble._figures_match(e.candidate, mention)), None)
+        if target is None:
+            orphans.append(mention)
+            continue
+        for field, readings in mention.fields.items():
+            if field not in ("project", "unit", "region", "year", "scope", "source_kind", "department"):
+                target.candidate.fields.setdefault(field, []).extend(readings)
+    return orphans
+
+
+def test_mentions_join_the_evaluation_comparing_every_pair_would_find():
+    from perfeval.records import Evaluation
+    rng = random.Random(112026)
+    for _ in range(1000):
+        spec = [s for s in candidates(rng, rng.randint(1, 25)) if s[3] is not None]
+        mentions_spec = [("summary_mention", "project", rng.choice([2021, 2022, None]),
+                          None if rng.random() < 0.2 else rng.choice(STEMS) + rng.choice(SUFFIXES), "mention", "mention")
+                         for _ in range(rng.randint(1, 10))]
+
+        def run(attach):
+            evaluations = [Evaluation(c) for c in build(spec)]
+            mentions = build(mentions_spec)
+            for m in mentions:  # figures that match some evaluations (budget_yuan = its position)
+                m.fields["budget_yuan"][0].value = float(rng.randrange(len(spec) + 2))
+            orphans = attach(evaluations, mentions)
+            return shape([e.candidate for e in evaluations]), [m.line_start for m in orphans]
+
+        state = rng.getstate()
+        ours = run(lambda e, m: assemble._attach_mentions(e, m))
+        rng.setstate(state)
+        assert ours == run(pairwise_attach)
