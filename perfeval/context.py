@@ -42,23 +42,11 @@ class Context:
         return name
 
 
-def banner_rows(table: Table, most: int = 6) -> list[Paragraph]:
-    """The rows at the top of a table with text in one cell only: a title or a note merged across
-    the table ("某市2020年度…结果信息表", "单位：万元"), as spreadsheets and forms put them."""
-    out = []
-    for row in table.rows[:most]:
-        filled = [c for c in row if c.text.strip()]
-        if len(filled) != 1:
-            break
-        out.append(Paragraph(filled[0].text, filled[0].line_start, filled[0].line_end))
-    return out
-
-
 def document_context(doc: Document) -> Context:
     ctx = Context()
     # the document's paragraphs, and the titles and notes a sheet or form puts in its table's top rows
     paragraphs = sorted([b for b in doc.blocks if isinstance(b, Paragraph)]
-                        + [p for b in doc.blocks if isinstance(b, Table) for p in banner_rows(b)],
+                        + [p for b in doc.blocks if isinstance(b, Table) for p in b.banner()],
                         key=lambda p: p.line_start)
     for p in paragraphs[:8]:
         text = clean_name(p.text)

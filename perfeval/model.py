@@ -36,6 +36,17 @@ class Table:
     line_start: int
     line_end: int
 
+    def banner(self, most: int = 6) -> list[Paragraph]:
+        """The rows at the top with text in one cell only: a title or a note merged across the
+        table ("某市2020年度…结果信息表", "单位：万元"), as spreadsheets and forms put them."""
+        out = []
+        for row in self.rows[:most]:
+            filled = [c for c in row if c.text.strip()]
+            if len(filled) != 1:
+                break
+            out.append(Paragraph(filled[0].text, filled[0].line_start, filled[0].line_end))
+        return out
+
 
 Block = Paragraph | Table
 

@@ -366,3 +366,24 @@ def test_a_project_list_inside_a_department_report_does_not_end_its_text():
         assert by_project[name].get("unit") == "栾川县民政局"
         assert by_project[name].get("region") == "河南省洛阳市栾川县"
     assert by_project["养老服务体系建设补助资金"].get("score") == 82.0
+
+
+def test_one_results_sheet_per_year():
+    """A workbook with a sheet per year ("2023年", "2024年") listing the same projects: each sheet's
+    rows take its own year, so the same project in two years is two evaluations."""
+    import io
+
+    import openpyxl
+    wb = openpyxl.Workbook()
+    for k, year in enumerate((2023, 2024)):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = f"{year}年"
+        ws.append(["项目名称", "实施单位", "预算金额（元）", "得分", "等级"])
+        ws.append(["食品抽检经费", "铁岭市市场监督管理局", 3_000_000 + k, 90 + k, "优秀"])
+        ws.append(["计量器具购置", "铁岭市市场监督管理局", 800_000 + k, 85 + k, "良好"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    parsed = parse_bytes(buf.getvalue(), "two_years.xlsx")
+    got = sorted((ev.get("year"), ev.get("project"), ev.get("budget_yuan"), ev.get("score")) for ev in parsed.evaluations)
+    assert got == [(2023, "计量器具购置", 800000.0, 85.0), (2023, "食品抽检经费", 3000000.0, 90.0),
+                   (2024, "计量器具购置", 800001.0, 86.0), (2024, "食品抽检经费", 3000001.0, 91.0)]

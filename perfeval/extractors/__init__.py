@@ -11,7 +11,7 @@ import re
 from perfeval.extractors.findings import extract_findings
 from perfeval.extractors.forms import extract_forms, find_forms
 from perfeval.extractors.reports import extract_report, read_prose
-from perfeval.extractors.text import strip_marker
+from perfeval.extractors.text import strip_marker, year_votes
 from perfeval.model import Document, Paragraph, Table
 from perfeval.records import Candidate
 
@@ -58,6 +58,7 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
             if forms:
                 form_tables.add(i)
                 table_candidates[i] = forms
+                _table_year(doc, i, forms)
                 candidates.extend(forms)
                 genres.extend(c.source_kind for c in forms)
 
@@ -89,6 +90,28 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                                             and c.line_end <= doc.blocks[i].line_end])
     candidates.sort(key=lambda c: c.line_start)
     return candidates, sorted(set(genres))
+
+
+def _table_year(doc: Document, index: int, forms: list[Candidate]) -> None:
+    """The year of a table's own title (a sheet named "2024年", a title row "…2023年度…结果") for
+    the candidates that state none: a workbook may hold one sheet per year."""
+    table = doc.blocks[index]
+    titles = table.banner()
+    before = doc.blocks[index - 1] if index else None
+    if isinstance(before, Paragraph) and len(before.text) <= 40:
+        titles.insert(0, before)
+    # a title, not a "填报单位：…  填报日期：2022年3月18日" line
+    titles = [t for t in titles if not re.search(r"[:：]|\d\s*月\s*\d{1,2}\s*日", t.text)]
+    votes: dict[int, tuple[float, Paragraph]] = {}
+    for title in titles:
+        for year, weight in year_votes(title.text).items():
+            votes[year] = (votes.get(year, (0.0, title))[0] + weight, votes.get(year, (0.0, title))[1])
+    if len(votes) != 1:
+        return  # none, or a title naming several years: the document's context decides
+    ((year, (_, title)),) = votes.items()
+    for cand in forms:
+        if "year" not in cand.fields:
+            cand.add("year", year, title.line_start, title.line_end, "context", "表格标题")
 
 
 def _attach_explanation(doc: Document, table_index: int, cuts: list[int], forms: list[Candidate]) -> None:
