@@ -387,3 +387,17 @@ def test_one_results_sheet_per_year():
     got = sorted((ev.get("year"), ev.get("project"), ev.get("budget_yuan"), ev.get("score")) for ev in parsed.evaluations)
     assert got == [(2023, "计量器具购置", 800000.0, 85.0), (2023, "食品抽检经费", 3000000.0, 90.0),
                    (2024, "计量器具购置", 800001.0, 86.0), (2024, "食品抽检经费", 3000001.0, 91.0)]
+
+
+def test_mid_year_figures_are_progress_not_the_years_spending():
+    """\"截至6月30日…拨付使用资金X元，占预算的38.50%\" is progress; the year's spending and rate come
+    from the year-end sentence; a grade in single quotes (‘良’) is read; \"绩效评价得分86.4分，其中…
+    部门绩效45.5分\": 86.4 is the total and 45.5 the 绩效 dimension."""
+    body = ("2022年项目预算安排资金12,586,400.00元。截至2022年6月30日，项目累计拨付使用资金4,845,764.00元，占预算的38.50%。"
+            "截至2022年12月31日，项目实际拨付使用11,734,215.60元，资金使用率93.23%。\n"
+            "经综合评价，2022年度项目绩效评价得分86.4分，其中项目决策16.5分、项目管理24.4分、项目绩效45.5分，评价结果为‘良’。")
+    ev = one(report(body))
+    assert (ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("execution_rate")) == (12586400.0, 11734215.6, 0.9323)
+    assert [(p.month, p.cumulative_rate) for p in ev.candidate.progress] == [(6, 0.385), (12, 0.9323)]
+    assert (ev.get("score"), ev.get("score_decision"), ev.get("score_process"), ev.get("score_performance"),
+            ev.get("grade")) == (86.4, 16.5, 24.4, 45.5, "良")

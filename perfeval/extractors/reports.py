@@ -73,13 +73,15 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
     for para, sentence in _sentences(paragraphs):
         if _is_budget_line(sentence):
             continue
+        before_year_end = tx.mid_year(sentence)
         for amount in tx.labelled_amounts(sentence):
             if amount.kind == "budget_adjusted":
                 adjusted = adjusted or (amount.yuan, para)
                 continue
-            add(amount.kind, amount.yuan, para)
+            if not (before_year_end and amount.kind == "spent_yuan"):
+                add(amount.kind, amount.yuan, para)
         rate = tx.find_rate(sentence)
-        if rate:
+        if rate and not before_year_end:
             add("execution_rate", rate[0], para)
         total = tx.find_total_score(sentence)
         if total:

@@ -126,7 +126,7 @@ def find_rate(sentence: str) -> tuple[float, int] | None:
 DIMENSIONS = {
     "score_decision": r"(?:项目)?决策",
     "score_process": r"(?:项目)?(?:管理|过程)",
-    "score_performance": r"(?:项目)?(?:绩效|产出及效益|产出和效益|产出与效益)",
+    "score_performance": r"(?:项目)?(?:绩效(?!评价|自评)|产出及效益|产出和效益|产出与效益)",  # 绩效评价得分: the total
     # 绩效 given in parts: kept to check the sum of the dimensions, not stored as score_performance
     "score_output": r"(?:项目)?产出",
     "score_benefit": r"(?:项目)?(?:效益|效果)",
@@ -175,10 +175,10 @@ def find_total_score(sentence: str) -> tuple[float, int] | None:
 
 
 GRADE_RES = [
-    re.compile(r"(?:绩效)?(?:评价|自评)?(?:级别|等级|等次|结论|结果)\s*(?:评定|评价|确定|认定)?\s*(?:为|是|：|:)\s*[“\"「]?" + GRADE),
-    re.compile(r"(?:评定|评为|评价为|定为|认定为)\s*[“\"「]?" + GRADE + r"[”\"」]?\s*(?:级|等|等级|等次)?"),
-    re.compile(r"(?:等级|级别|等次)\s*[“\"「]?" + GRADE + r"[”\"」]"),
-    re.compile(r"(?:属于|为|达到)\s*[“\"「]" + GRADE + r"[”\"」]\s*(?:等级|级|档|等次)"),
+    re.compile(r"(?:绩效)?(?:评价|自评)?(?:级别|等级|等次|结论|结果)\s*(?:评定|评价|确定|认定)?\s*(?:为|是|：|:)\s*[“\"「‘\'『]?" + GRADE),
+    re.compile(r"(?:评定|评为|评价为|定为|认定为)\s*[“\"「‘\'『]?" + GRADE + r"[”\"」’\'』]?\s*(?:级|等|等级|等次)?"),
+    re.compile(r"(?:等级|级别|等次)\s*[“\"「‘\'『]?" + GRADE + r"[”\"」’\'』]"),
+    re.compile(r"(?:属于|为|达到)\s*[“\"「‘\'『]" + GRADE + r"[”\"」’\'』]\s*(?:等级|级|档|等次)"),
 ]
 
 
@@ -234,8 +234,9 @@ PROGRESS_RE = re.compile(
     r"(?:预算的|全年预算的)?\s*(" + NUM + r")\s*%")
 # "截至9月30日累计支出2,029.14万元，支出进度为58.70%", "一季度末累计支出1,536.92万元，支出进度21.30%"
 PROGRESS_AMOUNT_RE = re.compile(
-    _MONTH + r"\s*(?:底|末|份)?\s*[，,]?\s*(?:项目|资金|部门)?(?:累计|实际)?\s*(?:资金)?(?:支出|支付|拨付|执行)(?:资金)?\s*"
-    + NUM + r"\s*(?:万元|亿元|元)\s*[，,]\s*(?:累计)?(?:资金)?(?:支出|支付|执行)(?:进度|比例|率)\s*"
+    _MONTH + r"\s*(?:底|末|份)?\s*[，,]?\s*(?:项目|资金|部门)?(?:累计|实际)?\s*(?:资金)?(?:支出|支付|拨付|执行)(?:使用)?(?:资金)?\s*"
+    + NUM + r"\s*(?:万元|亿元|元)\s*[，,]\s*"
+    r"(?:(?:累计)?(?:资金)?(?:支出|支付|执行|使用)(?:进度|比例|率)|占(?:全年|年度)?预算(?:的|比例)?)\s*"
     r"(?:仅为|仅|约为|约|为|达到|达)?\s*(" + NUM + r")\s*%")
 PROGRESS_FOLLOW_RE = re.compile(_MONTH + r"\s*(?:底|末)?\s*(?:为|达到|达)\s*(" + NUM + r")\s*%")
 PROGRESS_DONE_RE = re.compile(
@@ -248,6 +249,16 @@ def _month(m: re.Match) -> int | None:
         return month if 1 <= month <= 12 else None
     period = m.group(2)
     return _PERIODS.get(period) or _PERIODS.get(re.sub(r"^第|末$", "", period))
+
+
+MID_YEAR = re.compile(r"^\s*(?:截至|截止|到)\s*(?:(?:19|20)\d{2}\s*年\s*)?(?:(\d{1,2})\s*月|上半年|前三季度|第?[一二三]季度)")
+
+
+def mid_year(sentence: str) -> bool:
+    """A sentence about where spending stood before the year's end ("截至6月30日，…"): its
+    amounts and rates are progress, not the year's spending and execution rate."""
+    m = MID_YEAR.match(halfwidth(sentence))
+    return bool(m) and (m.group(1) is None or int(m.group(1)) < 12)
 
 
 def find_progress(sentence: str) -> list[tuple[int, float]]:
