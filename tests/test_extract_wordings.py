@@ -401,3 +401,18 @@ def test_mid_year_figures_are_progress_not_the_years_spending():
     assert [(p.month, p.cumulative_rate) for p in ev.candidate.progress] == [(6, 0.385), (12, 0.9323)]
     assert (ev.get("score"), ev.get("score_decision"), ev.get("score_process"), ev.get("score_performance"),
             ev.get("grade")) == (86.4, 16.5, 24.4, 45.5, "良")
+
+
+def test_department_form_budget_total_row_and_problems_cell():
+    """A 部门整体支出绩效自评表 whose funds block is 年度预算总额 / 其中：基本支出 / 项目支出, and whose
+    closing row is 主要问题及改进措施."""
+    text = ("部门整体支出绩效自评表\n（2023年度）\n\t部门名称\n\t吴中区体育局\n\n"
+            "\t年度预算（万元）\n\t\n\t年初预算数\n\t全年预算数\n\t全年执行数\n\t分值\n\t执行率\n\t得分\n\n"
+            "\t\n\t年度预算总额\n\t4762.30\n\t5175.45\n\t4576.56\n\t10\n\t88.43%\n\t8.84\n\n"
+            "\t\n\t其中：基本支出\n\t1642.30\n\t1688.95\n\t1671.20\n\t—\n\t98.95%\n\t—\n\n"
+            "\t主要问题及改进措施\n\t存在问题：1.部分赛事未能如期举办。2.项目支出执行率偏低。\n改进措施：1.科学安排赛事计划。\n")
+    ev = one(text)
+    assert (ev.get("scope"), ev.get("unit"), ev.get("year")) == ("department", "吴中区体育局", 2023)
+    assert (ev.get("budget_initial_yuan"), ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("execution_rate")) == (
+        47623000.0, 51754500.0, 45765600.0, 0.8843)
+    assert [f.kind for f in ev.candidate.findings] == ["problem", "problem", "suggestion"]

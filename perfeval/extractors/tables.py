@@ -24,7 +24,7 @@ KV_LABELS: list[tuple[str, str]] = [
     ("score_process", r"(?:项目)?(?:管理|过程)(?:得分|指标得分)?"),
     ("score_performance", r"(?:项目)?绩效(?:得分|指标得分)?"),
     ("year", r"评价年度|所属年度|年度"),
-    ("problems_suggestions", r"存在(?:的)?问题(?:和|及|与|、)(?:改进措施|整改措施|改进建议|整改建议|建议)"),
+    ("problems_suggestions", r"(?:存在(?:的)?|主要)问题(?:和|及|与|、)(?:改进措施|整改措施|改进建议|整改建议|建议)"),
     ("problems", r"存在(?:的)?问题|主要问题|问题及原因"),
     ("suggestions", r"整改建议|改进建议|建议|意见建议|措施建议|改进措施|整改措施|改进意见"),
     ("rectification", r"整改情况|整改落实情况|整改结果"),
@@ -243,7 +243,7 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
         unit = unit_in_label(c.text) or unit
     for row in rows[header_index + 1:header_index + 4]:
         label = "".join(c.compact for c in row[:2])
-        if not re.search(r"资金总额|合计|总计|年度资金", label):
+        if not re.search(r"资金总额|预算总额|合计|总计|年度资金", label):
             continue
         offset = len(row) - len(header) if len(row) != len(header) else 0
         for key, i in cols.items():
