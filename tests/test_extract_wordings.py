@@ -416,3 +416,28 @@ def test_department_form_budget_total_row_and_problems_cell():
     assert (ev.get("budget_initial_yuan"), ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("execution_rate")) == (
         47623000.0, 51754500.0, 45765600.0, 0.8843)
     assert [f.kind for f in ev.candidate.findings] == ["problem", "problem", "suggestion"]
+
+
+def test_a_report_of_two_projects_reads_each_section_as_its_project():
+    """\"X局2021年度重点项目支出绩效评价报告\": a list of the projects, then a section headed by each
+    one's name with its own figures, conclusion, problems and suggestions. Each section is its
+    project's report; the unit leading the title is theirs; the collective title is no project."""
+    text = ("醴陵市自然资源局2021年度重点项目支出绩效评价报告\n受醴陵市财政局委托，对两个重点项目开展了绩效评价。\n"
+            "\t项目名称\n\t预算金额（万元）\n\t评价得分\n\n"
+            "\t2021年地质灾害防治项目\n\t1,245.00\n\t90.5\n\n\t2021年耕地保护补偿资金\n\t680.00\n\t83\n\n"
+            "一、2021年地质灾害防治项目\n项目全年预算1,245.00万元，实际支出1,186.27万元，预算执行率95.28%。\n"
+            "项目综合得分90.5分，其中项目决策18分、项目过程19.5分，评价等级为“优秀”。\n（三）存在的问题\n"
+            "（1）部分治理工程开工滞后，支出进度前慢后快。\n（四）建议\n（1）合理安排施工时序。\n"
+            "二、2021年耕地保护补偿资金\n项目全年预算680.00万元，实际支出621.40万元，预算执行率91.38%。\n"
+            "项目综合得分83分，其中项目决策16分、项目过程17分，评价等级为“良好”。\n（三）存在的问题\n"
+            "（1）部分乡镇补偿资金拨付不及时。\n（2）对村集体使用补偿资金的监督检查不到位。\n（四）建议\n（1）及时拨付补偿资金。\n")
+    parsed = parse_bytes(text.encode("utf-8"), "two.txt")
+    got = {ev.get("project"): ev for ev in parsed.evaluations}
+    assert set(got) == {"2021年地质灾害防治项目", "2021年耕地保护补偿资金"}
+    first, second = got["2021年地质灾害防治项目"], got["2021年耕地保护补偿资金"]
+    assert (first.get("unit"), first.get("spent_yuan"), first.get("score_decision"), first.get("grade")) == (
+        "醴陵市自然资源局", 11862700.0, 18.0, "优")
+    assert (second.get("unit"), second.get("spent_yuan"), second.get("score_process"), second.get("grade")) == (
+        "醴陵市自然资源局", 6214000.0, 17.0, "良")
+    assert [f.kind for f in second.candidate.findings] == ["problem", "problem", "suggestion"]
+    assert [f.kind for f in first.candidate.findings] == ["problem", "suggestion"]

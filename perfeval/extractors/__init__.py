@@ -13,6 +13,7 @@ from perfeval.extractors.forms import extract_forms, find_forms
 from perfeval.extractors.reports import extract_report, read_prose
 from perfeval.extractors.text import strip_marker, year_votes
 from perfeval.model import Document, Paragraph, Table
+from perfeval.normalize import name_key
 from perfeval.records import Candidate
 
 DEPARTMENT_TITLE = re.compile(r"部门(?:整体)?(?:支出)?(?:绩效)?(?:评价|自评)(?:报告)?$|部门整体(?:支出)?绩效(?:评价|自评)?(?:报告|情况)?$")
@@ -75,21 +76,46 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
     for i, kind in prose_starts:
         end = next(c for c in cuts if c > i)
         blocks = doc.blocks[i:end]
-        cand, mentions = extract_report(blocks, kind)
-        if _has_substance(cand):
-            candidates.append(cand)
-            genres.append(cand.source_kind)
-        owner = cand.best("unit") if kind == "department" else None
-        for t in (t for t in in_prose if i < t < end and owner is not None):
-            for listed in table_candidates[t]:  # a department report's projects are the department's
-                if "unit" not in listed.fields:
-                    listed.add("unit", owner.value, owner.line_start, owner.line_end, "context", "部门报告")
-        candidates.extend(m for m in mentions if _has_substance(m))
+        listed = [c for t in sorted(in_prose) if i < t < end for c in table_candidates[t]]
+        owner = None
+        for n, (part, part_kind) in enumerate(_report_parts(blocks, kind, listed)):
+            cand, mentions = extract_report(part, part_kind)
+            if n == 0:
+                owner = cand.best("unit")
+            elif owner is not None and "unit" not in cand.fields:  # a section of the report above
+                cand.add("unit", owner.value, owner.line_start, owner.line_end, "context", "评价报告")
+            if _has_substance(cand):
+                candidates.append(cand)
+                genres.append(cand.source_kind)
+            candidates.extend(m for m in mentions if _has_substance(m))
+        if kind == "department" and owner is not None:
+            for listed_cand in listed:  # a department report's projects are the department's
+                if "unit" not in listed_cand.fields:
+                    listed_cand.add("unit", owner.value, owner.line_start, owner.line_end, "context", "部门报告")
     for i in sorted(form_tables - in_prose):
         _attach_explanation(doc, i, cuts, [c for c in candidates if doc.blocks[i].line_start <= c.line_start
                                             and c.line_end <= doc.blocks[i].line_end])
     candidates.sort(key=lambda c: c.line_start)
     return candidates, sorted(set(genres))
+
+
+SECTION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*(.{4,60})$")
+
+
+def _report_parts(blocks: list, kind: str, listed: list[Candidate]) -> list[tuple[list, str]]:
+    """A report of several projects — a list of them, then a section headed by each project's name
+    ("一、2021年地质灾害综合防治项目") — is read as its opening part plus one project report per
+    section; any other report as one part."""
+    names = {name_key(c.get("project")) for c in listed if c.get("project")}
+    heads = []
+    for k, block in enumerate(blocks):
+        m = SECTION_HEADING.match(block.text) if isinstance(block, Paragraph) else None
+        if m and name_key(m.group(1)) in names:
+            heads.append(k)
+    if len(heads) < 2:
+        return [(blocks, kind)]
+    bounds = heads + [len(blocks)]
+    return [(blocks[:heads[0]], kind)] + [(blocks[a:b], "project") for a, b in zip(bounds, bounds[1:])]
 
 
 def _table_year(doc: Document, index: int, forms: list[Candidate]) -> None:
