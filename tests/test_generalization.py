@@ -59,10 +59,10 @@ def test_fourth_batch_of_other_layouts(tmp_path):
     and UTF-16 text, a department self-assessment form, a basic-information table, a nested
     indicator table, one results sheet per year, a results table across two PDF pages, a report
     of two projects). On first sight: 30 of 35 evaluations, one extra, fields 0.915. Still missed:
-    the nested table's indicators and score, and the conflicting spending of the two-project
-    report, where the overview table (a form, kept) disagrees with the section's text (a check)."""
+    the conflicting spending of the two-project report, where the overview table (a form, kept)
+    disagrees with the section's text (a check says so)."""
     score, stdout = run_scorer(tmp_path, "holdout3_truth.json", "holdout3")
     assert score["ingest_exit"] == 0, stdout
     assert score["evals_found"] == score["evals_n"] == 35 and score["extra"] == 0, stdout
-    assert score["fields"] >= 0.985, stdout
+    assert score["fields"] >= 349 / 350, stdout
     assert score["problems"] == 1.0 and score["conflicts"] == 1.0, stdout

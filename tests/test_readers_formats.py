@@ -207,6 +207,29 @@ def test_docx_merges_nesting_runs_and_hidden_content():
     assert all("页眉" not in ln and "第 1 页" not in ln for ln in doc.lines)
 
 
+def test_docx_cell_holding_only_a_table_gives_its_rows_to_the_outer_table():
+    """A form's indicator grid set as a table in one cell: its rows become rows of the outer table
+    at that place (the row's other cells on the first of them), so the form reads as one grid."""
+    d = docx.Document()
+    t = d.add_table(rows=3, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "项目名称", "森林防火项目"
+    t.cell(1, 0).text = "绩效指标"
+    inner = t.cell(1, 1).add_table(rows=3, cols=3)
+    for r, texts in enumerate([["一级指标", "分值", "得分"], ["产出指标", "10", "9"], ["效益指标", "20", "18"]]):
+        for c, text in enumerate(texts):
+            inner.cell(r, c).text = text
+    t.cell(2, 0).text, t.cell(2, 1).text = "总分", "27"
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = read_document(buf.getvalue(), "nested.docx")
+    assert shape(doc) == [("t", [["项目名称", "森林防火项目"],
+                                 ["绩效指标", "一级指标", "分值", "得分"],
+                                 ["", "产出指标", "10", "9"],
+                                 ["", "效益指标", "20", "18"],
+                                 ["总分", "27"]])]
+    check_lines(doc)
+
+
 # ----------------------------------------------------------------------------------- .xlsx
 
 def _xlsx(wb) -> bytes:

@@ -11,7 +11,10 @@ Mapping to the block model, chosen to match the plain-text exports of the same f
 - a table cell's text is its paragraphs joined by "\\n" (empty ones dropped);
 - a horizontally merged cell (gridSpan n) gives its text to its first grid column and "" to the
   n-1 others; a vertically merged cell is "" below its first row; w:gridBefore columns are "";
-- a table nested in a cell is flattened into that cell's text, one line per nested paragraph;
+- a cell that holds only a table (a form's indicator grid set in one cell) gives that table's rows
+  as rows of the outer table at its place, the row's other cells on the first of them; a table
+  nested in a cell with text of its own is flattened into that cell's text, one line per nested
+  paragraph;
 - text boxes anchored in a paragraph follow that paragraph as their own blocks;
 - deleted (tracked) text, field codes, hidden text, headers and footers are not body content.
 """
@@ -178,10 +181,21 @@ def _iter_children(el, tag: str):
             yield from _iter_children(child, tag)
 
 
+def _only_table(tc):
+    """The table a cell holds when it holds nothing else (empty paragraphs aside), else None."""
+    tables = list(_iter_children(tc, _TBL))
+    if len(tables) != 1:
+        return None
+    if any(_paragraph_text(p, []).strip() for p in _iter_children(tc, _P)):
+        return None
+    return tables[0]
+
+
 def _table_rows(tbl) -> list[list[str]]:
     rows: list[list[str]] = []
     for tr in _iter_children(tbl, _TR):
         row: list[str] = []
+        nested: tuple[int, list[list[str]]] | None = None  # (where, rows) of a cell that is a table
         trpr = tr.find(_TRPR)
         if trpr is not None:
             row.extend([""] * _int_val(trpr.find(_GRID_BEFORE), 0))
@@ -194,8 +208,20 @@ def _table_rows(tbl) -> list[list[str]]:
                     merge = tcpr.find(merge_tag)
                     if merge is not None and merge.get(_VAL) in (None, "continue"):
                         merged_away = True
+            inner = None if merged_away or nested is not None else _only_table(tc)
+            if inner is not None:
+                nested = (len(row), _table_rows(inner))
+                row.append("")
+                continue
             text = "" if merged_away else "\n".join(_cell_lines(tc))
             row.append(text)
             row.extend([""] * (span - 1))
-        rows.append(row)
+        if nested is None or not nested[1]:
+            rows.append(row)
+            continue
+        # a cell that is a whole table (a form's indicator grid set in one cell): its rows become
+        # rows of this table there, the row's other cells on the first of them (as merged down)
+        at, inner_rows = nested
+        for k, inner_row in enumerate(inner_rows):
+            rows.append((row[:at] if k == 0 else [""] * at) + inner_row + (row[at + 1:] if k == 0 else [""] * (len(row) - at - 1)))
     return rows
