@@ -104,7 +104,7 @@ SECTION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.
 
 def _report_parts(blocks: list, kind: str, listed: list[Candidate]) -> list[tuple[list, str]]:
     """A report of several projects — a list of them, then a section headed by each project's name
-    ("一、2021年地质灾害综合防治项目") — is read as its opening part plus one project report per
+    ("一、2021年XX项目") — is read as its opening part plus one project report per
     section; any other report as one part."""
     names = {name_key(c.get("project")) for c in listed if c.get("project")}
     heads = []

@@ -261,7 +261,7 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
         if name:
             cand.add("project", name, title.line_start, end, "text", origin)
     if title is not None:
-        # "榆中县卫生健康局2024年度部门整体支出绩效评价报告", "浏阳市自然资源局2021年度重点项目…报告":
+        # "榆中县卫生健康局2024年度部门整体支出绩效评价报告", "某市自然资源局2021年度重点项目…报告":
         # the unit leads the title
         lead = (r"^(.{4,40}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*(?:部门整体|整体支出|部门支出)" if scope == "department"
                 else r"^(.{4,40}?)\s*(?:19|20)\d{2}\s*年度?\s*(?:重点)?项目(?:支出)?(?:绩效)?(?:评价|自评)")
