@@ -128,13 +128,13 @@ def _table_year(doc: Document, index: int, forms: list[Candidate]) -> None:
         titles.insert(0, before)
     # a title, not a "填报单位：…  填报日期：2022年3月18日" line
     titles = [t for t in titles if not re.search(r"[:：]|\d\s*月\s*\d{1,2}\s*日", t.text)]
-    votes: dict[int, tuple[float, Paragraph]] = {}
+    years: dict[int, Paragraph] = {}  # each year named, with the first title naming it
     for title in titles:
-        for year, weight in year_votes(title.text).items():
-            votes[year] = (votes.get(year, (0.0, title))[0] + weight, votes.get(year, (0.0, title))[1])
-    if len(votes) != 1:
+        for year in year_votes(title.text):
+            years.setdefault(year, title)
+    if len(years) != 1:
         return  # none, or a title naming several years: the document's context decides
-    ((year, (_, title)),) = votes.items()
+    ((year, title),) = years.items()
     for cand in forms:
         if "year" not in cand.fields:
             cand.add("year", year, title.line_start, title.line_end, "context", "表格标题")
