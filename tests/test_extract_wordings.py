@@ -442,3 +442,20 @@ def test_a_report_of_two_projects_reads_each_section_as_its_project():
         "醴陵市自然资源局", 6214000.0, 17.0, "良")
     assert [f.kind for f in second.candidate.findings] == ["problem", "problem", "suggestion"]
     assert [f.kind for f in first.candidate.findings] == ["problem", "suggestion"]
+
+
+def test_results_list_with_a_two_row_header_and_breakdown_rows():
+    """A group header merged over two columns (资金情况（万元） over 预算数 | 执行数), numbered projects,
+    and rows under a project without a number (其中：市级资金 / 区级资金), which are not projects."""
+    text = ("绩效评价结果信息表（2021年度）\n"
+            "\t序号\n\t项目名称\n\t项目单位\n\t资金情况（万元）\n\t\n\t评价得分\n\n"
+            "\t\n\t\n\t\n\t预算数\n\t执行数\n\t\n\n"
+            "\t1\n\t外贸企业扶持资金\n\t佛山市商务局\n\t1,860.00\n\t1,792.36\n\t91.5\n\n"
+            "\t2\n\t科技成果转化奖励\n\t佛山市商务局\n\t2,800.00\n\t2,516.40\n\t87.5\n\n"
+            "\t\n\t其中：市级资金\n\t佛山市商务局\n\t1,800.00\n\t1,640.20\n\t\n\n"
+            "\t\n\t区级资金\n\t佛山市商务局\n\t1,000.00\n\t876.20\n\t\n\n"
+            "\t合计\n\t\n\t\n\t4,660.00\n\t4,308.76\n\t\n")
+    parsed = parse_bytes(text.encode("utf-8"), "list.txt")
+    got = sorted((ev.get("project"), ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("score"))
+                 for ev in parsed.evaluations)
+    assert got == [("外贸企业扶持资金", 18600000.0, 17923600.0, 91.5), ("科技成果转化奖励", 28000000.0, 25164000.0, 87.5)]

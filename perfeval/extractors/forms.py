@@ -199,6 +199,7 @@ def column_key(cell: Cell) -> str | None:
     return label_key(cell.text)
 
 
+SERIAL = re.compile(r"^(?:序号|编号|序)$")
 # Columns a list groups its rows by: a unit's (or department's, year's) cell is often merged down
 # over its projects' rows, and an empty one below a filled one means the same.
 GROUP_COLUMNS = ("unit", "department", "year")
@@ -214,10 +215,26 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
     else:
         return []
     header = table.rows[h]
+    labels = [c.text for c in header]
     unit = default_money_unit([header], context_unit)
+    first = h + 1
+    # a header on two rows: a group cell merged over columns ("资金情况（万元）") named on the next row
+    if first < len(table.rows):
+        sub = table.rows[first]
+        sub_keys = [column_key(c) for c in sub]
+        if sum(1 for k, sk in zip(keys, sub_keys) if sk and not k) >= 2 and "project" not in sub_keys:
+            for i, (k, sk) in enumerate(zip(keys, sub_keys)):
+                if sk and not k:
+                    keys[i], labels[i] = sk, sub[i].text
+            first += 1
+    rows = table.rows[first:]
+    serial_at = next((i for i, c in enumerate(header) if SERIAL.match(c.compact)), None)
+    numbered = serial_at is not None and any(serial_at < len(r) and r[serial_at].text for r in rows)
     out = []
     above: dict[str, Cell] = {}  # the last filled cell of the grouping columns
-    for row in table.rows[h + 1:]:
+    for row in rows:
+        if numbered and (serial_at >= len(row) or not row[serial_at].text):
+            continue  # projects are numbered: a row without a number is a breakdown ("其中：…") or a note
         cells = dict(zip(keys, row))
         for key in GROUP_COLUMNS:
             cell = cells.get(key)
@@ -226,13 +243,12 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
             elif cell is not None and key in above:
                 cells[key] = above[key]  # merged down over the group's rows (its text is in the top cell)
         project = cells.get("project")
-        if project is None or not project.text or label_key(project.text):
+        if project is None or not project.text or label_key(project.text) or project.compact.startswith("其中"):
             continue
         cand = Candidate(RESULTS, row[0].line_start, row[-1].line_end)
         for key, cell in cells.items():
             if key and cell.text:
-                label = header[keys.index(key)].text
-                _add_value(cand, key, label, cell, unit, "结果清单")
+                _add_value(cand, key, labels[keys.index(key)], cell, unit, "结果清单")
         _department_scope(cand)
         out.append(cand)
     return out
