@@ -458,6 +458,32 @@ def test_pdf_fake_bold_reads_once_and_pages_without_text_are_reported():
     assert any("page(s) 2 have no text layer" in w for w in doc.warnings)
 
 
+def test_pdf_page_frame_is_not_a_table_but_the_grid_inside_it_is():
+    """A box drawn around the whole page with a sliver cut off (a scanned page's edge): its text is
+    text, and a ruled grid inside it is still a table."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    w, h = A4
+    c.rect(4, 4, w - 8, h - 8)
+    c.line(4, h - 14, w - 4, h - 14)  # the sliver: the frame now holds two "cells"
+    c.setFont(FONT, 12)
+    c.drawString(72, 760, "部门整体支出绩效评价报告")
+    c.drawString(72, 730, "一、经评价，部门整体支出综合得分90分。")
+    xs, ys = [100, 250, 400], [600, 575, 550]
+    for x in xs:
+        c.line(x, ys[-1], x, ys[0])
+    for y in ys:
+        c.line(xs[0], y, xs[-1], y)
+    for (x, y), text in zip([(110, 583), (260, 583), (110, 558), (260, 558)], ["预算数", "执行数", "100", "95"]):
+        c.drawString(x, y, text)
+    c.showPage()
+    c.save()
+    doc = read_document(buf.getvalue(), "framed.pdf")
+    assert shape(doc) == [("p", "部门整体支出绩效评价报告"), ("p", "一、经评价，部门整体支出综合得分90分。"),
+                          ("t", [["预算数", "执行数"], ["100", "95"]])]
+    check_lines(doc)
+
+
 def test_encrypted_and_corrupt_pdfs_are_refused():
     buf = io.BytesIO()
     c = canvas.Canvas(buf, encrypt=pdfencrypt.StandardEncryption("secret", "owner"))

@@ -4,7 +4,8 @@ What it does, page by page, and why:
 - Ruled tables (`page.find_tables()`, drawn lines and rectangles) become Table blocks at their
   position; the text inside them is not repeated as paragraphs. A merged cell gives its text to
   its first row/column and "" to the others, as in .docx tables. A single boxed cell (a framed
-  paragraph, a page border) is not a table.
+  paragraph, a page border) is not a table, nor is a box one of whose cells covers nearly all of
+  it (a page border with a margin sliver, a scanned page's edge).
 - The remaining text is read in visual lines, top to bottom (single-column layout assumed).
 - Page numbers ("- 3 -", "第 3 页", "3", "3/12", "第3页 共12页", "Page 3") and running headers
   and footers (the same text, page numbers aside, among the top two or bottom two lines of more
@@ -198,8 +199,8 @@ def _read_page(number: int, page) -> _Page:
     tables = []
     for t in page.find_tables():
         cells = [[c for c in row.cells] for row in t.rows]
-        ncells = sum(1 for row in cells for c in row if c is not None)
-        if ncells >= 2:  # one boxed cell is a frame, not a table
+        boxes = [c for row in cells for c in row if c is not None]
+        if len(boxes) >= 2 and not _frame(t.bbox, boxes):
             tables.append((t.bbox, cells))
     free: list[dict] = []
     per_cell: dict[tuple[int, int, int], list[dict]] = {}
@@ -240,6 +241,16 @@ def _read_page(number: int, page) -> _Page:
     items.sort(key=lambda it: it.top)
     result.items = items
     return result
+
+
+def _area(box) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def _frame(bbox, boxes) -> bool:
+    """A box drawn around text (a page border, a scanned page's edge) rather than a grid: one cell
+    covers nearly all of it, the other "cells" are slivers of margin."""
+    return max(_area(b) for b in boxes) >= 0.8 * _area(bbox)
 
 
 def _cell_text(lines: list[_Line], bbox) -> str:
