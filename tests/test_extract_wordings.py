@@ -459,3 +459,21 @@ def test_results_list_with_a_two_row_header_and_breakdown_rows():
     got = sorted((ev.get("project"), ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("score"))
                  for ev in parsed.evaluations)
     assert got == [("外贸企业扶持资金", 18600000.0, 17923600.0, 91.5), ("科技成果转化奖励", 28000000.0, 25164000.0, 87.5)]
+
+
+def test_indicator_table_set_apart_from_its_form():
+    """A 自评表 whose 绩效指标 grid is a table of its own after the form (a heading between): its
+    indicators, 总分 and 自评等级 belong to the form's evaluation."""
+    text = ("项目支出绩效自评表\n（2024年度）\n"
+            "\t项目名称\n\t定西市人工影响天气作业项目\n\n\t主管部门\n\t定西市气象局\n\n"
+            "\t项目资金（万元）\n\t\n\t年初预算数\n\t全年预算数\n\t全年执行数\n\t分值\n\t执行率\n\t得分\n\n"
+            "\t\n\t年度资金总额\n\t356.00\n\t392.80\n\t371.45\n\t10\n\t94.56%\n\t9.46\n\n"
+            "\n绩效指标完成情况\n\n"
+            "\t一级指标\n\t二级指标\n\t三级指标\n\t年度指标值\n\t实际完成值\n\t分值\n\t得分\n\n"
+            "\t产出指标\n\t数量指标\n\t新建作业点\n\t6个\n\t6个\n\t50\n\t50\n\n"
+            "\t效益指标\n\t社会效益指标\n\t覆盖果园面积\n\t≥80万亩\n\t76万亩\n\t40\n\t35.5\n\n"
+            "\t总分\n\t\n\t\n\t\n\t\n\t100\n\t94.96\n\n\t自评等级\n\t\n\t\n\t\n\t\n\t优\n\t\n")
+    ev = one(text)
+    assert (ev.get("project"), ev.get("budget_yuan"), ev.get("score"), ev.get("grade")) == (
+        "定西市人工影响天气作业项目", 3928000.0, 94.96, "优")
+    assert [(i.weight, i.score) for i in ev.candidate.indicators] == [(50.0, 50.0), (40.0, 35.5)]

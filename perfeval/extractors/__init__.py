@@ -11,6 +11,7 @@ import re
 from perfeval.extractors.findings import extract_findings
 from perfeval.extractors.forms import extract_forms, find_forms
 from perfeval.extractors.reports import extract_report, read_prose
+from perfeval.extractors.tables import indicator_header
 from perfeval.extractors.text import strip_marker, year_votes
 from perfeval.model import Document, Paragraph, Table
 from perfeval.normalize import name_key
@@ -53,8 +54,14 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
     genres: list[str] = []
     form_tables: set[int] = set()
     table_candidates: dict[int, list[Candidate]] = {}
+    continued: set[int] = set()  # indicator tables read as the end of the form before them
     for i, block in enumerate(doc.blocks):
-        if isinstance(block, Table):
+        if isinstance(block, Table) and i not in continued:
+            rest = _indicator_continuation(doc, i)
+            if rest is not None:
+                continued.add(rest)
+                last = doc.blocks[rest]
+                block = Table(block.rows + last.rows, block.line_start, last.line_end)
             forms = extract_forms(block, money_unit)
             if forms:
                 form_tables.add(i)
@@ -93,10 +100,26 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 if "unit" not in listed_cand.fields:
                     listed_cand.add("unit", owner.value, owner.line_start, owner.line_end, "context", "部门报告")
     for i in sorted(form_tables - in_prose):
-        _attach_explanation(doc, i, cuts, [c for c in candidates if doc.blocks[i].line_start <= c.line_start
-                                            and c.line_end <= doc.blocks[i].line_end])
+        start, end = table_candidates[i][0].line_start, max(c.line_end for c in table_candidates[i])
+        _attach_explanation(doc, i, cuts, [c for c in candidates if start <= c.line_start and c.line_end <= end])
     candidates.sort(key=lambda c: c.line_start)
     return candidates, sorted(set(genres))
+
+
+def _indicator_continuation(doc: Document, index: int) -> int | None:
+    """The index of a scored-indicator table that continues the form at `index`: a form's 绩效指标
+    set as a table of its own after it, at most a short heading between ("绩效指标完成情况")."""
+    table = doc.blocks[index]
+    if not find_forms(table) or any(indicator_header(r) for r in table.rows):
+        return None
+    for j in range(index + 1, min(index + 3, len(doc.blocks))):
+        block = doc.blocks[j]
+        if isinstance(block, Table):
+            starts = next((r for r in block.rows if any(c.text for c in r)), None)
+            return j if starts is not None and indicator_header(starts) and not find_forms(block) else None
+        if len(block.text) > 20:
+            return None
+    return None
 
 
 SECTION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*(.{4,60})$")
