@@ -477,3 +477,15 @@ def test_indicator_table_set_apart_from_its_form():
     assert (ev.get("project"), ev.get("budget_yuan"), ev.get("score"), ev.get("grade")) == (
         "定西市人工影响天气作业项目", 3928000.0, 94.96, "优")
     assert [(i.weight, i.score) for i in ev.candidate.indicators] == [(50.0, 50.0), (40.0, 35.5)]
+
+
+def test_a_year_on_year_table_does_not_give_last_years_figures():
+    """\"指标 | 2023年 | 2024年 | 增减\": the cell after 预算数 is last year's; the report's own
+    statements give this year's figures."""
+    body = ("2024年项目全年预算468.00万元，项目实际支出452.63万元，预算执行率96.72%。\n"
+            "\t指标\n\t2023年\n\t2024年\n\t增减\n\n\t预算数（万元）\n\t420.00\n\t468.00\n\t48.00\n\n"
+            "\t实际支出（万元）\n\t369.60\n\t452.63\n\t83.03\n\n\t自评等级\n\t良\n\t优\n\t\n\n"
+            "经自评，项目自评得分93.5分，自评等级为“优”。\n")
+    ev = one(report(body))
+    assert (ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("execution_rate"), ev.get("grade")) == (
+        4680000.0, 4526300.0, 0.9672, "优")

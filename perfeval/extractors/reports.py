@@ -150,6 +150,8 @@ def read_tables(cand: Candidate, tables: list[Table]) -> None:
                     cand.add("score", total, total_lines[0], total_lines[1], "form", "指标评分表")
                 for dim, value in dimension_scores(indicators).items():
                     cand.add(dim, value, indicators[0].line_start, indicators[-1].line_end, "form", "指标评分表")
+        if _compares_periods(rows):
+            continue  # "指标 | 2023年 | 2024年 | 增减": a label's next cell is last year's figure
         for key, label, lc, vc in kv_pairs(rows):
             if key in MONEY_KEYS:
                 value, _ = money_from_cell(vc.text, label, None)
@@ -162,6 +164,15 @@ def read_tables(cand: Candidate, tables: list[Table]) -> None:
                 cand.add(key, clean_name(vc.text.replace("\n", "")), vc.line_start, vc.line_end, "form", "基本信息表")
             elif key in DIMENSION_KEYS:
                 cand.add(key, parse_number(vc.text), vc.line_start, vc.line_end, "form", "基本信息表")
+
+
+_PERIOD_HEAD = re.compile(r"^(?:(?:19|20)\d{2}年度?|上年度?|本年度?|去年|今年|上年同期)(?:\((?:万元|元)\))?$")
+
+
+def _compares_periods(rows) -> bool:
+    """A table whose header names two or more years or periods side by side."""
+    head = next((r for r in rows if any(c.text for c in r)), [])
+    return sum(1 for c in head if _PERIOD_HEAD.match(halfwidth(c.compact))) >= 2
 
 
 _RECAP_ROWS = [
