@@ -489,3 +489,12 @@ def test_a_year_on_year_table_does_not_give_last_years_figures():
     ev = one(report(body))
     assert (ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("execution_rate"), ev.get("grade")) == (
         4680000.0, 4526300.0, 0.9672, "优")
+
+
+def test_dimension_scores_written_with_their_full_marks():
+    """Dimension scores after their full marks: 部门决策（20分）：17.5分；部门管理（30分）：26.1分。"""
+    body = ("项目预算50万元，实际支出40万元。\n自评得分：88.6分。\n部门决策（20分）：17.5分；\n部门管理（30分）：26.1分；\n"
+            "部门绩效（50分）：45分。\n")
+    ev = one(report(body))
+    assert (ev.get("score"), ev.get("score_decision"), ev.get("score_process"), ev.get("score_performance")) == (
+        88.6, 17.5, 26.1, 45.0)
