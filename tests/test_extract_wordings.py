@@ -498,3 +498,12 @@ def test_dimension_scores_written_with_their_full_marks():
     ev = one(report(body))
     assert (ev.get("score"), ev.get("score_decision"), ev.get("score_process"), ev.get("score_performance")) == (
         88.6, 17.5, 26.1, 45.0)
+
+
+def test_recap_table_headed_by_dimension():
+    """\"评价维度 | 分值 | 得分 | 得分率\": the scores are the 得分 column, not the 分值 after the label."""
+    body = ("项目预算50万元，实际支出40万元。经评价，项目综合得分92.4分。\n"
+            "\t评价维度\n\t分值\n\t得分\n\t得分率\n\n\t项目决策\n\t15\n\t13.5\n\t90.0%\n\n"
+            "\t项目过程\n\t25\n\t22.4\n\t89.6%\n\n\t合计\n\t100\n\t92.4\n\t92.4%\n")
+    ev = one(report(body))
+    assert (ev.get("score"), ev.get("score_decision"), ev.get("score_process")) == (92.4, 13.5, 22.4)

@@ -191,7 +191,7 @@ def _read_recap(cand: Candidate, rows) -> bool:
     if not rows:
         return False
     head = [halfwidth(c.compact) for c in rows[0]]
-    if "得分" not in head or not any(h in ("评价指标", "指标", "一级指标", "评价内容") for h in head):
+    if "得分" not in head or not any(h in ("评价指标", "指标", "一级指标", "评价内容", "评价维度", "维度", "评价项目") for h in head):
         return False
     if any(re.match(r"^(?:二级|三级)指标", h) for h in head):
         return False
