@@ -507,3 +507,13 @@ def test_recap_table_headed_by_dimension():
             "\t项目过程\n\t25\n\t22.4\n\t89.6%\n\n\t合计\n\t100\n\t92.4\n\t92.4%\n")
     ev = one(report(body))
     assert (ev.get("score"), ev.get("score_decision"), ev.get("score_process")) == (92.4, 13.5, 22.4)
+
+
+def test_budget_table_with_a_total_column():
+    """Rows 预算数/执行数/执行率 over columns 基本支出 | 项目支出 | 合计: the 合计 column is the
+    department's; the cell after each label is only its basic expenditure."""
+    body = ("\t项目\n\t基本支出\n\t项目支出\n\t合计\n\n\t预算数（万元）\n\t1,682.40\n\t1,164.30\n\t2,846.70\n\n"
+            "\t执行数（万元）\n\t1,665.27\n\t1,044.65\n\t2,709.92\n\n\t执行率\n\t98.98%\n\t89.72%\n\t95.20%\n\n"
+            "经评价，部门整体支出综合得分90.2分，评价等级为“优”。\n")
+    ev = one(report(body, title="曲江区审计局2021年度部门整体支出绩效评价报告", unit="曲江区审计局"))
+    assert (ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("execution_rate")) == (28467000.0, 27099200.0, 0.952)

@@ -152,7 +152,7 @@ def read_tables(cand: Candidate, tables: list[Table]) -> None:
                     cand.add(dim, value, indicators[0].line_start, indicators[-1].line_end, "form", "指标评分表")
         if _compares_periods(rows):
             continue  # "指标 | 2023年 | 2024年 | 增减": a label's next cell is last year's figure
-        for key, label, lc, vc in kv_pairs(rows):
+        for key, label, lc, vc in kv_pairs(_total_column(rows)):
             if key in MONEY_KEYS:
                 value, _ = money_from_cell(vc.text, label, None)
                 cand.add(key, value, vc.line_start, vc.line_end, "form", "基本信息表")
@@ -164,6 +164,16 @@ def read_tables(cand: Candidate, tables: list[Table]) -> None:
                 cand.add(key, clean_name(vc.text.replace("\n", "")), vc.line_start, vc.line_end, "form", "基本信息表")
             elif key in DIMENSION_KEYS:
                 cand.add(key, parse_number(vc.text), vc.line_start, vc.line_end, "form", "基本信息表")
+
+
+def _total_column(rows):
+    """"项目 | 基本支出 | 项目支出 | 合计" over 预算数/执行数/执行率 rows: each row's label with its
+    合计 cell (the next cell is a part); other tables as they are."""
+    head = next((r for r in rows if any(c.text for c in r)), [])
+    total = next((i for i, c in enumerate(head) if i > 0 and re.match(r"^(?:合计|总计)$", c.compact)), None)
+    if total is None:
+        return rows
+    return [[row[0], row[total]] for row in rows if len(row) > total and row is not head]
 
 
 _PERIOD_HEAD = re.compile(r"^(?:(?:19|20)\d{2}年度?|上年度?|本年度?|去年|今年|上年同期)(?:\((?:万元|元)\))?$")
