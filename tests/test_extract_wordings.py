@@ -205,7 +205,8 @@ SEED_LITERALS = ["聘用人员", "综合事务", "城指中心", "丰台", "海�
 # places and figures of the holdout2 and holdout3 batches, which the extractors were corrected against
 HOLDOUT2_LITERALS = ["三台", "于都", "龙江县", "栾川", "大同市", "湄潭", "夷陵", "延吉", "西夏区", "互助县", "6,189.20",
                      "91.6", "7,215.60", "漳浦", "北流", "吴江", "巴宜", "琼海", "鞍山", "寿光", "丽水", "鸠江", "浏阳",
-                     "612.40", "4,845,764"]
+                     "612.40", "4,845,764", "兰山", "宝鸡", "江门", "天水", "鄂尔多斯", "闵行", "滨海新区", "韶关", "淄博",
+                     "酒泉", "2,846.70", "94.96"]
 
 
 def test_no_extractor_names_a_seed():
