@@ -518,3 +518,16 @@ def test_budget_table_with_a_total_column():
             "经评价，部门整体支出综合得分90.2分，评价等级为“优”。\n")
     ev = one(report(body, title="曲江区审计局2021年度部门整体支出绩效评价报告", unit="曲江区审计局"))
     assert (ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("execution_rate")) == (28467000.0, 27099200.0, 0.952)
+
+
+def test_the_next_numbered_heading_ends_the_suggestions():
+    """\"5. 改进措施\" … \"6. 自评结果应用\": the section after the suggestions is not more suggestions,
+    while a short numbered item inside a section stays an item."""
+    from perfeval.extractors.findings import extract_findings
+    from perfeval.model import Paragraph
+    lines = ["4. 存在的问题", "4.1 预算编制精准度不高，年中追加幅度较大。", "1. 资金支出进度滞后",
+             "5. 改进措施", "5.1 提高预算编制质量，科学测算经费需求。", "5.2 加快预算执行进度，按月跟踪项目支出。",
+             "6. 自评结果应用", "6.1 将自评结果作为下年度部门预算编制的重要参考。", "6.2 按规定公开部门整体支出绩效自评报告。"]
+    found = extract_findings([Paragraph(t, n, n) for n, t in enumerate(lines, 1)])
+    assert [(f.kind, f.line_start) for f in found] == [("problem", 2), ("problem", 3), ("suggestion", 5),
+                                                       ("suggestion", 6)]

@@ -74,9 +74,9 @@ def test_fifth_batch_of_other_layouts(tmp_path):
     indicator table after its form across a PDF page break, a page-framed 'scanned' PDF, 其中 rows
     under a project, a year-on-year table). On first sight: 20 of 21 evaluations (one file
     refused), two extra, fields 0.866. Still missed: an initial budget stated only in a 备注 cell,
-    and two suggestion counts (a results-use section and a table of contents counted as advice)."""
+    and one suggestion count (a table of contents read as advice)."""
     score, stdout = run_scorer(tmp_path, "holdout4_truth.json", "holdout4")
     assert score["ingest_exit"] == 0, stdout
     assert score["evals_found"] == score["evals_n"] == 21 and score["extra"] == 0, stdout
-    assert score["fields"] >= 216 / 219, stdout
+    assert score["fields"] >= 217 / 219, stdout
     assert score["problems"] == 1.0 and score["conflicts"] == 1.0, stdout

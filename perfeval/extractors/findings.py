@@ -89,6 +89,8 @@ def extract_findings(paragraphs: list[Paragraph]) -> list[Finding]:
             out.extend(f for f in pending if _keep(f.text, "problem"))
         pending = []
 
+    section_marker = None   # the numbering of the heading that opened the section
+
     for para in paragraphs:
         text = para.text.strip()
         marker = item_marker(text)
@@ -104,10 +106,12 @@ def extract_findings(paragraphs: list[Paragraph]) -> list[Finding]:
             continue
         if is_heading(text):
             kind = heading_kind(text)
-            if kind != "other" or item_marker(text) is None or section not in ("problem", "suggestion",
-                                                                                "rectification", "mixed"):
+            if kind != "other" or marker is None or section not in ("problem", "suggestion", "rectification",
+                                                                     "mixed") or _follows(section_marker, marker):
+                # a short numbered line inside a list of problems is an item, unless it is numbered
+                # as the next heading of the section's own level ("5. 改进措施" … "6. 结果应用")
                 flush_pending()
-                section = kind
+                section, section_marker = kind, marker
                 continue
         if section in ("problem", "suggestion", "rectification") and len(INLINE_ITEM.findall(text)) >= 2:
             # "一是…；二是…；三是…" in one paragraph: one finding per item
@@ -137,6 +141,23 @@ def extract_findings(paragraphs: list[Paragraph]) -> list[Finding]:
             flush_pending()
     flush_pending()
     return _dedupe(out)
+
+
+_CN_NUMBERS = "一二三四五六七八九十"
+
+
+def _number(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    return _CN_NUMBERS.index(token) + 1 if len(token) == 1 and token in _CN_NUMBERS else None
+
+
+def _follows(previous, marker) -> bool:
+    """`marker` numbers the heading after `previous`'s, in the same style ("5." then "6.")."""
+    if previous is None or marker is None or previous[0] != marker[0]:
+        return False
+    a, b = _number(previous[1]), _number(marker[1])
+    return a is not None and b == a + 1
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
