@@ -531,3 +531,15 @@ def test_the_next_numbered_heading_ends_the_suggestions():
     found = extract_findings([Paragraph(t, n, n) for n, t in enumerate(lines, 1)])
     assert [(f.kind, f.line_start) for f in found] == [("problem", 2), ("problem", 3), ("suggestion", 5),
                                                        ("suggestion", 6)]
+
+
+def test_a_table_of_contents_does_not_open_a_suggestions_section():
+    """A contents list ending "六、相关建议" before the body's "一、项目基本情况": the body's opening
+    sections are not suggestions."""
+    from perfeval.extractors.findings import extract_findings
+    from perfeval.model import Paragraph
+    lines = ["目录", "一、项目基本情况", "五、存在的问题", "六、相关建议", "一、项目基本情况",
+             "本项目2024年度预算286.00万元，项目实际支出271.35万元。", "五、存在的问题",
+             "（一）创业培训课程设置与学员需求匹配度不高。", "六、相关建议", "（一）优化课程设置，增加实操课程比重。"]
+    found = extract_findings([Paragraph(t, n, n) for n, t in enumerate(lines, 1)])
+    assert [(f.kind, f.line_start) for f in found] == [("problem", 8), ("suggestion", 10)]

@@ -73,10 +73,9 @@ def test_fifth_batch_of_other_layouts(tmp_path):
     自评表 per sheet, 亿元 and full-width digits, a Word results table with a two-row header, an
     indicator table after its form across a PDF page break, a page-framed 'scanned' PDF, 其中 rows
     under a project, a year-on-year table). On first sight: 20 of 21 evaluations (one file
-    refused), two extra, fields 0.866. Still missed: an initial budget stated only in a 备注 cell,
-    and one suggestion count (a table of contents read as advice)."""
+    refused), two extra, fields 0.866. Still missed: an initial budget stated only in a 备注 cell."""
     score, stdout = run_scorer(tmp_path, "holdout4_truth.json", "holdout4")
     assert score["ingest_exit"] == 0, stdout
     assert score["evals_found"] == score["evals_n"] == 21 and score["extra"] == 0, stdout
-    assert score["fields"] >= 217 / 219, stdout
+    assert score["fields"] >= 218 / 219, stdout
     assert score["problems"] == 1.0 and score["conflicts"] == 1.0, stdout

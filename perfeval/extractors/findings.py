@@ -153,11 +153,14 @@ def _number(token: str) -> int | None:
 
 
 def _follows(previous, marker) -> bool:
-    """`marker` numbers the heading after `previous`'s, in the same style ("5." then "6.")."""
+    """`marker` numbers a heading of `previous`'s level, in the same style: the next one ("5." then
+    "6."), or "一、" again after a later chapter (a table of contents ending "六、相关建议", then the
+    body's "一、项目基本情况"; chapters numbered 一、 do not number their items 一、 too, while
+    sections numbered "4." may well list items "1.")."""
     if previous is None or marker is None or previous[0] != marker[0]:
         return False
     a, b = _number(previous[1]), _number(marker[1])
-    return a is not None and b == a + 1
+    return a is not None and (b == a + 1 or (marker[0] == "cn" and b == 1 and a > 1))
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
