@@ -53,6 +53,12 @@ def document_context(doc: Document) -> Context:
         if 4 <= len(text) <= 40 and ORG_SUFFIX.search(text) and not re.search(r"[，。：:]|报告|评价|决算|预算", text):
             ctx.unit, ctx.unit_lines = text, (p.line_start, p.line_end)
             break
+    else:  # a title led by the unit: "某市住房公积金管理中心2024年度项目支出月度进度表"
+        for p in paragraphs[:8]:
+            m = re.match(r"^(.{4,40}?)(?:19|20)\d{2}\s*年", clean_name(p.text))
+            if m and ORG_SUFFIX.search(m.group(1)) and not re.search(r"[，。：:]", m.group(1)):
+                ctx.unit, ctx.unit_lines = m.group(1), (p.line_start, p.line_end)
+                break
     for p in paragraphs:
         for m in ALIAS.finditer(p.text):
             full = re.split(r"[，。、由在对]", m.group(1))[-1]

@@ -543,3 +543,32 @@ def test_a_table_of_contents_does_not_open_a_suggestions_section():
              "（一）创业培训课程设置与学员需求匹配度不高。", "六、相关建议", "（一）优化课程设置，增加实操课程比重。"]
     found = extract_findings([Paragraph(t, n, n) for n, t in enumerate(lines, 1)])
     assert [(f.kind, f.line_start) for f in found] == [("problem", 8), ("suggestion", 10)]
+
+
+def test_monthly_rates_under_a_two_row_header_and_a_unit_leading_the_title():
+    """A sheet titled "某中心2024年度项目支出月度进度表" (its unit), months on a second header row
+    under a merged 累计支出进度（%）, and the rates written as plain numbers."""
+    import io
+
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["邢台市住房公积金管理中心2024年度项目支出月度进度表"])
+    ws.append(["序号", "项目名称", "全年预算数（万元）", "累计支出进度（%）"] + [None] * 11)
+    ws.append([None, None, None] + [f"{m}月" for m in range(1, 13)])
+    ws.append([1, "服务平台运维", 286] + [round(8.35 * m, 2) for m in range(1, 12)] + [97.6])
+    buf = io.BytesIO()
+    wb.save(buf)
+    (ev,) = parse_bytes(buf.getvalue(), "monthly.xlsx").evaluations
+    assert (ev.get("unit"), ev.get("year"), ev.get("region")) == ("邢台市住房公积金管理中心", 2024, "河北省邢台市")
+    assert [(p.month, p.cumulative_rate) for p in ev.candidate.progress][:2] == [(1, 0.0835), (2, 0.167)]
+    assert ev.candidate.progress[-1].cumulative_rate == 0.976
+
+
+def test_score_and_grade_in_one_cell():
+    """"评价得分（等级）" holding "91.5（优）"."""
+    text = ("\t序号\n\t项目名称\n\t预算金额（万元）\n\t评价得分（等级）\n\n"
+            "\t1\n\t卫星遥感监测项目\n\t368.00\n\t91.5（优）\n\n\t2\n\t木耳产业扶持资金\n\t1,200.00\n\t58.6（差）\n")
+    parsed = parse_bytes(("2019年度绩效评价结果信息表\n" + text).encode("utf-8"), "list.txt")
+    got = sorted((ev.get("project"), ev.get("score"), ev.get("grade")) for ev in parsed.evaluations)
+    assert got == [("卫星遥感监测项目", 91.5, "优"), ("木耳产业扶持资金", 58.6, "差")]

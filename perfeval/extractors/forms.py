@@ -131,6 +131,9 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
         m = re.search(r"\d+(?:\.\d+)?", halfwidth(text))
         if m and float(m.group()) <= 100:
             cand.add("score", float(m.group()), vc.line_start, vc.line_end, "form", origin)
+        bracket = re.search(r"[（(]\s*([^）)]{1,4}?)\s*(?:级|等)?\s*[）)]", text)  # "91.5（优）"
+        if m and bracket and parse_grade(bracket.group(1)):
+            cand.add("grade", parse_grade(bracket.group(1)), vc.line_start, vc.line_end, "form", origin)
     elif key == "grade":
         grade = parse_grade(re.split(r"[（(]", text)[0])
         cand.add("grade", grade, vc.line_start, vc.line_end, "form", origin)
@@ -187,6 +190,8 @@ _COLUMN_EXTRA = [
     ("unit", re.compile(r"^(?:单位|部门|单位名称|部门名称|预算单位|实施单位)$")),
     ("year", re.compile(r"^(?:年度|年份|评价年度)$")),
     ("execution_rate", re.compile(r"^(?:预算)?执行率(?:\(%\))?$")),
+    # "91.5（优）" under "评价得分（等级）": the score, and the grade in brackets (_add_value)
+    ("score", re.compile(r"^(?:评价|自评|综合)?得分(?:\((?:等级|等次)\)|(?:及|和|/|、)(?:等级|等次))$")),
     ("problems", re.compile(r"^(?:主要问题|存在问题|问题)$")),
 ]
 
@@ -283,9 +288,15 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
 
     Values may be rates (93.3%) or amounts; amounts are cumulated when they go down somewhere
     (monthly, not cumulative, figures) and divided by the row's budget column."""
-    for h, row in enumerate(table.rows[:5]):
-        heads = [halfwidth(c.compact).replace("（", "(").replace("）", ")") for c in row]
+    def normal(cells: list[Cell]) -> list[str]:
+        return [halfwidth(c.compact).replace("（", "(").replace("）", ")") for c in cells]
+
+    for h, row in enumerate(table.rows[:8]):
+        heads = normal(row)
         months = {i: int(m.group(1)) for i, t in enumerate(heads) if (m := _MONTH_HEAD.match(t)) and 1 <= int(m.group(1)) <= 12}
+        # a header on two rows: the months under a merged "累计支出进度(%)", the other columns named above
+        above = normal(table.rows[h - 1]) if h else []
+        heads = [t or (above[i] if i < len(above) else "") for i, t in enumerate(heads)]
         project_at = next((i for i, t in enumerate(heads) if re.match(r"^项目(?:名称)?$", t)), None)
         if len(months) >= 3 and project_at is not None:
             break
@@ -293,8 +304,11 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
         return []
     unit_at = next((i for i, t in enumerate(heads) if re.match(r"^(?:单位|单位名称|部门|预算单位)$", t)), None)
     budget_at = next((i for i, t in enumerate(heads) if _BUDGET_HEAD.match(t)), None)
-    money_unit = default_money_unit([table.rows[h]], context_unit if context_unit else "元")
-    cumulative_head = any("累计" in t for t in heads)
+    header_rows = table.rows[max(0, h - 1):h + 1]
+    money_unit = default_money_unit(header_rows, context_unit if context_unit else "元")
+    cumulative_head = any("累计" in t for t in heads + above)
+    # the months' figures are rates written as numbers: "累计支出进度(%)", "执行率(%)"
+    percent_head = any(re.search(r"(?:进度|率)\(%\)", t) for t in heads + above)
     out = []
     for row in table.rows[h + 1:]:
         if project_at >= len(row) or not row[project_at].text or re.match(r"^(?:合计|总计)", row[project_at].compact):
@@ -315,6 +329,8 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
             cand.add("budget_yuan", budget, bc.line_start, bc.line_end, "form", "月度执行表")
         if all("%" in c.text for c in cells.values()):
             points = [(m, parse_percent(c.text), c) for m, c in sorted(cells.items())]
+        elif percent_head:
+            points = [(m, parse_percent(c.text + "%"), c) for m, c in sorted(cells.items())]
         else:
             amounts = [(m, parse_money(c.text, money_unit), c) for m, c in sorted(cells.items())]
             values = [a for _, a, _ in amounts if a is not None]
