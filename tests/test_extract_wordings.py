@@ -572,3 +572,20 @@ def test_score_and_grade_in_one_cell():
     parsed = parse_bytes(("2019年度绩效评价结果信息表\n" + text).encode("utf-8"), "list.txt")
     got = sorted((ev.get("project"), ev.get("score"), ev.get("grade")) for ev in parsed.evaluations)
     assert got == [("卫星遥感监测项目", 91.5, "优"), ("木耳产业扶持资金", 58.6, "差")]
+
+
+def test_department_budget_table_and_key_projects_without_scores():
+    """A department report's 预算执行情况 table (合计 first, the unit in its caption) gives the
+    department's figures; its 重点项目支出情况 table, budgets only, evaluates no project."""
+    text = ("某区残疾人就业服务中心\n2022年度部门整体支出绩效自评报告\n二、部门预算及执行情况\n"
+            "表1　2022年度部门预算执行情况（单位：万元）\n"
+            "\t项目\n\t年初预算数\n\t调整后预算数\n\t决算数\n\t执行率\n\n"
+            "\t合计\n\t612.30\n\t668.75\n\t641.52\n\t95.93%\n\n\t基本支出\n\t386.30\n\t392.10\n\t391.86\n\t99.94%\n\n"
+            "表3　2022年度重点项目支出情况（单位：万元）\n"
+            "\t项目名称\n\t调整后预算数\n\t决算数\n\t执行率\n\n\t残疾人就业援助补贴\n\t120.00\n\t112.40\n\t93.67%\n\n"
+            "\t盲人按摩机构扶持\n\t46.65\n\t38.20\n\t81.89%\n\n"
+            "三、绩效自评情况\n经自评，我中心2022年度部门整体支出自评得分93.60分，自评等级为“优秀”。\n")
+    parsed = parse_bytes(text.encode("utf-8"), "dept.txt")
+    (ev,) = parsed.evaluations
+    assert (ev.get("scope"), ev.get("budget_initial_yuan"), ev.get("budget_yuan"), ev.get("spent_yuan"),
+            ev.get("execution_rate"), ev.get("score")) == ("department", 6123000.0, 6687500.0, 6415200.0, 0.9593, 93.6)

@@ -95,9 +95,13 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 candidates.append(cand)
                 genres.append(cand.source_kind)
             candidates.extend(m for m in mentions if _has_substance(m))
-        if kind == "department" and owner is not None:
-            for listed_cand in listed:  # a department report's projects are the department's
-                if "unit" not in listed_cand.fields:
+        if kind == "department":
+            for listed_cand in listed:
+                if not {"score", "grade"} & set(listed_cand.fields):
+                    # "重点项目支出情况": a department's key projects with their budgets only are
+                    # how it spent, not evaluations of those projects
+                    candidates.remove(listed_cand)
+                elif owner is not None and "unit" not in listed_cand.fields:  # the department's projects
                     listed_cand.add("unit", owner.value, owner.line_start, owner.line_end, "context", "部门报告")
     for i in sorted(form_tables - in_prose):
         start, end = table_candidates[i][0].line_start, max(c.line_end for c in table_candidates[i])

@@ -12,14 +12,17 @@ import re
 
 from perfeval.extractors import text as tx
 from perfeval.extractors.findings import extract_findings
+from perfeval.extractors.forms import default_money_unit
 from perfeval.extractors.tables import (
     DIMENSION_KEYS,
     MONEY_KEYS,
     dimension_scores,
+    funds_header,
     indicator_header,
     kv_pairs,
     money_from_cell,
     parse_indicator_rows,
+    read_funds,
 )
 from perfeval.model import Block, Paragraph, Table
 from perfeval.normalize import clean_name, find_money, halfwidth, parse_grade, parse_number, parse_percent
@@ -136,10 +139,18 @@ def read_fields(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> No
             break
 
 
-def read_tables(cand: Candidate, tables: list[Table]) -> None:
+def read_tables(cand: Candidate, tables: list[Table], captions: dict[int, str] | None = None) -> None:
+    """`captions`: the paragraph before each table (by id), for the unit it states."""
     for table in tables:
         rows = table.rows
         if _read_recap(cand, rows):
+            continue
+        funds = funds_header(rows[0]) if rows else None
+        if funds and "budget_yuan" not in cand.fields:
+            # "项目 | 年初预算数 | 调整后预算数 | 决算数 | 执行率" with a 合计 row: the budget execution table
+            caption = (captions or {}).get(id(table), "")
+            m = re.search(r"(?:单位[:：]\s*|[（(])(亿元|万元|元)", halfwidth(caption))
+            read_funds(rows, 0, funds, default_money_unit(rows[:1], m.group(1) if m else None), cand, "预算执行表")
             continue
         for i, row in enumerate(rows):
             cols = indicator_header(row)
@@ -291,7 +302,9 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
             cand.add("unit", clean_name(m.group(1)), title.line_start, title.line_end, "text", origin)
     read_fields(cand, own, origin)
     read_prose(cand, own, origin)
-    read_tables(cand, tables)
+    captions = {id(b): blocks[k - 1].text for k, b in enumerate(blocks)
+                if isinstance(b, Table) and k and isinstance(blocks[k - 1], Paragraph)}
+    read_tables(cand, tables, captions)
     if scope == "project":
         read_budget_lines(cand, paragraphs)
     cand.findings = extract_findings(own)
