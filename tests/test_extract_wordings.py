@@ -589,3 +589,16 @@ def test_department_budget_table_and_key_projects_without_scores():
     (ev,) = parsed.evaluations
     assert (ev.get("scope"), ev.get("budget_initial_yuan"), ev.get("budget_yuan"), ev.get("spent_yuan"),
             ev.get("execution_rate"), ev.get("score")) == ("department", 6123000.0, 6687500.0, 6415200.0, 0.9593, 93.6)
+
+
+def test_numbered_section_named_like_a_report_is_part_of_the_report():
+    """"四、部门整体支出绩效情况" is a section of the report, not a second report (its problems and
+    suggestions after it belong to the report), and "综合评定得分为89.35分，等次为良好" is the score."""
+    text = ("安化县文体广电旅游局2020年度部门整体支出绩效评价报告\n一、部门基本情况\n"
+            "2020年部门全年预算2,846.10万元，实际支出2,709.02万元。\n三、综合评价结论\n"
+            "经评价组综合评议，本局2020年度部门整体支出综合评定得分为89.35分，等次为良好。\n"
+            "四、部门整体支出绩效情况\n全年接待游客人次增长12%。\n五、存在的问题\n"
+            "    1.预算编制不够精准，年中追加预算占年初预算的23.24%。\n六、改进建议\n    1.提高预算编制的科学性和准确性。\n")
+    ev = one(text)
+    assert (ev.get("score"), ev.get("grade"), ev.get("budget_yuan")) == (89.35, "良", 28461000.0)
+    assert [f.kind for f in ev.candidate.findings] == ["problem", "suggestion"]

@@ -39,6 +39,8 @@ def title_kind(text: str) -> str | None:
     t = strip_marker(text).strip()
     if len(t) > 60 or re.search(r"[，。；]", t):
         return None
+    if t != text.strip() and not t.endswith("报告"):
+        return None  # a numbered section of a report ("四、部门整体支出绩效情况"), not another report
     if DEPARTMENT_TITLE.search(t):
         return "department"
     if PROJECT_TITLE.search(t) and "部门整体" not in t:
