@@ -602,3 +602,20 @@ def test_numbered_section_named_like_a_report_is_part_of_the_report():
     ev = one(text)
     assert (ev.get("score"), ev.get("grade"), ev.get("budget_yuan")) == (89.35, "良", 28461000.0)
     assert [f.kind for f in ev.candidate.findings] == ["problem", "suggestion"]
+
+
+def test_investment_project_wordings_and_a_title_naming_the_project_before_the_year():
+    """"XX工程" / "2020年度绩效评价报告" on two lines names XX; a multi-year 总投资 gives way to the
+    year's 预算资金共计; 累计完成投资 is the spending, 投资完成率 the rate, 绩效评级为“良” the grade."""
+    text = ("阜平县天生桥景区旅游基础设施提升工程\n2020年度绩效评价报告\n一、项目概况\n"
+            "项目总投资12,800.00万元，计划2019年至2021年分三年实施。\n"
+            "2020年度项目预算资金共计4,260.00万元。截至2020年12月31日，年度计划累计完成投资3,876.60万元，投资完成率91.00%。\n"
+            "经综合评价，该项目2020年度绩效评价得分86.40分，绩效评级为“良”。\n")
+    ev = one(text)
+    assert (ev.get("project"), ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("execution_rate"), ev.get("score"),
+            ev.get("grade")) == ("阜平县天生桥景区旅游基础设施提升工程", 42600000.0, 38766000.0, 0.91, 86.4, "良")
+
+
+def test_total_investment_is_the_budget_when_nothing_else_is():
+    ev = one(report("项目总投资1,250万元，实际完成投资1,180万元。经评价，该项目综合得分88分。"))
+    assert (ev.get("budget_yuan"), ev.get("spent_yuan")) == (12500000.0, 11800000.0)

@@ -22,7 +22,8 @@ PROJECT_TITLE = re.compile(r"(?:项目|支出|资金|经费|专项)(?:支出)?(?
 BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|决算说明$")  # parts of a file that are no evaluation
 
 
-BARE_TITLE = re.compile(r"^(?:项目)?(?:支出)?(?:绩效)?(?:评价|自评)报告$")
+# the second line of a title on two ("XX工程" / "2020年度绩效评价报告")
+BARE_TITLE = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:项目)?(?:支出)?(?:绩效)?(?:评价|自评)报告$")
 
 
 def _title_start(doc: Document, i: int) -> int:

@@ -52,6 +52,10 @@ def title_name(title: str) -> str | None:
     if re.search(r"(?:经费|资金|费用|专项)项目$", t) or t.endswith("项目项目"):
         t = t[:-2]
     t = re.sub(r"^(?:财政|支出|项目|部门|整体|专项)+$", "", t)  # only genre words: the title names no project
+    if len(t) < 2:  # the name before the year: "XX工程2020年度绩效评价报告"
+        m = re.match(r"^(?:关于)?(.{2,40}?)\s*(?:19|20)\d{2}\s*年度?\s*(?:项目)?(?:支出)?(?:绩效)?(?:评价|自评)(?:报告|情况)?$",
+                     tx.strip_marker(title))
+        t = m.group(1) if m else ""
     return clean_name(t) if len(t) >= 2 else None
 
 
@@ -73,6 +77,7 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
 
     progress: dict[int, Progress] = {}
     adjusted = None
+    total_investment = None
     for para, sentence in _sentences(paragraphs):
         if _is_budget_line(sentence):
             continue
@@ -80,6 +85,9 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
         for amount in tx.labelled_amounts(sentence):
             if amount.kind == "budget_adjusted":
                 adjusted = adjusted or (amount.yuan, para)
+                continue
+            if amount.kind == "budget_total":
+                total_investment = total_investment or (amount.yuan, para)
                 continue
             if not (before_year_end and amount.kind == "spent_yuan"):
                 add(amount.kind, amount.yuan, para)
@@ -100,6 +108,8 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
         for paid_on, yuan, purpose in tx.find_disbursements(sentence):
             cand.disbursements.append(Disbursement(paid_on, yuan, purpose, para.line_start, para.line_end))
     cand.progress = sorted(progress.values(), key=lambda p: p.month)
+    if total_investment is not None:
+        add("budget_yuan", *total_investment)  # no year's budget was stated (else add keeps that)
     if adjusted is not None:
         # "批复预算3.2亿元…调整后预算3.05亿元": the adjusted budget is the one the rate is measured
         # against; the approved one, stated first, is the initial budget
@@ -287,7 +297,7 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
     if title is not None and scope == "project":
         text, end = title.text, title.line_end
         if len(paragraphs) > 1 and not tx.STANDARD_SENTENCE.search(text) and re.match(
-                r"^(?:项目)?(?:支出)?(?:绩效)?(?:评价|自评)报告$", paragraphs[1].text.strip()):
+                r"^(?:(?:19|20)\d{2}\s*年度?)?(?:项目)?(?:支出)?(?:绩效)?(?:评价|自评)报告$", paragraphs[1].text.strip()):
             text, end = text + paragraphs[1].text.strip(), paragraphs[1].line_end  # title on two lines
         name = title_name(text)
         if name:
