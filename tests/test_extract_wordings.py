@@ -619,3 +619,26 @@ def test_investment_project_wordings_and_a_title_naming_the_project_before_the_y
 def test_total_investment_is_the_budget_when_nothing_else_is():
     ev = one(report("项目总投资1,250万元，实际完成投资1,180万元。经评价，该项目综合得分88分。"))
     assert (ev.get("budget_yuan"), ev.get("spent_yuan")) == (12500000.0, 11800000.0)
+
+
+def test_form_with_labels_merged_over_two_columns():
+    """A 自评表 whose labels span two columns (their value starts in the third), a project name split
+    over two merged cells, the funds total labelled in the third column, money in 元, and a header
+    row with a trailing empty cell (the indicator rows are not shifted)."""
+    def row(*cells):
+        return "".join(f"\t{c}\n" for c in cells) + "\n"
+    text = ("项目支出绩效自评表\n（2022年度）\n金额单位：元\n\n"
+            + row("项目名称", "", "开远市2022年农业机械购置", "", "", "", "与应用补贴项目", "", "", "")
+            + row("主管部门", "", "开远市农业农村局", "", "", "实施单位", "", "开远市农机推广站", "", "")
+            + row("项目资金", "", "", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+            + row("", "", "年度资金总额", "", "5,680,000.00", "6,124,350.00", "5,987,216.48", "10", "97.76%", "9.78")
+            + row("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施", "")
+            + row("", "产出指标", "数量指标", "补贴机具数量", "≥1500台", "1562台", "50", "50", "", "")
+            + row("", "效益指标", "社会效益指标", "受益农户满意度", "≥90%", "88%", "40", "36", "宣传不足", "")
+            + row("总分", "", "", "", "", "", "100", "95.78", "", ""))
+    ev = one(text)
+    assert ev.get("project") == "开远市2022年农业机械购置与应用补贴项目"
+    assert (ev.get("budget_initial_yuan"), ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("execution_rate")) == (
+        5680000.0, 6124350.0, 5987216.48, 0.9776)
+    assert [(i.weight, i.score) for i in ev.candidate.indicators] == [(50.0, 50.0), (40.0, 36.0)]
+    assert ev.get("score") == 95.78

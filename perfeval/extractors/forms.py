@@ -40,9 +40,11 @@ def _department_row(row: list[Cell]) -> bool:
 
 
 def _project_row(row: list[Cell]) -> bool:
-    """A label/value row naming the project (not the header row of a list: its next cell is a label too)."""
-    return (len(row) >= 2 and (label_key(row[0].text) == "project" or _department_row(row)) and bool(row[1].text)
-            and column_key(row[1]) is None)
+    """A label/value row naming the project (not the header row of a list: its next filled cell is
+    a label too)."""
+    value = next((c for c in row[1:] if c.text), None)
+    return (len(row) >= 2 and (label_key(row[0].text) == "project" or _department_row(row)) and value is not None
+            and column_key(value) is None)
 
 
 def find_forms(table: Table) -> list[tuple[int, int]]:
@@ -94,7 +96,8 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
         read_funds(rows, funds_at, funds_header(rows[funds_at]), unit, cand, origin)
     if head_at is not None:
         cols = indicator_header(rows[head_at])
-        indicators, total, total_lines, _ = parse_indicator_rows(rows[head_at + 1:], cols, cand, origin)
+        indicators, total, total_lines, _ = parse_indicator_rows(rows[head_at + 1:], cols, cand, origin,
+                                                                 len(rows[head_at]))
         cand.indicators = indicators
         if total is not None and total_lines:
             cand.add("score", total, total_lines[0], total_lines[1], "form", origin)

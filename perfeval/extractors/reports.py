@@ -165,7 +165,8 @@ def read_tables(cand: Candidate, tables: list[Table], captions: dict[int, str] |
         for i, row in enumerate(rows):
             cols = indicator_header(row)
             if cols and not cand.indicators:
-                indicators, total, total_lines, used = parse_indicator_rows(rows[i + 1:], cols, cand, "指标评分表")
+                indicators, total, total_lines, used = parse_indicator_rows(rows[i + 1:], cols, cand, "指标评分表",
+                                                                            len(row))
                 cand.indicators = indicators
                 if total is not None and total_lines:
                     cand.add("score", total, total_lines[0], total_lines[1], "form", "指标评分表")

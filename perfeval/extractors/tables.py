@@ -65,9 +65,18 @@ def kv_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:
             if not key:
                 continue
             # the value is the next filled cell: a label merged across several columns leaves the
-            # cells after its text empty ("自评等级 | | | | | 优")
-            value = next((c for c in row[i + 1:] if c.text), None)
-            if value is not None and label_key(value.text) is None:
+            # cells after its text empty ("自评等级 | | | | | 优"); a value split over merged cells
+            # goes on in the filled cells after it, up to the next label
+            parts = []
+            for c in row[i + 1:]:
+                if not c.text:
+                    continue
+                if label_key(c.text) is not None:
+                    break
+                parts.append(c)
+            if parts:
+                value = parts[0] if len(parts) == 1 else Cell("".join(c.text for c in parts), parts[0].line_start,
+                                                              parts[-1].line_end)
                 out.append((key, cell.text, cell, value))
     return out
 
@@ -121,13 +130,17 @@ EXECUTION_ROW = re.compile(r"预算执行率|资金执行率|执行率")
 
 
 def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Candidate,
-                         origin: str) -> tuple[list[Indicator], float | None, tuple[int, int] | None, int]:
-    """Leaf indicator rows after a header; returns (indicators, total, total lines, rows used).
+                         origin: str, header_width: int | None = None
+                         ) -> tuple[list[Indicator], float | None, tuple[int, int] | None, int]:
+    """Leaf indicator rows after a header (of `header_width` cells); returns (indicators, total,
+    total lines, rows used).
 
     Merged cells show as empty cells: level names are filled down from the rows above.
     A budget-execution row is not an indicator: it becomes score_execution.
     """
     width = max(cols.values()) + 1
+    if header_width is not None and header_width > width:
+        width = header_width  # trailing cells after the last named column: not a reason to shift rows
     level1 = level2 = None
     out: list[Indicator] = []
     total = total_lines = None
@@ -241,8 +254,9 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
     unit = default_unit
     for c in header:
         unit = unit_in_label(c.text) or unit
+    first_value = min(cols.values())
     for row in rows[header_index + 1:header_index + 4]:
-        label = "".join(c.compact for c in row[:2])
+        label = "".join(c.compact for c in row[:max(2, first_value)])  # the label may sit in a later merged cell
         if not re.search(r"资金总额|预算总额|合计|总计|年度资金", label):
             continue
         offset = len(row) - len(header) if len(row) != len(header) else 0
