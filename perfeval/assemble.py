@@ -155,9 +155,11 @@ class _Objects:
     is confirmed by `same_name`, and the first object in order wins, as in a scan. Keys longer
     than LONG_KEY (garbled text, rarely a name) are compared by scanning their group."""
     LONG_KEY = 64
+    INDEX_FROM = 16  # fewer objects are compared one by one: building the index would cost more
 
     def __init__(self, min_share: float = MIN_NAME_SHARE) -> None:
         self.min_share = min_share
+        self._built = False
         self.out: list[Candidate] = []
         self._indexed: list[tuple] = []            # per object: (group, key) it is indexed under
         self._exact: dict[tuple, set[int]] = {}    # (group, key) → objects
@@ -186,6 +188,10 @@ class _Objects:
             group = (scope, group[1])
         if not key:
             return None
+        if not self._built:
+            name = cand.get("project")
+            return next((at for at, obj in enumerate(self.out) if self._indexed[at][0] == group
+                         and same_name(obj.get("project"), name, self.min_share)), None)
         if len(key) > self.LONG_KEY:
             found = set(self._groups.get(group, ()))
         else:
@@ -200,10 +206,19 @@ class _Objects:
 
     def append(self, cand: Candidate) -> None:
         self.out.append(cand)
-        self._indexed.append(())
-        self._index(len(self.out) - 1)
+        self._indexed.append(self._where(cand))
+        if self._built:
+            self._index(len(self.out) - 1)
+        elif len(self.out) >= self.INDEX_FROM:
+            self._built = True
+            for at in range(len(self.out)):
+                self._index(at)
 
     def replace(self, at: int, cand: Candidate) -> None:
+        if not self._built:
+            self.out[at] = cand
+            self._indexed[at] = self._where(cand)
+            return
         group, key = self._indexed[at]
         self._groups[group].discard(at)
         self._exact[(group, key)].discard(at)

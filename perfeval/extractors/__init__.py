@@ -58,14 +58,16 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
     form_tables: set[int] = set()
     table_candidates: dict[int, list[Candidate]] = {}
     continued: set[int] = set()  # indicator tables read as the end of the form before them
+    spans = {i: find_forms(b) for i, b in enumerate(doc.blocks) if isinstance(b, Table)}  # label/value forms
     for i, block in enumerate(doc.blocks):
         if isinstance(block, Table) and i not in continued:
-            rest = _indicator_continuation(doc, i)
+            rest = _indicator_continuation(doc, i, spans)
             if rest is not None:
                 continued.add(rest)
                 last = doc.blocks[rest]
                 block = Table(block.rows + last.rows, block.line_start, last.line_end)
-            forms = extract_forms(block, money_unit)
+                spans[i] = find_forms(block)
+            forms = extract_forms(block, money_unit, spans[i])
             if forms:
                 form_tables.add(i)
                 table_candidates[i] = forms
@@ -77,7 +79,7 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
               if isinstance(b, Paragraph) and title_kind(b.text)]
     # A list of projects (one row each) inside a report is part of its text, which goes on after it
     # ("重点项目自评情况如下：<table> 四、部门管理情况…"); a form ends the prose before it.
-    in_prose = {i for i in form_tables if not find_forms(doc.blocks[i])
+    in_prose = {i for i in form_tables if not spans[i]
                 and any(start < i for start, kind in starts if kind in ("department", "project"))}
     cuts = sorted({i for i, _ in starts} | (form_tables - in_prose) | {len(doc.blocks)})
     prose_starts = [(i, kind) for i, kind in starts if kind in ("department", "project")]
@@ -113,17 +115,18 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
     return candidates, sorted(set(genres))
 
 
-def _indicator_continuation(doc: Document, index: int) -> int | None:
+def _indicator_continuation(doc: Document, index: int, spans: dict[int, list]) -> int | None:
     """The index of a scored-indicator table that continues the form at `index`: a form's 绩效指标
     set as a table of its own after it, at most a short heading between ("绩效指标完成情况")."""
-    table = doc.blocks[index]
-    if not find_forms(table) or any(indicator_header(r) for r in table.rows):
+    if not spans[index]:
         return None
     for j in range(index + 1, min(index + 3, len(doc.blocks))):
         block = doc.blocks[j]
         if isinstance(block, Table):
             starts = next((r for r in block.rows if any(c.text for c in r)), None)
-            return j if starts is not None and indicator_header(starts) and not find_forms(block) else None
+            if starts is None or not indicator_header(starts) or spans[j]:
+                return None
+            return None if any(indicator_header(r) for r in doc.blocks[index].rows) else j
         if len(block.text) > 20:
             return None
     return None

@@ -262,9 +262,10 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
     return out
 
 
-def extract_forms(table: Table, context_unit: str | None) -> list[Candidate]:
+def extract_forms(table: Table, context_unit: str | None, spans: list[tuple[int, int]] | None = None) -> list[Candidate]:
+    """`spans`: find_forms(table), when the caller has it."""
     out = []
-    for start, end in find_forms(table):
+    for start, end in (find_forms(table) if spans is None else spans):
         rows = table.rows[start:end]
         kind = form_kind(rows)
         if kind == SELF_ASSESSMENT:
