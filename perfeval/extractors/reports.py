@@ -303,12 +303,10 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
         name = title_name(text)
         if name:
             cand.add("project", name, title.line_start, end, "text", origin)
-    if title is not None:
-        # "榆中县卫生健康局2024年度部门整体支出绩效评价报告", "某市自然资源局2021年度重点项目…报告":
-        # the unit leads the title
-        lead = (r"^(.{4,40}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*(?:部门整体|整体支出|部门支出)" if scope == "department"
-                else r"^(.{4,40}?)\s*(?:19|20)\d{2}\s*年度?\s*(?:重点)?项目(?:支出)?(?:绩效)?(?:评价|自评)")
-        m = re.match(lead, tx.strip_marker(title.text))
+    if title is not None and scope == "department":
+        # "榆中县卫生健康局2024年度部门整体支出绩效评价报告": the unit leads the title (a project
+        # report's title led by its unit gives the document's unit: perfeval.context)
+        m = re.match(r"^(.{4,40}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*(?:部门整体|整体支出|部门支出)", tx.strip_marker(title.text))
         if m and ORGANISATION.search(m.group(1)):
             cand.add("unit", clean_name(m.group(1)), title.line_start, title.line_end, "text", origin)
     read_fields(cand, own, origin)
