@@ -10,8 +10,8 @@ import re
 
 from perfeval.extractors.findings import extract_findings
 from perfeval.extractors.forms import extract_forms, find_forms
-from perfeval.extractors.reports import extract_report, read_prose
-from perfeval.extractors.tables import indicator_header
+from perfeval.extractors.reports import MENTION, extract_report, read_prose
+from perfeval.extractors.tables import first_filled_row, indicator_header
 from perfeval.extractors.text import strip_marker, year_votes
 from perfeval.model import Document, Paragraph, Table
 from perfeval.normalize import name_key
@@ -54,7 +54,6 @@ def title_kind(text: str) -> str | None:
 def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidate], list[str]]:
     """All candidates of a document, in document order, and the genres seen."""
     candidates: list[Candidate] = []
-    genres: list[str] = []
     form_tables: set[int] = set()
     table_candidates: dict[int, list[Candidate]] = {}
     continued: set[int] = set()  # indicator tables read as the end of the form before them
@@ -73,7 +72,6 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 table_candidates[i] = forms
                 _table_year(doc, i, forms)
                 candidates.extend(forms)
-                genres.extend(c.source_kind for c in forms)
 
     starts = [(_title_start(doc, i), title_kind(b.text)) for i, b in enumerate(doc.blocks)
               if isinstance(b, Paragraph) and title_kind(b.text)]
@@ -98,7 +96,6 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 cand.add("unit", owner.value, owner.line_start, owner.line_end, "context", "评价报告")
             if _has_substance(cand):
                 candidates.append(cand)
-                genres.append(cand.source_kind)
             candidates.extend(m for m in mentions if _has_substance(m))
         if kind == "department":
             for listed_cand in listed:
@@ -112,7 +109,7 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
         start, end = table_candidates[i][0].line_start, max(c.line_end for c in table_candidates[i])
         _attach_explanation(doc, i, cuts, [c for c in candidates if start <= c.line_start and c.line_end <= end])
     candidates.sort(key=lambda c: c.line_start)
-    return candidates, sorted(set(genres))
+    return candidates, sorted({c.source_kind for c in candidates if c.source_kind != MENTION})
 
 
 def _indicator_continuation(doc: Document, index: int, spans: dict[int, list]) -> int | None:
@@ -123,8 +120,7 @@ def _indicator_continuation(doc: Document, index: int, spans: dict[int, list]) -
     for j in range(index + 1, min(index + 3, len(doc.blocks))):
         block = doc.blocks[j]
         if isinstance(block, Table):
-            starts = next((r for r in block.rows if any(c.text for c in r)), None)
-            if starts is None or not indicator_header(starts) or spans[j]:
+            if not indicator_header(first_filled_row(block.rows)) or spans[j]:
                 return None
             return None if any(indicator_header(r) for r in doc.blocks[index].rows) else j
         if len(block.text) > 20:

@@ -13,6 +13,7 @@ from perfeval.extractors.tables import (
     DIMENSION_KEYS,
     MONEY_KEYS,
     dimension_scores,
+    first_filled,
     funds_header,
     indicator_header,
     kv_pairs,
@@ -36,13 +37,13 @@ DEPARTMENT_LABEL = re.compile(r"^(?:部门(?:\(单位\))?名称|单位名称|预
 def _department_row(row: list[Cell]) -> bool:
     """The first row of a 部门整体支出绩效自评表 names the department instead of a project."""
     label = halfwidth(row[0].compact).replace("（", "(").replace("）", ")") if row else ""
-    return len(row) >= 2 and bool(DEPARTMENT_LABEL.match(label)) and bool(row[1].text)
+    return len(row) >= 2 and bool(DEPARTMENT_LABEL.match(label)) and first_filled(row[1:]) is not None
 
 
 def _project_row(row: list[Cell]) -> bool:
     """A label/value row naming the project (not the header row of a list: its next filled cell is
     a label too)."""
-    value = next((c for c in row[1:] if c.text), None)
+    value = first_filled(row[1:])
     return (len(row) >= 2 and (label_key(row[0].text) == "project" or _department_row(row)) and value is not None
             and column_key(value) is None)
 
@@ -76,7 +77,8 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
     origin = "自评表"
     if _department_row(rows[0]):
         cand.scope = "department"
-        cand.add("unit", clean_name(rows[0][1].text), rows[0][1].line_start, rows[0][1].line_end, "form", origin)
+        named = first_filled(rows[0][1:])
+        cand.add("unit", clean_name(named.text), named.line_start, named.line_end, "form", origin)
     unit = default_money_unit(rows, context_unit)
     funds_at = next((i for i, r in enumerate(rows) if funds_header(r)), None)
     head_at = next((i for i, r in enumerate(rows) if indicator_header(r)), None)
@@ -112,7 +114,8 @@ def read_results_form(rows: list[list[Cell]], context_unit: str | None) -> Candi
     unit = default_money_unit(rows, context_unit)
     if _department_row(rows[0]):
         cand.scope = "department"
-        cand.add("unit", clean_name(rows[0][1].text), rows[0][1].line_start, rows[0][1].line_end, "form", origin)
+        named = first_filled(rows[0][1:])
+        cand.add("unit", clean_name(named.text), named.line_start, named.line_end, "form", origin)
     for key, label, lc, vc in kv_pairs(rows):
         _add_value(cand, key, label, vc, unit, origin)
     _department_scope(cand)

@@ -17,6 +17,7 @@ from perfeval.extractors.tables import (
     DIMENSION_KEYS,
     MONEY_KEYS,
     dimension_scores,
+    first_filled_row,
     funds_header,
     indicator_header,
     kv_pairs,
@@ -25,7 +26,7 @@ from perfeval.extractors.tables import (
     read_funds,
 )
 from perfeval.model import Block, Paragraph, Table
-from perfeval.normalize import clean_name, find_money, halfwidth, parse_grade, parse_number, parse_percent
+from perfeval.normalize import clean_name, find_money, halfwidth, parse_grade, parse_number, parse_percent, unit_in_label
 from perfeval.records import BudgetLine, Candidate, Disbursement, Progress
 
 REPORT = "evaluation_report"
@@ -155,12 +156,12 @@ def read_tables(cand: Candidate, tables: list[Table], captions: dict[int, str] |
         rows = table.rows
         if _read_recap(cand, rows):
             continue
-        funds = funds_header(rows[0]) if rows else None
+        head = first_filled_row(rows)
+        funds = funds_header(head)
         if funds and "budget_yuan" not in cand.fields:
             # "项目 | 年初预算数 | 调整后预算数 | 决算数 | 执行率" with a 合计 row: the budget execution table
-            caption = (captions or {}).get(id(table), "")
-            m = re.search(r"(?:单位[:：]\s*|[（(])(亿元|万元|元)", halfwidth(caption))
-            read_funds(rows, 0, funds, default_money_unit(rows[:1], m.group(1) if m else None), cand, "预算执行表")
+            caption_unit = unit_in_label((captions or {}).get(id(table), ""))
+            read_funds(rows, rows.index(head), funds, default_money_unit([head], caption_unit), cand, "预算执行表")
             continue
         for i, row in enumerate(rows):
             cols = indicator_header(row)
@@ -191,7 +192,7 @@ def read_tables(cand: Candidate, tables: list[Table], captions: dict[int, str] |
 def _total_column(rows):
     """"项目 | 基本支出 | 项目支出 | 合计" over 预算数/执行数/执行率 rows: each row's label with its
     合计 cell (the next cell is a part); other tables as they are."""
-    head = next((r for r in rows if any(c.text for c in r)), [])
+    head = first_filled_row(rows)
     total = next((i for i, c in enumerate(head) if i > 0 and re.match(r"^(?:合计|总计)$", c.compact)), None)
     if total is None:
         return rows
@@ -203,7 +204,7 @@ _PERIOD_HEAD = re.compile(r"^(?:(?:19|20)\d{2}年度?|上年度?|本年度?|去�
 
 def _compares_periods(rows) -> bool:
     """A table whose header names two or more years or periods side by side."""
-    head = next((r for r in rows if any(c.text for c in r)), [])
+    head = first_filled_row(rows)
     return sum(1 for c in head if _PERIOD_HEAD.match(halfwidth(c.compact))) >= 2
 
 

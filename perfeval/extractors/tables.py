@@ -46,6 +46,16 @@ def label_key(cell_text: str) -> str | None:
     return m.lastgroup if m else None
 
 
+def first_filled(cells: list[Cell]) -> Cell | None:
+    """The first cell with text: after a label merged over several columns, its value."""
+    return next((c for c in cells if c.text), None)
+
+
+def first_filled_row(rows: list[list[Cell]]) -> list[Cell]:
+    """The first row with any text (a table's header, blank rows above it skipped)."""
+    return next((r for r in rows if any(c.text for c in r)), [])
+
+
 def kv_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:
     """(key, label text, label cell, value cell) for label cells followed by a value cell.
 
