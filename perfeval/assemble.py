@@ -105,7 +105,7 @@ def _named(cand: Candidate) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _object_name_key(name: str) -> str:
-    # cached: merging compares every pair of a document's candidates, each name many times
+    # cached: merging and matching compare each name several times
     return name_key(strip_region_and_year(name))
 
 

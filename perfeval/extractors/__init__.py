@@ -92,8 +92,8 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
             cand, mentions = extract_report(part, part_kind)
             if n == 0:
                 owner = cand.best("unit")
-            elif owner is not None and "unit" not in cand.fields:  # a section of the report above
-                cand.add("unit", owner.value, owner.line_start, owner.line_end, "context", "评价报告")
+            else:
+                _inherit_unit(cand, owner, "评价报告")  # a section of the report above
             if _has_substance(cand):
                 candidates.append(cand)
             candidates.extend(m for m in mentions if _has_substance(m))
@@ -103,13 +103,19 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                     # "重点项目支出情况": a department's key projects with their budgets only are
                     # how it spent, not evaluations of those projects
                     candidates.remove(listed_cand)
-                elif owner is not None and "unit" not in listed_cand.fields:  # the department's projects
-                    listed_cand.add("unit", owner.value, owner.line_start, owner.line_end, "context", "部门报告")
+                else:
+                    _inherit_unit(listed_cand, owner, "部门报告")  # the department's projects
     for i in sorted(form_tables - in_prose):
         start, end = table_candidates[i][0].line_start, max(c.line_end for c in table_candidates[i])
         _attach_explanation(doc, i, cuts, [c for c in candidates if start <= c.line_start and c.line_end <= end])
     candidates.sort(key=lambda c: c.line_start)
     return candidates, sorted({c.source_kind for c in candidates if c.source_kind != MENTION})
+
+
+def _inherit_unit(cand: Candidate, owner, origin: str) -> None:
+    """The unit reading `owner` of the report a candidate is part of, when it names none itself."""
+    if owner is not None and "unit" not in cand.fields:
+        cand.add("unit", owner.value, owner.line_start, owner.line_end, "context", origin)
 
 
 def _indicator_continuation(doc: Document, index: int, spans: dict[int, list]) -> int | None:
