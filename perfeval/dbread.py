@@ -113,7 +113,7 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
 
     Creating a DuckDB instance costs ~10 ms (as much as several dashboard queries); attaching a
     file to an existing one ~1 ms. DETACH (``_detach``) releases the file lock just as closing a
-    connection does. Waits like ``store.connect`` while a writer holds the file."""
+    connection does. Waits (``store.retry_while_locked``) while a writer holds the file."""
     global _MEMORY
     if not os.path.exists(path):
         raise DataUnavailable(path)
@@ -304,7 +304,7 @@ def _cached():
         while True:
             try:
                 return run(path, name, params)
-            except duckdb.IOException as exc:  # lock held by a writer beyond store.connect's wait
+            except duckdb.IOException as exc:  # lock held by a writer beyond _connect's wait
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)

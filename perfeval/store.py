@@ -2,8 +2,8 @@
 
 Locking: DuckDB lets one process hold a database file for writing, and a process that holds it
 open even read-only blocks writers. The dashboard therefore opens short-lived read-only
-connections (perfeval.dbread) and the ingest opens its write connection only around the writes,
-retrying for a while if a reader happens to hold the file at that moment.
+connections (perfeval.dbread) and the ingest attaches the file for writing only around the writes
+(`_open_for_writing`), retrying for a while if a reader happens to hold the file at that moment.
 """
 from __future__ import annotations
 
@@ -39,13 +39,6 @@ def default_db_path() -> str:
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text or "conflicting" in text or "being used" in text
-
-
-def connect(path: str, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
-    """Open the database, waiting (with back-off) while another process holds a conflicting lock."""
-    if not read_only:
-        pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return retry_while_locked(lambda: duckdb.connect(path, read_only=read_only), wait)
 
 
 def retry_while_locked(open_database: Callable[[], T], wait: float) -> T:
