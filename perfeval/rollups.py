@@ -418,9 +418,15 @@ def apply_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str], sign: in
 _LARGE_INPUT_OPTIMIZERS = ("join_order", "statistics_propagation")
 
 
+_known_optimizers: set[str] | None = None  # this DuckDB's optimizer passes (read once per process)
+
+
 @contextmanager
 def _planned_for_small_inputs(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    known = {name for (name,) in con.execute("SELECT name FROM duckdb_optimizers()").fetchall()}
+    global _known_optimizers
+    if _known_optimizers is None:
+        _known_optimizers = {name for (name,) in con.execute("SELECT name FROM duckdb_optimizers()").fetchall()}
+    known = _known_optimizers
     previous = con.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0]
     off = ",".join([name for name in (previous or "").split(",") if name]
                    + [name for name in _LARGE_INPUT_OPTIMIZERS if name in known])
