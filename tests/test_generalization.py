@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import FIXTURES, ROOT
 
 
@@ -40,56 +42,39 @@ def test_second_batch_written_apart_from_the_code(tmp_path):
     assert score["problems"] == 1.0 and score["conflicts"] == 1.0, stdout
 
 
-def test_third_batch_in_word_excel_and_pdf(tmp_path):
-    """tests/fixtures/holdout2: ten .docx/.xlsx/.pdf documents written without sight of the
-    extractors (merged form cells, titles in a sheet's first row, units merged down a list, a list
-    of projects inside a department report, a report across PDF pages). Before the extractors were
-    corrected against it they found 11 of its 28 evaluations and 0.784 of its fields. The one field
-    still missed is a deliberate conflict: the report states 93.21% first, its figures give 92.10%
-    (kept as stated, with a rate_mismatch check)."""
-    score, stdout = run_scorer(tmp_path, "holdout2_truth.json", "holdout2")
+# Batches of .docx/.xlsx/.pdf/.txt documents written without sight of the extractors
+# (tests/fixtures/make_holdout*.py), each with what its first run found and what is still missed:
+# - holdout2: merged form cells, titles in a sheet's first row, units merged down a list, a list of
+#   projects inside a department report, a report across PDF pages. First run: 11 of 28
+#   evaluations, fields 0.784. Still missed: a deliberate conflict (93.21% stated first, the figures
+#   give 92.10%: kept as stated, with a rate_mismatch check).
+# - holdout3: GB18030 and UTF-16 text, a department self-assessment form, a basic-information
+#   table, a nested indicator table, one results sheet per year, a results table across two PDF
+#   pages, a report of two projects. First run: 30 of 35, one extra, fields 0.915. Still missed:
+#   the two-project report's overview table (a form, kept) disagreeing with its text (a check).
+# - holdout4: one 自评表 per sheet, 亿元 and full-width digits, a Word results table with a two-row
+#   header, an indicator table after its form across a PDF page break, a page-framed 'scanned' PDF,
+#   其中 rows under a project, a year-on-year table. First run: 20 of 21 (one file refused), two
+#   extra, fields 0.866. Still missed: an initial budget stated only in a 备注 cell.
+# - holdout5: labels merged over two columns, a header under a title block, a page-spanning
+#   indicator table, a GB18030 department report, investment wordings, monthly rates under a
+#   two-row header, score and grade in one cell, a department's budget table with 合计 first. First
+#   run: 20 of 21, four extra, fields 0.595. Still missed: the unit (and so the region) of a report
+#   that names only its project.
+UNSEEN_BATCHES = [  # folder, evaluations, fields at least, has a deliberate conflict
+    ("holdout2", 28, 349 / 350, True),
+    ("holdout3", 35, 349 / 350, True),
+    ("holdout4", 21, 218 / 219, True),
+    ("holdout5", 21, 274 / 276, False),
+]
+
+
+@pytest.mark.parametrize("folder,evaluations,fields,conflicts", UNSEEN_BATCHES)
+def test_batches_written_apart_from_the_code(tmp_path, folder, evaluations, fields, conflicts):
+    score, stdout = run_scorer(tmp_path, f"{folder}_truth.json", folder)
     assert score["ingest_exit"] == 0, stdout
-    assert score["evals_found"] == score["evals_n"] == 28 and score["extra"] == 0, stdout
-    assert score["fields"] >= 349 / 350, stdout
-    assert score["problems"] == 1.0 and score["conflicts"] == 1.0, stdout
-
-
-def test_fourth_batch_of_other_layouts(tmp_path):
-    """tests/fixtures/holdout3: ten more documents written without sight of the extractors (GB18030
-    and UTF-16 text, a department self-assessment form, a basic-information table, a nested
-    indicator table, one results sheet per year, a results table across two PDF pages, a report
-    of two projects). On first sight: 30 of 35 evaluations, one extra, fields 0.915. Still missed:
-    the conflicting spending of the two-project report, where the overview table (a form, kept)
-    disagrees with the section's text (a check says so)."""
-    score, stdout = run_scorer(tmp_path, "holdout3_truth.json", "holdout3")
-    assert score["ingest_exit"] == 0, stdout
-    assert score["evals_found"] == score["evals_n"] == 35 and score["extra"] == 0, stdout
-    assert score["fields"] >= 349 / 350, stdout
-    assert score["problems"] == 1.0 and score["conflicts"] == 1.0, stdout
-
-
-def test_fifth_batch_of_other_layouts(tmp_path):
-    """tests/fixtures/holdout4: ten more documents written without sight of the extractors (one
-    自评表 per sheet, 亿元 and full-width digits, a Word results table with a two-row header, an
-    indicator table after its form across a PDF page break, a page-framed 'scanned' PDF, 其中 rows
-    under a project, a year-on-year table). On first sight: 20 of 21 evaluations (one file
-    refused), two extra, fields 0.866. Still missed: an initial budget stated only in a 备注 cell."""
-    score, stdout = run_scorer(tmp_path, "holdout4_truth.json", "holdout4")
-    assert score["ingest_exit"] == 0, stdout
-    assert score["evals_found"] == score["evals_n"] == 21 and score["extra"] == 0, stdout
-    assert score["fields"] >= 218 / 219, stdout
-    assert score["problems"] == 1.0 and score["conflicts"] == 1.0, stdout
-
-
-def test_sixth_batch_of_other_layouts(tmp_path):
-    """tests/fixtures/holdout5: eight more documents written without sight of the extractors (labels
-    merged over two columns, a header under a title block, a page-spanning indicator table, a
-    GB18030 department report, investment wordings, monthly rates under a two-row header, score and
-    grade in one cell, a department's budget table with 合计 first). On first sight: 20 of 21
-    evaluations, four extra, fields 0.595. Still missed: the unit of a report that names only its
-    project (and so its region)."""
-    score, stdout = run_scorer(tmp_path, "holdout5_truth.json", "holdout5")
-    assert score["ingest_exit"] == 0, stdout
-    assert score["evals_found"] == score["evals_n"] == 21 and score["extra"] == 0, stdout
-    assert score["fields"] >= 274 / 276, stdout
+    assert score["evals_found"] == score["evals_n"] == evaluations and score["extra"] == 0, stdout
+    assert score["fields"] >= fields, stdout
     assert score["problems"] == 1.0, stdout
+    if conflicts:
+        assert score["conflicts"] == 1.0, stdout
