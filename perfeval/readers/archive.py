@@ -88,11 +88,11 @@ def read_members(data: bytes) -> list[Member]:
             out.append(Member(name, error="refused: an archive inside the archive; unpack it and add its files"))
         elif suffix not in SUPPORTED_SUFFIXES:
             out.append(Member(name, error=f"refused: {suffix or 'no suffix'} files are not supported"))
-        elif info.file_size > MAX_FILE_BYTES:
-            out.append(Member(name, error=f"refused: larger than {MAX_FILE_BYTES // 2**20} MB unpacked"))
         elif info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(1, info.compress_size):
             out.append(Member(name, error="refused: it would unpack to "
                               f"{info.file_size / max(1, info.compress_size):.0f}x its packed size (a zip bomb?)"))
+        elif info.file_size > MAX_FILE_BYTES:
+            out.append(Member(name, error=f"refused: larger than {MAX_FILE_BYTES // 2**20} MB unpacked"))
         elif total + info.file_size > MAX_TOTAL_BYTES:
             out.append(Member(name, error="refused: the archive unpacks to more than "
                               f"{MAX_TOTAL_BYTES // 2**30} GB in all"))
