@@ -21,7 +21,9 @@ import pypdfium2 as pdfium
 import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from PIL import Image
+from streamlit.testing.v1 import AppTest
 
+from perfeval import dbread
 from perfeval.ingest import _check_ocr_readings, parse_bytes
 from perfeval.readers import ReadError, read_document, sniff_format
 from perfeval.readers.archive import read_members
@@ -211,7 +213,7 @@ def test_scanned_page_gives_the_evaluation_of_the_original(scans, kind):
     assert any("OCR" in w for w in parsed.document.warnings)
 
 
-def test_ocr_values_are_marked_and_low_confidence_gets_a_check(scans, tmp_path):
+def test_ocr_values_are_marked_and_low_confidence_gets_a_check(scans, tmp_path, monkeypatch):
     db = tmp_path / "scan.duckdb"
     scan = tmp_path / "自评表扫描件.pdf"
     scan.write_bytes(scans["pdf"])
@@ -224,6 +226,19 @@ def test_ocr_values_are_marked_and_low_confidence_gets_a_check(scans, tmp_path):
         assert marked[0] == 1 and 0 < marked[1] <= marked[2] <= 1
         assert con.execute("SELECT count(*) FROM field_sources WHERE ocr_confidence IS NULL "
                            "AND line_start IS NOT NULL").fetchone()[0] == 0
+        eval_id = con.execute("SELECT eval_id FROM evaluations").fetchone()[0]
+    # the detail page says which figures came from a scan, with their confidence
+    monkeypatch.setenv("PERFEVAL_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["eval"] = eval_id
+    at.switch_page("pages/5_detail.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    fields = at.dataframe[0].value
+    budget_row = fields[fields["字段"] == "全年预算数"].iloc[0]
+    assert "自评表扫描件.pdf" in budget_row["出处"] and "扫描件 OCR（置信度 " in budget_row["出处"]
+    assert any("由扫描件或照片经文字识别读出" in c.value for c in at.caption)
+    dbread.lease.close()
     # a reading whose lines were recognised with low confidence is named in a check
     parsed = parse_bytes(scans["pdf"], "scan.pdf")
     ev = parsed.evaluations[0]
