@@ -386,3 +386,44 @@ def test_bad_files_in_the_new_formats_are_refused_and_change_nothing(tmp_path, m
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 1 and "larger than 50 MB" in run.stderr
     assert _snapshot(tmp_path / "bad.duckdb") == before
+
+
+def test_portal_title_set_apart_from_the_article_is_kept():
+    body = "".join(f"<p>{i}、本项目年度预算资金按计划拨付，资金使用规范，项目实施进度符合计划要求。</p>" for i in range(1, 30))
+    page = (f"<html><body><div id='header'><ul class='menu'><li>首页</li></ul></div>"
+            f"<div class='detail-title'><h2>某市2022年度部门整体支出绩效自评报告</h2></div>"
+            f"<div class='TRS_Editor'><header><p>一、部门概况</p></header>{body}</div>"
+            f"<div class='related'><h3>相关链接</h3><a>国务院</a></div><div class='footer'>版权所有</div>"
+            f"</body></html>").encode()
+    lines = read_document(page, "p.html").lines
+    assert lines[:2] == ["某市2022年度部门整体支出绩效自评报告", "一、部门概况"]
+    assert not any(t in "\n".join(lines) for t in ("首页", "相关链接", "版权所有"))
+
+
+def test_cli_shows_a_progress_bar_on_a_terminal(tmp_path):
+    """Files done and time left, on stderr when it is a terminal (a pipe gets the per-file lines only)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    sample = sorted((ROOT / "data" / "samples").glob("*.txt"))
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))  # a terminal has a size
+    run = subprocess.run([sys.executable, "-m", "perfeval", "ingest", *map(str, sample), "--db", str(tmp_path / "p.duckdb")],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=secondary, timeout=600, env=dict(os.environ, COLUMNS="100"))
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    assert run.returncode == 0
+    assert run.stdout.decode().count("loaded ") == len(sample)
+    text = shown.decode("utf-8", "replace")
+    assert f"{len(sample)}/{len(sample)} files" in text and "<" in text  # done/total and [elapsed<remaining]

@@ -31,11 +31,13 @@ from perfeval.readers import ReadError
 from perfeval.readers.render import LineBuilder
 from perfeval.readers.text import DecodeError, decode_text
 
-_DROP_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-              "iframe", "object", "embed", "svg", "canvas", "button", "select", "input", "textarea",
-              "head", "title", "meta", "link"}
+_NEVER_CONTENT = {"script", "style", "noscript", "template", "form", "iframe", "object", "embed", "svg", "canvas",
+                  "button", "select", "input", "textarea", "head", "title", "meta", "link"}
+_FURNITURE_TAGS = {"nav", "header", "footer", "aside"}
+_KEEP_TAGS = {"body", "html", "table", "tbody", "thead", "tr", "td", "th"}
+_TITLE = re.compile(r"(?:^|[\s_-])(?:title|tit|bt|biaoti|headline)(?:$|[\s_-])", re.I)
 _FURNITURE = re.compile(r"(?:^|[\s_-])(?:nav(?:bar)?|menu|header|footer|foot|breadcrumbs?|crumbs?|sidebar|"
-                        r"share|copyright|topbar|banner|search|login|friend-?links?|position|location)"
+                        r"share|copyright|topbar|banner|search|login|friend-?links?|links|related|relate|xglj|position|location)"
                         r"(?:$|[\s_-])", re.I)
 _CONTENT = re.compile(r"content|article|detail|zoom|trs_?editor|main-?text|news_?text|con_?text", re.I)
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li",
@@ -72,11 +74,16 @@ def read_html(data: bytes, file_name: str = "", declared: str | None = None) -> 
         root = lxml.html.document_fromstring(text.replace("\x00", ""))
     except (etree.ParserError, ValueError) as exc:
         raise ReadError(f"not a readable web page ({exc})") from exc
-    _strip_furniture(root)
+    _strip_furniture(root, by_class=False)
+    content = _content_root(root)
+    title = _title_before(root, content)
+    if content.tag == "body" or content is root:
+        _strip_furniture(content, by_class=True)
     out = LineBuilder()
-    _walk(_content_root(root), out, [])
-    out_doc = out.document("html", file_name)
-    return out_doc
+    if title:
+        out.paragraph(title)
+    _walk(content, out, [])
+    return out.document("html", file_name)
 
 
 def read_mht(data: bytes, file_name: str = "") -> Document:
@@ -94,17 +101,26 @@ def _classes(el) -> str:
     return f"{el.get('id') or ''} {el.get('class') or ''}"
 
 
-def _strip_furniture(root) -> None:
+def _strip_furniture(root, by_class: bool) -> None:
+    """Drop what is never content (scripts, styles, forms, hidden elements); outside an article
+    also the page's furniture by tag (nav, header, footer, aside) and by id/class."""
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         _drop(el)
     for el in list(root.iter()):
-        if not isinstance(el.tag, str):
+        if not isinstance(el.tag, str) or el.getparent() is None:
             continue
-        if el.tag.lower() in _DROP_TAGS or (el.tag.lower() not in ("body", "html", "table", "tr", "td", "th")
-                                            and _FURNITURE.search(_classes(el))):
+        tag = el.tag.lower()
+        if tag in _NEVER_CONTENT or "display:none" in (el.get("style") or "").replace(" ", "").lower():
             _drop(el)
-        elif (el.get("style") or "").replace(" ", "").lower().find("display:none") >= 0:
+        elif by_class and ((tag in _FURNITURE_TAGS and not _in_article(el))
+                           or (tag not in _KEEP_TAGS and _FURNITURE.search(_classes(el)))):
             _drop(el)
+
+
+def _in_article(el) -> bool:
+    """Inside an article, <header> and <footer> hold its own title and signature."""
+    return any(isinstance(a.tag, str) and (a.tag.lower() in ("article", "main") or _CONTENT.search(_classes(a)))
+               for a in el.iterancestors())
 
 
 def _drop(el) -> None:
@@ -139,6 +155,25 @@ def _content_root(root):
             if n >= 0.6 * total and (best is None or n < _text_len(best)):
                 best = el  # the tightest container still holding most of the text
     return best if best is not None else body
+
+
+def _title_before(root, content) -> str:
+    """A portal often sets the notice's title apart, above the article container: the last short
+    heading (h1–h3, or an element whose id/class says title) before the article."""
+    if content.tag in ("body", "html"):
+        return ""
+    inside = set(content.iter())
+    found = ""
+    for el in root.iter():
+        if el is content:
+            break
+        if not isinstance(el.tag, str) or el in inside:
+            continue
+        if el.tag.lower() in ("h1", "h2", "h3") or (_TITLE.search(_classes(el)) and el.tag.lower() not in _KEEP_TAGS):
+            text = " ".join("".join(el.itertext()).split())
+            if 4 <= len(text) <= 120 and not _FURNITURE.search(_classes(el)):
+                found = text
+    return found
 
 
 def _walk(el, out: LineBuilder, buf: list[str]) -> None:
