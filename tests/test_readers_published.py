@@ -213,6 +213,17 @@ def test_scanned_page_gives_the_evaluation_of_the_original(scans, kind):
     assert any("OCR" in w for w in parsed.document.warnings)
 
 
+def test_a_photo_taken_askew_is_turned_straight(scans):
+    photo = Image.open(io.BytesIO(scans["png"])).rotate(2.0, resample=Image.Resampling.BICUBIC, expand=False,
+                                                         fillcolor="white")
+    buf = io.BytesIO()
+    photo.save(buf, "JPEG", quality=85)
+    want = records(SCANNED_FORM.read_bytes(), SCANNED_FORM.name)
+    got = records(buf.getvalue(), "photo.jpg")
+    ok, total = _field_agreement(want, got)
+    assert len(got) == len(want) and ok / total >= 0.97, (ok, total)
+
+
 def test_ocr_values_are_marked_and_low_confidence_gets_a_check(scans, tmp_path, monkeypatch):
     db = tmp_path / "scan.duckdb"
     scan = tmp_path / "自评表扫描件.pdf"

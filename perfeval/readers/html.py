@@ -210,8 +210,9 @@ def _walk(el, out: LineBuilder, buf: list[str]) -> None:
 
 
 def _space(text: str) -> str:
-    # HTML collapses runs of white space (newlines in the source included) to one space
-    return re.sub(r"[ \t\r\n\f]+", " ", text)
+    # HTML collapses runs of white space (newlines in the source included) to one space; &nbsp;
+    # pads cells and numbers in pages exported from Word
+    return re.sub(r"[ \t\r\n\f\xa0]+", " ", text)
 
 
 def _cell_text(cell) -> str:

@@ -102,7 +102,7 @@ def _document(pages: list[_Page], fmt: str, file_name: str) -> Document:
 
 def ocr_page(number: int, img: np.ndarray) -> _Page:
     """One page image → a _Page of visual lines and tables, top to bottom."""
-    img = np.ascontiguousarray(img)
+    img = np.ascontiguousarray(_deskewed(img))
     result, _ = _ocr_engine()(img, use_cls=False)
     boxes = [_box(points, text, float(score)) for points, text, score in (result or []) if text.strip()]
     tables = [t for t in _find_tables(img) if len(t) >= 2]
@@ -225,6 +225,30 @@ def _clusters(values: list[int], tol: int) -> list[float]:
 
 def _nearest(centres: list[float], v: float) -> int:
     return min(range(len(centres)), key=lambda i: abs(centres[i] - v))
+
+
+def _deskewed(img: np.ndarray) -> np.ndarray:
+    """A page scanned or photographed askew, turned straight: the median angle of its long,
+    nearly horizontal lines (table rules, text baselines), when it is between 0.3° and 10°.
+    Table rules are found with horizontal kernels, which miss them past a degree or so."""
+    import cv2
+
+    h, w = img.shape[:2]
+    gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
+    small = cv2.resize(gray, (w * 600 // max(w, h), h * 600 // max(w, h)), interpolation=cv2.INTER_AREA)
+    edges = cv2.Canny(small, 50, 150)
+    lines = cv2.HoughLinesP(edges, 1, np.pi / 1800, threshold=100, minLineLength=small.shape[1] // 4, maxLineGap=4)
+    if lines is None:
+        return img
+    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4).astype(float)]
+    angles = [a for a in angles if abs(a) < 10]
+    if len(angles) < 3:
+        return img
+    angle = float(np.median(angles))
+    if abs(angle) < 0.3:
+        return img
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(img, turn, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _find_tables(img: np.ndarray) -> list[list[tuple[int, int, int, int]]]:
