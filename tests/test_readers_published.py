@@ -15,6 +15,7 @@ import subprocess
 import sys
 import zipfile
 
+import docx
 import duckdb
 import numpy as np
 import pypdfium2 as pdfium
@@ -57,13 +58,18 @@ def made(tmp_path_factory) -> pathlib.Path:
     """The test documents in the new formats, converted once for the module."""
     out = tmp_path_factory.mktemp("published")
     profile = out / "profile"
-    docx = [H2 / f"{n}.docx" for n in WORD]
-    xlsx = [H2 / f"{n}.xlsx" for n in EXCEL]
-    _convert(docx, "doc", out / "doc", profile)
-    _convert(xlsx, "xls", out / "xls", profile)
-    _convert(docx + xlsx, "html", out / "html", profile)
-    _convert(docx[:1], "html:XHTML Writer File:UTF8", out / "xhtml", profile)
-    _convert(docx[:1], "pdf", out / "pdf", profile)
+    word = [H2 / f"{n}.docx" for n in WORD]
+    excel = [H2 / f"{n}.xlsx" for n in EXCEL]
+    notice = out / "notice.docx"  # a meeting notice: no evaluation in it
+    d = docx.Document()
+    d.add_paragraph("关于召开2023年度工作总结会议的通知")
+    d.add_paragraph("各科室：定于12月28日下午召开年度工作总结会议，请准时参加。")
+    d.save(str(notice))
+    _convert(word + [notice], "doc", out / "doc", profile)
+    _convert(excel, "xls", out / "xls", profile)
+    _convert(word + excel, "html", out / "html", profile)
+    _convert(word[:1], "html:XHTML Writer File:UTF8", out / "xhtml", profile)
+    _convert(word[:1], "pdf", out / "pdf", profile)
     return out
 
 
@@ -355,6 +361,12 @@ def _encrypted_docx() -> bytes:
     return out.getvalue()
 
 
+def _encrypted_xlsx() -> bytes:
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO((H2 / f"{EXCEL[0]}.xlsx").read_bytes())).encrypt("secret", out)
+    return out.getvalue()
+
+
 def _ingest(tmp_path, name: str, data: bytes) -> subprocess.CompletedProcess:
     path = tmp_path / name
     path.write_bytes(data)
@@ -382,6 +394,13 @@ def test_bad_files_in_the_new_formats_are_refused_and_change_nothing(tmp_path, m
                            "no recognisable evaluation"),
         "blank.png": (unrelated.getvalue(), "no text could be read"),
         "truncated.xls": ((made / "xls" / f"{EXCEL[0]}.xls").read_bytes()[:2000], "corrupt|could not convert"),
+        "unrelated.doc": ((made / "doc" / "notice.doc").read_bytes(), "no recognisable evaluation"),
+        "encrypted.xlsx": (_encrypted_xlsx(), "password-protected"),
+        "empty.html": (b"<html><body>\n</body></html>", "contains no text"),
+        "blank.mht": (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=b\r\n\r\n--b\r\n"
+                      b"Content-Type: image/png\r\n\r\nxx\r\n--b--\r\n", "without an HTML page"),
+        "corrupt.zip": (b"PK\x03\x04" + bytes(300), "broken zip archive"),
+        "corrupt.jpg": (b"\xff\xd8\xff\xe0" + bytes(500), "corrupt or unsupported image"),
     }
     for name, (data, reason) in cases.items():
         run = _ingest(tmp_path, name, data)
