@@ -35,11 +35,15 @@ MAX_NAME_CHARS = 100
 MAX_NAME_BYTES = 200  # file systems allow 255 bytes; a Chinese character takes 3 in UTF-8
 FORMAT_LABELS = {"txt": "文本文件", "docx": "Word 文档（.docx）", "xlsx": "Excel 工作簿（.xlsx）",
                  "pdf": "PDF 文件", "doc": "旧版 Word/WPS 文档（.doc/.wps）", "xls": "旧版 Excel/WPS 表格（.xls/.et）",
-                 "html": "网页（.html）", "mht": "网页存档（.mht）", "image": "图片（扫描件或照片）"}
+                 "html": "网页（.html）", "mht": "网页存档（.mht）", "image": "图片（扫描件或照片）",
+                 "rtf": "RTF 文档"}
 SUFFIX_FORMATS = {".txt": "txt", ".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf", ".doc": "doc", ".wps": "doc",
                   ".xls": "xls", ".et": "xls", ".html": "html", ".htm": "html", ".mht": "mht", ".mhtml": "mht",
                   ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
-                  ".bmp": "image"}
+                  ".bmp": "image", ".rtf": "rtf"}
+# Contents that office software and portals really save under another format's suffix: Word's RTF
+# (and web pages) named .doc, and the "Excel" exports of portals that are HTML tables.
+COMPATIBLE = {("doc", "rtf"), ("doc", "html"), ("xls", "html")}
 # What the page says it accepts (a .zip of such files too).
 ACCEPTED = ".txt、.docx、.xlsx、.pdf、.doc、.xls、.wps、.et、.html、.mht、.png、.jpg，以及装有这些文件的 .zip 压缩包"
 _LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
@@ -247,7 +251,7 @@ def check(data: bytes, name: str, *, db: str | None = None, root: pathlib.Path |
     except ReadError as exc:
         return refuse(chinese_reason(str(exc)), str(exc))
     claimed = SUFFIX_FORMATS[suffix]
-    if actual != claimed:
+    if actual != claimed and (claimed, actual) not in COMPATIBLE:
         if actual == "txt" and not _is_text(data):
             what = "无法识别的内容（既不是 Word、Excel、PDF，也不是文本）"
         else:

@@ -70,6 +70,7 @@ def made(tmp_path_factory) -> pathlib.Path:
     _convert(word + excel, "html", out / "html", profile)
     _convert(word[:1], "html:XHTML Writer File:UTF8", out / "xhtml", profile)
     _convert(word[:1], "pdf", out / "pdf", profile)
+    _convert(word[:1], "rtf", out / "rtf", profile)
     return out
 
 
@@ -99,6 +100,23 @@ def test_binary_office_files_give_the_records_of_their_originals(made, name):
     doc = read_document(binary.read_bytes(), name + alias)
     assert doc.file_format == alias[1:]
     assert records(binary.read_bytes(), name + alias) == want
+
+
+def test_rtf_saved_as_doc_gives_the_records_of_its_original(made):
+    rtf = (made / "rtf" / f"{WORD[0]}.rtf").read_bytes()
+    assert sniff_format(rtf) == "rtf"
+    assert records(rtf, "自评表.doc") == records((H2 / f"{WORD[0]}.docx").read_bytes(), "a.docx")
+
+
+def test_upload_accepts_what_portals_save_under_another_suffix(made, tmp_path):
+    """A .doc that is RTF and an "Excel" export that is an HTML table are what they are, not lies."""
+    from perfeval.uploads import check
+
+    rtf = check((made / "rtf" / f"{WORD[0]}.rtf").read_bytes(), "自评表.doc", db=str(tmp_path / "none.duckdb"))
+    page = check((made / "html" / f"{EXCEL[0]}.html").read_bytes(), "结果.xls", db=str(tmp_path / "none.duckdb"))
+    assert (rtf.status, page.status) == ("ready", "ready"), (rtf.message, page.message)
+    lie = check((made / "html" / f"{EXCEL[0]}.html").read_bytes(), "结果.pdf", db=str(tmp_path / "none.duckdb"))
+    assert lie.status == "refused" and "扩展名与内容不符" in lie.message
 
 
 @pytest.mark.parametrize("name", WORD + EXCEL)

@@ -25,6 +25,7 @@ READERS: dict[str, Reader | str] = {
     "xlsx": "perfeval.readers.xlsx:read_xlsx",
     "doc": "perfeval.readers.office:read_office_binary",
     "xls": "perfeval.readers.office:read_office_binary",
+    "rtf": "perfeval.readers.office:read_office_binary",
     "html": "perfeval.readers.html:read_html",
     "mht": "perfeval.readers.html:read_mht",
     "image": "perfeval.readers.ocr:read_image",
@@ -34,7 +35,7 @@ READERS: dict[str, Reader | str] = {
 _ALIAS_SUFFIXES = {("doc", ".wps"): "wps", ("xls", ".et"): "et", ("html", ".htm"): "html"}
 # Every suffix a folder scan picks up (the content still decides the format).
 SUPPORTED_SUFFIXES = {".txt", ".docx", ".pdf", ".xlsx", ".doc", ".xls", ".wps", ".et", ".html", ".htm",
-                      ".mht", ".mhtml", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+                      ".mht", ".mhtml", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".rtf"}
 
 
 class ReadError(ValueError):
@@ -67,6 +68,8 @@ def sniff_format(data: bytes) -> str:
                         "reports is read member by member by `ingest` and the upload page")
     if data[:5] == b"%PDF-":
         return "pdf"
+    if data[:5] == b"{\\rtf":
+        return "rtf"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         from perfeval.readers.office import ole_kind
         return ole_kind(data)
@@ -85,7 +88,7 @@ def sniff_format(data: bytes) -> str:
 def prepare(datas: list[bytes]) -> None:
     """Let readers with a costly start-up handle several files in one go before they are read
     one by one (LibreOffice converts a window of .doc/.xls files in one run)."""
-    if any(d[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" for d in datas):
+    if any(d[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or d[:5] == b"{\\rtf" for d in datas):
         from perfeval.readers.office import prepare as prepare_office
         prepare_office(datas)
 

@@ -1,5 +1,6 @@
 """Reader for the binary Office formats (.doc, .xls, and Kingsoft WPS's .wps and .et, which are the
-same compound-file formats): LibreOffice converts them to .docx/.xlsx, whose readers do the rest.
+same compound-file formats) and RTF: LibreOffice converts them to .docx/.xlsx, whose readers do the
+rest.
 
 Why LibreOffice: it is the maintained reader of these formats (merged cells, nested tables, the
 code pages of old Chinese files), and going through .docx/.xlsx means one rendering and one set of
@@ -31,6 +32,7 @@ from perfeval.model import Document
 from perfeval.readers import ReadError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+RTF_MAGIC = b"{\\rtf"
 INSTALL_HINT = ("LibreOffice is needed to read .doc/.xls/.wps/.et files and is not installed; "
                 "install it with `apt-get install libreoffice-writer-nogui libreoffice-calc-nogui` "
                 "(Debian/Ubuntu), or save the file as .docx/.xlsx")
@@ -89,15 +91,20 @@ def _key(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def office_kind(data: bytes) -> str:
+    """'doc', 'xls' or 'rtf' (Word can save an RTF file under a .doc name, and often did)."""
+    return "rtf" if data[:5] == RTF_MAGIC else ole_kind(data)
+
+
 def prepare(datas: list[bytes]) -> None:
     """Convert every binary Office file among `datas` in one LibreOffice run, for the reader to
     find. Files that fail here are left to the reader, which converts them alone and reports why."""
     todo: dict[str, tuple[bytes, str]] = {}
     for data in datas:
-        if data[:8] != OLE_MAGIC or _key(data) in _cache:
+        if (data[:8] != OLE_MAGIC and data[:5] != RTF_MAGIC) or _key(data) in _cache:
             continue
         try:
-            todo[_key(data)] = (data, ole_kind(data))
+            todo[_key(data)] = (data, office_kind(data))
         except ReadError:
             continue
     if todo:
@@ -113,7 +120,8 @@ def _convert(todo: dict[str, tuple[bytes, str]]) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     with _lock, tempfile.TemporaryDirectory(prefix="perfeval-convert-") as tmp:
         work = pathlib.Path(tmp)
-        for kind, target in (("doc", "docx:MS Word 2007 XML"), ("xls", "xlsx:Calc MS Excel 2007 XML")):
+        for kind, target in (("doc", "docx:MS Word 2007 XML"), ("rtf", "docx:MS Word 2007 XML"),
+                             ("xls", "xlsx:Calc MS Excel 2007 XML")):
             names = []
             for key, (data, k) in todo.items():
                 if k == kind:
@@ -156,7 +164,7 @@ def _run(cmd: list[str], timeout: float) -> None:
 
 
 def read_office_binary(data: bytes, file_name: str = "") -> Document:
-    kind = ole_kind(data)
+    kind = office_kind(data)
     key = _key(data)
     converted = _cache.pop(key, None)
     if converted is None:
@@ -165,7 +173,7 @@ def read_office_binary(data: bytes, file_name: str = "") -> Document:
     if converted is None:
         raise ReadError(f"LibreOffice could not convert the .{kind} file (corrupt, "
                         "password-protected, or not really a Word/Excel document)")
-    if kind == "doc":
+    if kind in ("doc", "rtf"):
         from perfeval.readers.docx import read_docx
         return read_docx(converted, file_name)
     from perfeval.readers.xlsx import read_xlsx
