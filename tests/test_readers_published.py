@@ -71,6 +71,7 @@ def made(tmp_path_factory) -> pathlib.Path:
     _convert(word[:1], "html:XHTML Writer File:UTF8", out / "xhtml", profile)
     _convert(word[:1], "pdf", out / "pdf", profile)
     _convert(word[:1], "rtf", out / "rtf", profile)
+    _convert(word[:1], "xml:MS Word 2003 XML", out / "xml", profile)
     return out
 
 
@@ -106,6 +107,44 @@ def test_rtf_saved_as_doc_gives_the_records_of_its_original(made):
     rtf = (made / "rtf" / f"{WORD[0]}.rtf").read_bytes()
     assert sniff_format(rtf) == "rtf"
     assert records(rtf, "自评表.doc") == records((H2 / f"{WORD[0]}.docx").read_bytes(), "a.docx")
+
+
+def test_word_2003_xml_is_read_as_a_word_document(made):
+    """Word 2003 XML goes through LibreOffice's XSLT filters, whose export and import of merged
+    cells are lossy: the evaluation and its identity are found; figures are not compared here."""
+    xml = (made / "xml" / f"{WORD[0]}.xml").read_bytes()
+    assert sniff_format(xml) == "doc"
+    got = records(xml, "自评表.doc")
+    want = records((H2 / f"{WORD[0]}.docx").read_bytes(), "a.docx")
+    assert [(r["fields"]["project"], r["fields"]["year"], r["fields"]["unit"]) for r in got] == \
+        [(r["fields"]["project"], r["fields"]["year"], r["fields"]["unit"]) for r in want]
+
+
+RESULTS = [["项目名称", "主管部门", "预算数（万元）", "执行数（万元）", "执行率", "评价得分", "评价等级"],
+           ["城乡居民医疗救助资金", "县医疗保障局", "320.5", "301.27", "94%", "91", "优秀"],
+           ["农村公路养护补助", "县交通运输局", "86", "70.52", "82%", "78.5", "良好"]]
+
+
+def test_excel_2003_xml_export_gives_the_records_of_the_same_sheet():
+    """What finance systems export as .xls is often SpreadsheetML (Office 2003 XML)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "2023年度绩效评价结果"
+    for row in RESULTS:
+        wb.active.append(row)
+    xlsx = io.BytesIO()
+    wb.save(xlsx)
+    cells = "".join("<Row>" + "".join(f'<Cell><Data ss:Type="String">{v}</Data></Cell>' for v in row) + "</Row>"
+                    for row in RESULTS)
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><?mso-application progid="Excel.Sheet"?>'
+           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+           f'<Worksheet ss:Name="2023年度绩效评价结果"><Table>{cells}</Table></Worksheet></Workbook>').encode()
+    assert sniff_format(xml) == "xls"
+    want = records(xlsx.getvalue(), "结果.xlsx")
+    assert len(want) == 2
+    assert records(xml, "结果.xls") == want
 
 
 def test_upload_accepts_what_portals_save_under_another_suffix(made, tmp_path):

@@ -70,6 +70,11 @@ def sniff_format(data: bytes) -> str:
         return "pdf"
     if data[:5] == b"{\\rtf":
         return "rtf"
+    if data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
+        from perfeval.readers.office import office_2003_xml
+        kind = office_2003_xml(data)
+        if kind:
+            return kind  # Office 2003 XML: what was saved as .xls/.doc, read like the binary format
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         from perfeval.readers.office import ole_kind
         return ole_kind(data)
@@ -88,7 +93,8 @@ def sniff_format(data: bytes) -> str:
 def prepare(datas: list[bytes]) -> None:
     """Let readers with a costly start-up handle several files in one go before they are read
     one by one (LibreOffice converts a window of .doc/.xls files in one run)."""
-    if any(d[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or d[:5] == b"{\\rtf" for d in datas):
+    from perfeval.readers.office import is_office
+    if any(is_office(d) for d in datas):
         from perfeval.readers.office import prepare as prepare_office
         prepare_office(datas)
 

@@ -91,9 +91,34 @@ def _key(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Office 2003's XML formats: an Excel workbook or a Word document saved as one XML file.
+OFFICE_2003_XML = (b"urn:schemas-microsoft-com:office:spreadsheet", b"http://schemas.microsoft.com/office/word/2003/wordml")
+
+
+def is_office(data: bytes) -> bool:
+    """A file LibreOffice reads for us: compound Office files, RTF, Office 2003 XML."""
+    return data[:8] == OLE_MAGIC or data[:5] == RTF_MAGIC or office_2003_xml(data) is not None
+
+
+def office_2003_xml(data: bytes) -> str | None:
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<?xml"):
+        return None
+    if OFFICE_2003_XML[0] in head:
+        return "xls"
+    if OFFICE_2003_XML[1] in head:
+        return "doc"
+    return None
+
+
 def office_kind(data: bytes) -> str:
-    """'doc', 'xls' or 'rtf' (Word can save an RTF file under a .doc name, and often did)."""
-    return "rtf" if data[:5] == RTF_MAGIC else ole_kind(data)
+    """'doc', 'xls', 'rtf' (Word can save an RTF file under a .doc name, and often did), or
+    'xml' for the XML formats of Office 2003 that systems still export as .xls/.doc."""
+    if data[:5] == RTF_MAGIC:
+        return "rtf"
+    if data[:8] == OLE_MAGIC:
+        return ole_kind(data)
+    return "xmlxls" if office_2003_xml(data) == "xls" else "xmldoc"
 
 
 def prepare(datas: list[bytes]) -> None:
@@ -101,7 +126,7 @@ def prepare(datas: list[bytes]) -> None:
     find. Files that fail here are left to the reader, which converts them alone and reports why."""
     todo: dict[str, tuple[bytes, str]] = {}
     for data in datas:
-        if (data[:8] != OLE_MAGIC and data[:5] != RTF_MAGIC) or _key(data) in _cache:
+        if not is_office(data) or _key(data) in _cache:
             continue
         try:
             todo[_key(data)] = (data, office_kind(data))
@@ -121,11 +146,12 @@ def _convert(todo: dict[str, tuple[bytes, str]]) -> dict[str, bytes]:
     with _lock, tempfile.TemporaryDirectory(prefix="perfeval-convert-") as tmp:
         work = pathlib.Path(tmp)
         for kind, target in (("doc", "docx:MS Word 2007 XML"), ("rtf", "docx:MS Word 2007 XML"),
-                             ("xls", "xlsx:Calc MS Excel 2007 XML")):
+                             ("xmldoc", "docx:MS Word 2007 XML"), ("xls", "xlsx:Calc MS Excel 2007 XML"),
+                             ("xmlxls", "xlsx:Calc MS Excel 2007 XML")):
             names = []
             for key, (data, k) in todo.items():
                 if k == kind:
-                    src = work / f"{key}.{kind}"
+                    src = work / f"{key}.{kind.removeprefix('xml') if kind.startswith('xml') else kind}"
                     src.write_bytes(data)
                     names.append(str(src))
             if not names:
@@ -171,9 +197,9 @@ def read_office_binary(data: bytes, file_name: str = "") -> Document:
         converted = _convert({key: (data, kind)}).get(key)
         _cache.pop(key, None)
     if converted is None:
-        raise ReadError(f"LibreOffice could not convert the .{kind} file (corrupt, "
+        raise ReadError(f"LibreOffice could not convert the .{kind.removeprefix('xml')} file (corrupt, "
                         "password-protected, or not really a Word/Excel document)")
-    if kind in ("doc", "rtf"):
+    if kind in ("doc", "rtf", "xmldoc"):
         from perfeval.readers.docx import read_docx
         return read_docx(converted, file_name)
     from perfeval.readers.xlsx import read_xlsx
