@@ -643,3 +643,76 @@ def test_form_with_labels_merged_over_two_columns():
         5680000.0, 6124350.0, 5987216.48, 0.9776)
     assert [(i.weight, i.score) for i in ev.candidate.indicators] == [(50.0, 50.0), (40.0, 36.0)]
     assert ev.get("score") == 95.78
+
+
+def _cells(rows: list[list[str]]) -> str:
+    """A table in the one-cell-per-line text shape: a tab before each cell, a blank line after each row."""
+    return "".join("".join(f"\t{c}\n" for c in row) + "\n" for row in rows)
+
+
+@pytest.mark.parametrize("score_label,grade_label", [("综合评价得分", "评价等次"), ("自评得分", "自评等次"),
+                                                     ("绩效评价得分", "绩效评价等级")])
+def test_list_columns_named_with_qualifiers(score_label, grade_label):
+    """Score and grade columns are a core word after qualifiers (综合/评价/自评/绩效): any combination."""
+    text = "2022年度项目支出绩效评价结果\n" + _cells([
+        ["序号", "项目名称", "项目单位", "预算安排数（万元）", "决算数（万元）", score_label, grade_label],
+        ["1", "茶叶产业提质增效项目", "某区农业农村局", "1500.00", "1425.00", "91.5", "优"],
+        ["2", "村卫生室标准化建设", "某区卫生健康局", "300.00", "210.00", "69", "中"]])
+    parsed = parse_bytes(text.encode("utf-8"), "list.txt")
+    got = sorted((ev.get("project"), ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("score"), ev.get("grade"))
+                 for ev in parsed.evaluations)
+    assert got == [("村卫生室标准化建设", 3_000_000.0, 2_100_000.0, 69.0, "中"),
+                   ("茶叶产业提质增效项目", 15_000_000.0, 14_250_000.0, 91.5, "优")]
+
+
+def test_group_header_named_like_a_field_yields_to_its_columns():
+    """评价结果 merged over 得分 | 等级 is the group's name, not a grade column."""
+    text = "2020年度重点项目绩效评价结果\n" + _cells([
+        ["序号", "主管部门", "项目名称", "预算执行情况（万元）", "", "", "评价结果", ""],
+        ["", "", "", "预算数", "实际支出", "执行率", "得分", "等级"],
+        ["1", "某县农业农村局", "生态补偿资金", "3,200.00", "3,136.00", "98.00%", "93.5", "优秀"]])
+    ev = one(text)
+    assert (ev.get("score"), ev.get("grade"), ev.get("execution_rate")) == (93.5, "优", 0.98)
+
+
+@pytest.mark.parametrize("head,values", [
+    # the values row right under the header, with no label of its own; labels with a qualifier or full marks
+    (["资金情况（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+     ["", "980.00", "1046.80", "1011.21", "10", "96.60%", "9.66"]),
+    (["项目资金（万元）", "预算安排数", "", "实际支出", "", "执行率", "得分（10分）"],
+     ["", "1,046.80", "", "1,011.21", "", "96.60%", "9.66"]),
+    # a group cell over the label column (年度预算数) loses to the specific 调整后预算数; 总额 labels the totals
+    (["预算执行情况（10分）", "年度预算数（万元）", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分"],
+     ["", "总额", "980.00", "1046.80", "1011.21", "96.60%", "10", "9.66"]),
+])
+def test_funds_rows_of_forms_in_other_wordings(head, values):
+    text = "项目支出绩效自评表（2022年度）\n" + _cells([
+        ["项目名称", "老旧供水管网改造工程", "", "", "", "", ""], ["主管部门", "某区住房和城乡建设局", "", "", "", "", ""],
+        head, values,
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "改造管网长度", "≥12公里", "12.4公里", "90", "85"],
+        ["总分", "", "", "", "", "100", "94.66"]])
+    ev = one(text)
+    assert (ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("execution_rate")) == (10_468_000.0, 10_112_100.0, 0.966)
+    assert ev.get("score_execution") == 9.66 and ev.get("score") == 94.66
+
+
+def test_label_value_form_with_units_in_its_labels_is_no_funds_table():
+    """预算金额（万元） | 1,436.00 | 实际支出（万元） | 1,263.68 is a row of label/value pairs."""
+    text = "绩效评价结果信息表\n" + _cells([
+        ["项目名称", "2021年农村危房改造补助资金", "", ""], ["主管部门", "某区住房和城乡建设局", "评价年度", "2021年"],
+        ["预算金额（万元）", "1,436.00", "实际支出（万元）", "1,263.68"], ["评价得分", "82.6", "评价等级", "良"]])
+    ev = one(text)
+    assert (ev.get("budget_yuan"), ev.get("spent_yuan"), ev.get("score"), ev.get("grade")) == (14_360_000.0, 12_636_800.0,
+                                                                                               82.6, "良")
+
+
+def test_a_list_of_departments_gives_each_its_overall_spending():
+    text = "某区2021年度部门整体支出绩效评价结果公示\n" + _cells([
+        ["序号", "部门名称", "部门整体支出（万元）", "", "", "评价情况", ""],
+        ["", "", "全年预算数", "全年执行数", "执行率", "综合得分", "评价等级"],
+        ["1", "某区司法局", "1,268.50", "1,201.47", "94.72%", "93", "优秀"],
+        ["2", "某区统计局", "486.20", "479.88", "98.70%", "90.5", "优秀"]])
+    parsed = parse_bytes(text.encode("utf-8"), "departments.txt")
+    got = sorted((ev.candidate.scope, ev.get("unit"), ev.get("budget_yuan"), ev.get("score")) for ev in parsed.evaluations)
+    assert got == [("department", "某区司法局", 12_685_000.0, 93.0), ("department", "某区统计局", 4_862_000.0, 90.5)]

@@ -210,6 +210,11 @@ def column_key(cell: Cell) -> str | None:
     return label_key(cell.text)
 
 
+def _group_cell(header: list[Cell], i: int) -> bool:
+    """A header cell whose text spans the empty cells after it (merged across columns)."""
+    return bool(header[i].text) and i + 1 < len(header) and not header[i + 1].text
+
+
 SERIAL = re.compile(r"^(?:序号|编号|序)$")
 # Columns a list groups its rows by: a unit's (or department's, year's) cell is often merged down
 # over its projects' rows, and an empty one below a filled one means the same.
@@ -218,11 +223,17 @@ GROUP_COLUMNS = ("unit", "department", "year")
 
 def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]:
     """A header row naming ≥ 3 known columns (one of them 项目名称), then one project per row."""
+    departments = False  # one department's overall spending per row (部门名称 | 部门整体支出 …)
     for h, row in enumerate(table.rows):
         keys = [column_key(c) for c in row]
         month_columns = sum(1 for c in row if re.match(r"^\d{1,2}月", c.compact))
         if "project" in keys and len({k for k in keys if k}) >= 3 and month_columns < 3:
             break
+        if "unit" in keys and any(DEPARTMENT_NAME.search(c.compact) for c in row) and h + 1 < len(table.rows):
+            below = [column_key(c) for c in table.rows[h + 1]]
+            if len({k for k in keys + below if k and k != "unit"}) >= 2:
+                departments = True
+                break
     else:
         return []
     header = table.rows[h]
@@ -235,7 +246,9 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
         sub_keys = [column_key(c) for c in sub]
         if sum(1 for k, sk in zip(keys, sub_keys) if sk and not k) >= 2 and "project" not in sub_keys:
             for i, (k, sk) in enumerate(zip(keys, sub_keys)):
-                if sk and not k:
+                # a group cell merged over columns (its text in the first, "" after) is no column of
+                # its own, even when its name is a field's ("评价结果" over 得分 | 等级)
+                if sk and (not k or _group_cell(header, i)):
                     keys[i], labels[i] = sk, sub[i].text
             first += 1
     rows = table.rows[first:]
@@ -254,12 +267,16 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
             elif cell is not None and key in above:
                 cells[key] = above[key]  # merged down over the group's rows (its text is in the top cell)
         project = cells.get("project")
+        if departments and cells.get("unit") is not None and cells["unit"].text and not label_key(cells["unit"].text):
+            named = cells["unit"]
+            project = Cell(named.text + "部门整体支出", named.line_start, named.line_end)  # the department's own spending
+            cells["project"] = project
         if project is None or not project.text or label_key(project.text) or project.compact.startswith("其中"):
             continue
         cand = Candidate(RESULTS, row[0].line_start, row[-1].line_end)
         for key, cell in cells.items():
             if key and cell.text:
-                _add_value(cand, key, labels[keys.index(key)], cell, unit, "结果清单")
+                _add_value(cand, key, labels[keys.index(key)] if key in keys else "", cell, unit, "结果清单")
         _department_scope(cand)
         out.append(cand)
     return out

@@ -13,13 +13,15 @@ KV_LABELS: list[tuple[str, str]] = [
     ("unit", r"项目(?:实施)?单位|实施单位|预算单位|单位名称|被评价单位|评价对象"),
     ("department", r"主管部门|主管单位"),
     ("budget_initial_yuan", r"计划投资(?:额)?|年初预算(?:数|金额)?"),
-    ("budget_yuan", r"全年预算(?:数|金额)?|调整后预算(?:数)?|预算(?:金额|数|资金)|预算安排(?:数|金额)?|批复预算(?:数)?"),
+    ("budget_yuan", r"(?:全年|年度|本年度?)?预算(?:金额|数|资金)|全年预算|调整后预算(?:数)?|预算安排(?:数|金额)?|"
+                    r"批复预算(?:数)?"),
     ("funds_received_yuan", r"(?:实际)?到位资金|资金到位(?:数|情况)?"),
-    ("spent_yuan", r"实际使用(?:情况|资金)?|实际支出(?:数|金额)?|全年执行数|执行数|执行金额|实际执行(?:数|金额)?|"
+    ("spent_yuan", r"实际使用(?:情况|资金)?|实际支出(?:数|金额)?|(?:全年|预算|资金)?执行(?:数|金额)|实际执行(?:数|金额)?|"
                    r"决算(?:金额|数)|支出金额|支出数"),
     ("execution_rate", r"(?:预算|资金)?执行率|资金支出率|支出率"),
-    ("score", r"评价分值|评价得分|综合得分|总得分|自评得分|得分"),
-    ("grade", r"评价等次|评价等级|绩效等级|评价结论|评价结果|自评等级|自评结论|等级"),
+    # a core word after any of the qualifiers documents put before it: 综合评价得分, 自评等次, 绩效评价等级
+    ("score", r"评价分值|(?:综合|绩效|评价|自评|最终|总)*得分"),
+    ("grade", r"(?:综合|绩效|评价|自评|最终)*(?:等级|等次|评级)|评价结论|评价结果|自评结论"),
     ("score_decision", r"(?:项目)?决策(?:得分|指标得分)?"),
     ("score_process", r"(?:项目)?(?:管理|过程)(?:得分|指标得分)?"),
     ("score_performance", r"(?:项目)?绩效(?:得分|指标得分)?"),
@@ -135,7 +137,7 @@ def indicator_header(row: list[Cell]) -> dict[str, int] | None:
     return None
 
 
-TOTAL_LABEL = re.compile(r"^(?:总分|合计|总计|综合得分|总得分|自评总分|合计得分)")
+TOTAL_LABEL = re.compile(r"^(?:总分|合计|总计|(?:综合|自评|评价)?总?得分|自评总分|合计得分)")
 EXECUTION_ROW = re.compile(r"预算执行率|资金执行率|执行率")
 
 
@@ -235,27 +237,42 @@ def dimension_scores(indicators: list[Indicator]) -> dict[str, float]:
 
 # ---- funds rows of a self-assessment form -------------------------------------------------------
 
+# Per field, its column labels from the most to the least specific: when two columns fit one field
+# (a group cell "年度预算数（万元）" over 年初预算 | 调整后预算数), the more specific label wins.
 FUNDS_HEAD = {
-    "budget_initial_yuan": r"年初预算(?:数)?",
-    "budget_yuan": r"全年预算(?:数)?|调整后预算(?:数)?|预算数|预算金额|年度预算(?:数)?",
-    "spent_yuan": r"全年执行数|执行数|实际支出(?:数)?|全年支出(?:数)?|决算数|实际执行数",
-    "score_execution_max": r"分值",
-    "execution_rate": r"执行率",
-    "score_execution": r"得分",
+    "budget_initial_yuan": [r"年初预算(?:数|金额)?"],
+    "budget_yuan": [r"调整后预算(?:数|金额)?|全年预算(?:数|金额)?|预算安排(?:数|金额)?|批复预算(?:数)?",
+                    r"(?:年度|本年度?)?预算(?:数|金额)?"],
+    "spent_yuan": [r"(?:全年|预算|资金|实际)?执行(?:数|金额)|实际支出(?:数|金额)?|全年支出(?:数)?|决算(?:数|金额)"],
+    "score_execution_max": [r"分值|权重"],
+    "execution_rate": [r"(?:预算|资金)?执行率"],
+    "score_execution": [r"得分"],
 }
-_FUNDS_RES = {k: re.compile(r"^(?:" + v + r")$") for k, v in FUNDS_HEAD.items()}
+# a label may end in its unit or its full marks: 项目资金（万元）, 得分（10分）
+_FUNDS_END = r"(?:\((?:亿元|万元|元|%|\d+(?:\.\d+)?分)\))?$"
+_FUNDS_RES = {k: [re.compile(r"^(?:" + v + r")" + _FUNDS_END) for v in alternatives]
+              for k, alternatives in FUNDS_HEAD.items()}
 
 
 def funds_header(row: list[Cell]) -> dict[str, int] | None:
-    cols = {}
+    cols: dict[str, int] = {}
+    rank: dict[str, int] = {}
     for i, cell in enumerate(row):
-        text = halfwidth(cell.compact)
-        for key, rx in _FUNDS_RES.items():
-            if key not in cols and rx.match(text):
-                cols[key] = i
-    if "spent_yuan" in cols and ("budget_yuan" in cols or "budget_initial_yuan" in cols):
+        text = halfwidth(cell.compact).replace("（", "(").replace("）", ")")
+        for key, alternatives in _FUNDS_RES.items():
+            level = next((n for n, rx in enumerate(alternatives) if rx.match(text)), None)
+            if level is not None and (key not in cols or level < rank[key]):
+                cols[key], rank[key] = i, level
+                break
+    if "spent_yuan" in cols and ("budget_yuan" in cols or "budget_initial_yuan" in cols) \
+            and not any(parse_number(c.text) is not None for c in row):  # a header names columns, holds no figures
         return cols
     return None
+
+
+def _has_amount(row: list[Cell], cols: dict[str, int]) -> bool:
+    i = cols.get("spent_yuan")
+    return i is not None and i < len(row) and parse_number(row[i].text) is not None
 
 
 def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], default_unit: str,
@@ -265,10 +282,13 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
     for c in header:
         unit = unit_in_label(c.text) or unit
     first_value = min(cols.values())
-    for row in rows[header_index + 1:header_index + 4]:
-        label = "".join(c.compact for c in row[:max(2, first_value)])  # the label may sit in a later merged cell
-        if not re.search(r"资金总额|预算总额|合计|总计|年度资金", label):
-            continue
+    following = rows[header_index + 1:header_index + 4]
+    labels = ["".join(c.compact for c in row[:max(2, first_value)]) for row in following]  # may sit in a later merged cell
+    totals = [k for k, label in enumerate(labels) if re.search(r"总额|合计|总计|年度资金", label)]
+    if not totals and following and not any(c.text for c in following[0][:first_value]) \
+            and _has_amount(following[0], cols):
+        totals = [0]  # the form's one values row, right under its header, with no label of its own
+    for row in following[totals[0]:totals[0] + 1] if totals else []:
         offset = len(row) - len(header) if len(row) != len(header) else 0
         for key, i in cols.items():
             j = i + offset
