@@ -166,3 +166,27 @@ def name_key(text: str | None) -> str:
     s = halfwidth(text)
     s = re.sub(r"[\s“”\"'‘’「」『』《》()（）\[\]【】·,，、.。:：;；-]", "", s)
     return s.lower()
+
+
+# The end of a period, as the month whose cumulative figure it gives: one reader for prose and tables.
+PERIOD_MONTHS = {"一季度": 3, "二季度": 6, "三季度": 9, "四季度": 12, "上半年": 6, "前三季度": 9, "年中": 6,
+                 "年末": 12, "年底": 12, "全年": 12}
+_PERIOD = re.compile(r"^(?:(?:19|20)\d{2}年)?(?:第?([一二三四])季度|(上半年|前三季度|年中|年末|年底|全年)|"
+                     r"q([1-4])|(\d{1,2})月(?:份)?)(?:末|底)?(?:累计)?$", re.I)
+
+
+def period_month(label: str | None) -> int | None:
+    """'一季度' / '第三季度末' / 'Q2' → 3 / 9 / 6, '上半年' → 6, '年底' → 12, '9月' → 9; else None."""
+    if not label:
+        return None
+    m = _PERIOD.match(halfwidth("".join(str(label).split())))
+    if not m:
+        return None
+    quarter, named, q, month = m.groups()
+    if quarter:
+        return PERIOD_MONTHS[quarter + "季度"]
+    if named:
+        return PERIOD_MONTHS[named]
+    if q:
+        return 3 * int(q)
+    return int(month) if 1 <= int(month) <= 12 else None

@@ -720,3 +720,27 @@ def test_a_list_of_departments_gives_each_its_overall_spending():
     parsed = parse_bytes(text.encode("utf-8"), "departments.txt")
     got = sorted((ev.candidate.scope, ev.get("unit"), ev.get("budget_yuan"), ev.get("score")) for ev in parsed.evaluations)
     assert got == [("department", "某区司法局", 12_685_000.0, 93.0), ("department", "某区统计局", 4_862_000.0, 90.5)]
+
+
+@pytest.mark.parametrize("label,month", [("一季度", 3), ("第三季度末", 9), ("Q2", 6), ("上半年", 6), ("前三季度", 9),
+                                         ("年底", 12), ("9月", 9), ("12月份", 12), ("2022年四季度", 12),
+                                         ("季度", None), ("当季支出", None), ("13月", None)])
+def test_one_period_reader(label, month):
+    from perfeval.normalize import period_month
+    assert period_month(label) == month
+
+
+def test_quarterly_progress_in_a_form_and_down_a_report_table():
+    form = "项目支出绩效自评表（2022年度）\n" + _cells([
+        ["项目名称", "老旧供水管网改造工程", "", "", "", "", ""],
+        ["资金情况（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "980.00", "1046.80", "1011.21", "10", "96.60%", "9.66"],
+        ["支出进度", "一季度", "二季度", "三季度", "四季度", "", "备注"],
+        ["", "15.2%", "38.7%", "64.1%", "96.6%", "", "累计支出进度"]])
+    assert [(p.month, p.cumulative_rate) for p in one(form).candidate.progress] == [
+        (3, 0.152), (6, 0.387), (9, 0.641), (12, 0.966)]
+    table = ("季度\t当季支出\t累计支出\t累计支出进度\n一季度\t446.40\t446.40\t18.6%\n二季度\t568.80\t1,015.20\t42.3%\n"
+             "三季度\t614.40\t1,629.60\t67.9%\n四季度\t684.00\t2,313.60\t96.4%\n")
+    ev = one(report("项目预算2,400万元，实际支出2,313.6万元，执行率96.4%。\n表1 分季度支出情况（单位：万元）\n" + table))
+    assert sorted((p.month, p.cumulative_rate) for p in ev.candidate.progress) == [
+        (3, 0.186), (6, 0.423), (9, 0.679), (12, 0.964)]

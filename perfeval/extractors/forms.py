@@ -21,6 +21,7 @@ from perfeval.extractors.tables import (
     money_from_cell,
     parse_indicator_rows,
     read_funds,
+    read_progress_table,
 )
 from perfeval.model import Cell, Table
 from perfeval.normalize import clean_name, halfwidth, parse_grade, parse_money, parse_number, parse_percent
@@ -96,6 +97,7 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
             _add_value(cand, key, label, vc, unit, origin)
     if funds_at is not None:
         read_funds(rows, funds_at, funds_header(rows[funds_at]), unit, cand, origin)
+    cand.progress += read_progress_table(rows)
     if head_at is not None:
         cols = indicator_header(rows[head_at])
         indicators, total, total_lines, _ = parse_indicator_rows(rows[head_at + 1:], cols, cand, origin,

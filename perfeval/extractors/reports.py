@@ -24,6 +24,7 @@ from perfeval.extractors.tables import (
     money_from_cell,
     parse_indicator_rows,
     read_funds,
+    read_progress_table,
 )
 from perfeval.model import Block, Paragraph, Table
 from perfeval.normalize import clean_name, find_money, halfwidth, parse_grade, parse_number, parse_percent, unit_in_label
@@ -154,6 +155,8 @@ def read_tables(cand: Candidate, tables: list[Table], captions: dict[int, str] |
     """`captions`: the paragraph before each table (by id), for the unit it states."""
     for table in tables:
         rows = table.rows
+        stated = {p.month for p in cand.progress}
+        cand.progress += [p for p in read_progress_table(rows) if p.month not in stated]
         if _read_recap(cand, rows):
             continue
         head = first_filled_row(rows)

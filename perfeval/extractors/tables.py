@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from perfeval.model import Cell
-from perfeval.normalize import halfwidth, parse_money, parse_number, parse_percent, unit_in_label
-from perfeval.records import Candidate, Indicator
+from perfeval.normalize import halfwidth, parse_money, parse_number, parse_percent, period_month, unit_in_label
+from perfeval.records import Candidate, Indicator, Progress
 
 # Labels of label/value cells, matched against the cell text without white space.
 KV_LABELS: list[tuple[str, str]] = [
@@ -306,3 +306,37 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
                 cand.add(key, parse_number(cell.text), cell.line_start, cell.line_end, "form", origin)
         cand.money_unit = unit
         return
+
+
+# ---- time series: cumulative spending progress by period --------------------------------------
+
+_PROGRESS_LABEL = re.compile(r"支出进度|执行进度|执行率|支付进度|进度")
+
+
+def read_progress_table(rows: list[list[Cell]]) -> list[Progress]:
+    """Cumulative progress stated per period in a table, the periods along a row or down a column:
+    "支出进度 | 一季度 | 二季度 …" over "| 15.2% | 38.7% …", or "季度 | 当季支出 | 累计支出进度" with a row
+    per quarter. Only percentages are read (amounts per period are not progress), and where both a
+    period's own and its cumulative rate are given, the cumulative column."""
+    for r, row in enumerate(rows[:-1]):  # periods along a row, their rates in the row below
+        months = {i: m for i, c in enumerate(row) if (m := period_month(c.text))}
+        if len(months) >= 2:
+            below = rows[r + 1]
+            points = [Progress(m, rate, "stated", below[i].line_start, below[i].line_end) for i, m in months.items()
+                      if i < len(below) and "%" in below[i].text and (rate := parse_percent(below[i].text)) is not None]
+            if len(points) >= 2:
+                return points
+    width = max((len(row) for row in rows), default=0)
+    for col in range(width):  # periods down a column, the rate in the column headed 累计…进度
+        periods = [(r, m) for r, row in enumerate(rows) if col < len(row) and (m := period_month(row[col].text))]
+        if len(periods) < 2:
+            continue
+        head = rows[periods[0][0] - 1] if periods[0][0] else []
+        rate_cols = [i for i, c in enumerate(head) if i != col and _PROGRESS_LABEL.search(c.compact)]
+        rate_cols.sort(key=lambda i: "累计" not in head[i].compact)
+        for rc in rate_cols[:1]:
+            points = [Progress(m, rate, "stated", rows[r][rc].line_start, rows[r][rc].line_end) for r, m in periods
+                      if rc < len(rows[r]) and "%" in rows[r][rc].text and (rate := parse_percent(rows[r][rc].text)) is not None]
+            if len(points) >= 2:
+                return points
+    return []

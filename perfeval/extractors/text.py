@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from perfeval.normalize import NUMBER, find_dates, find_money, halfwidth, parse_grade
+from perfeval.normalize import NUMBER, find_dates, find_money, halfwidth, parse_grade, period_month
 
 GRADE = r"(优秀|良好|一般|较差|不合格|合格|中等|优|良|中|差)"
 NUM = NUMBER
@@ -229,7 +229,6 @@ def find_dimensions(sentence: str) -> list[tuple[str, float]]:
 
 # ---- monthly progress and disbursements ----------------------------------------------------
 
-_PERIODS = {"一季度": 3, "二季度": 6, "三季度": 9, "四季度": 12, "上半年": 6, "前三季度": 9, "年末": 12, "年底": 12}
 _MONTH = (r"(?:(?:(?:19|20)\d{2}\s*年\s*)?(?:1\s*[-—–~至]\s*)?(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?|"
           r"(第[一二三四]季度末?|[一二三四]季度末?|上半年|前三季度|年末|年底))")
 PROGRESS_RE = re.compile(
@@ -252,8 +251,7 @@ def _month(m: re.Match) -> int | None:
     if m.group(1):
         month = int(m.group(1))
         return month if 1 <= month <= 12 else None
-    period = m.group(2)
-    return _PERIODS.get(period) or _PERIODS.get(re.sub(r"^第|末$", "", period))
+    return period_month(m.group(2))
 
 
 MID_YEAR = re.compile(r"^\s*(?:截至|截止|到)\s*(?:(?:19|20)\d{2}\s*年\s*)?(?:(\d{1,2})\s*月|上半年|前三季度|第?[一二三]季度)")
