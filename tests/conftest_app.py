@@ -15,6 +15,10 @@ import duckdb
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 TRUTH = ROOT / "tests" / "fixtures" / "seeds.json"
+FIXTURES = ROOT / "tests" / "fixtures"
+# Every report the repository holds, loaded together: the dashboard at the volume a manager meets
+# (≈160 evaluations, 100+ units, 2018–2024) rather than one sample batch.
+VOLUME_SOURCES = [SAMPLES, *sorted(p for p in FIXTURES.iterdir() if p.is_dir())]
 PAGES = ["app.py", "pages/1_execution.py", "pages/2_progress.py", "pages/3_scores.py",
          "pages/4_problems.py", "pages/5_detail.py", "pages/7_briefing.py"]
 
@@ -37,6 +41,14 @@ def ensure_rollups(db: pathlib.Path) -> None:
 
 def build_sample_db(db: pathlib.Path) -> pathlib.Path:
     res = ingest(db, SAMPLES)
+    assert res.returncode == 0, res.stderr
+    ensure_rollups(db)
+    return db
+
+
+def build_volume_db(db: pathlib.Path) -> pathlib.Path:
+    """The samples and every fixture batch (general, holdout*, written), through the real ingest CLI."""
+    res = ingest(db, *VOLUME_SOURCES)
     assert res.returncode == 0, res.stderr
     ensure_rollups(db)
     return db
