@@ -43,22 +43,29 @@ ui.chart(fig, "progress_curve")
 st.caption("各月数值为给出该月进度的评价的平均累计进度；不同评价报告的月份不同，样本数见悬停提示。")
 
 st.subheader("各月落后于序时进度（百分点）")
+# One sign everywhere (总览, this page, the briefing pack): a lag is a positive number of 百分点
+# behind 序时进度; ahead of it is negative.
 lag = curve.assign(baseline=curve["month"].map(lambda m: base[int(m) - 1]))
-lag = lag.assign(lag_pp=(lag["rate"] - lag["baseline"]) * 100,
+lag = lag.assign(lag_pp=(lag["baseline"] - lag["rate"]) * 100,
                  src=lag["source"].map(lambda s: ui.SOURCE_LABELS.get(s, s)),
                  mon=lag["month"].map(lambda m: f"{int(m)}月"))
+sources = list(dict.fromkeys(lag["src"]))
 fig = go.Figure()
-for src, part in lag.groupby("src", sort=False):
-    fig.add_bar(x=part["mon"], y=part["lag_pp"], name=src,
-                marker_color=["#c2453d" if v < 0 else "#2e9e6b" for v in part["lag_pp"]],
-                text=[f"{v:+.2f}" for v in part["lag_pp"]], textposition="outside", cliponaxis=False)
+for i, (src, part) in enumerate(lag.groupby("src", sort=False)):
+    # a colour per source; value labels only when one series (grouped labels collide: the table has them)
+    fig.add_bar(x=part["mon"], y=part["lag_pp"], name=src, marker_color=ui.COLORWAY[i % len(ui.COLORWAY)],
+                text=[f"{v:.1f}" for v in part["lag_pp"]] if len(sources) == 1 else None,
+                textposition="outside", cliponaxis=False, textfont=dict(size=12),
+                customdata=part[["n"]].to_numpy(),
+                hovertemplate="%{x}：" + src + "落后 %{y:.2f} 个百分点（%{customdata[0]} 项评价）<extra></extra>")
 ui.hline(fig, 0, dict(color="#1f2933", width=1))
 fig.update_xaxes(type="category", categoryorder="array", categoryarray=month_labels)
-fig.update_yaxes(title="实际 − 序时进度（百分点）")
-fig.update_layout(height=320, showlegend=lag["src"].nunique() > 1)
+fig.update_yaxes(title="落后序时进度（百分点）", zeroline=True)
+fig.update_layout(height=340, barmode="group", showlegend=len(sources) > 1, uniformtext=dict(minsize=11, mode="hide"))
 ui.chart(fig, "progress_lag")
+st.caption("正数表示累计进度落后于序时进度，负数表示超前。")
 ui.table(lag, {"src": ("进度来源", "text"), "mon": ("月份", "text"), "rate": ("累计进度", "pct"),
-               "baseline": ("序时进度", "pct"), "lag_pp": ("差距", "pp"), "n": ("评价项数", "int")}, key="t_lag")
+               "baseline": ("序时进度", "pct"), "lag_pp": ("落后序时进度", "pp"), "n": ("评价项数", "int")}, key="t_lag")
 
 st.subheader("各评价的支出进度（前低后高标注）")
 evs = dbread.query("progress_evals", f, limit=300)

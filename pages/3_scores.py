@@ -42,7 +42,8 @@ with left:
                         marker=dict(color="#e07b39", size=8, opacity=0.8, line=dict(width=1, color="white")),
                         customdata=pts[["eval_id", "unit", "project"]].to_numpy(),
                         hovertemplate="%{customdata[1]}｜%{customdata[2]}<br>得分 %{y:.2f}<extra>点击查看明细</extra>")
-    fig.update_xaxes(type="category", title=None)
+    ui.year_axis(fig, f, by["year"])
+    fig.update_xaxes(title=None)
     fig.update_yaxes(title="得分", range=[max(0, min(60, float(by["min"].min()) - 5)), 101])
     fig.update_layout(height=400)
     ev = ui.chart(fig, "score_year", clickable=True)
@@ -66,7 +67,7 @@ with right:
                     text=[f"{v * 100:.0f}%" for v in part["share"]], textposition="inside",
                     hovertemplate="%{x} " + g + "：%{customdata[0]} 项（%{y:.2f}%）<extra></extra>")
     fig.update_layout(barmode="stack", height=400)
-    fig.update_xaxes(type="category")
+    ui.year_axis(fig, f, gm["year"])  # traces add their years in their own order: fix it ascending
     fig.update_yaxes(title="占比（%）", range=[0, 100])
     ui.chart(fig, "grade_year")
     st.caption("报告写明等级的按报告；未写明的按得分折算。")

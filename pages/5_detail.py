@@ -129,7 +129,8 @@ with t2:
         st.caption("该评价没有逐项指标评分。")
     else:
         ui.table(ind, {"seq": ("序号", "int"), "level1": ("一级指标", "text"), "level2": ("二级指标", "text"),
-                       "name": ("三级指标", "text"), "target": ("目标值", "text"), "actual": ("实际完成值", "text"),
+                       "levels_stated": ("原文写法（一级／二级）", "text"), "name": ("三级指标", "text"),
+                       "target": ("目标值", "text"), "actual": ("实际完成值", "text"),
                        "weight": ("分值", "score"), "score": ("得分", "score"), "points_lost": ("失分", "score"),
                        "note": ("偏差原因", "text"), "line_start": ("原文行", "int")},
                  key="t_ind", height=min(600, 38 + 35 * len(ind)))

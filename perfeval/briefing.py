@@ -82,7 +82,8 @@ EXPORTS: dict[str, tuple[str, str, dict[str, tuple[str, str]]]] = {
     "indicators": ("export_indicators", "绩效指标", {
         "eval_id": ("评价编号", "text"), "unit": ("单位", "text"), "year": ("年度", "int"),
         "project": ("项目", "text"), "seq": ("序号", "int"), "level1": ("一级指标", "text"),
-        "level2": ("二级指标", "text"), "name": ("三级指标", "text"), "target": ("目标值", "text"),
+        "level2": ("二级指标", "text"), "level1_stated": ("一级指标（原文写法）", "text"),
+        "level2_stated": ("二级指标（原文写法）", "text"), "name": ("三级指标", "text"), "target": ("目标值", "text"),
         "actual": ("实际完成值", "text"), "weight": ("分值", "score"), "score": ("得分", "score"),
         "points_lost": ("失分", "score"), "note": ("偏差原因", "text"), "file_name": ("来源文件", "text"),
         "line_start": ("起始行", "int"), "line_end": ("结束行", "int"),

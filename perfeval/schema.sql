@@ -59,6 +59,11 @@ CREATE TABLE IF NOT EXISTS indicators (
     line_start INTEGER,
     line_end INTEGER
 );
+-- level1/level2 hold the normalized level names (perfeval.normalize.indicator_level: 产出,
+-- 产出指标（50分） → 产出指标); the names as the table wrote them are kept for provenance. Rows
+-- stored before these columns existed are normalized by store.ensure_schema.
+ALTER TABLE indicators ADD COLUMN IF NOT EXISTS level1_stated VARCHAR;
+ALTER TABLE indicators ADD COLUMN IF NOT EXISTS level2_stated VARCHAR;
 
 CREATE TABLE IF NOT EXISTS spending_progress (
     eval_id VARCHAR NOT NULL,

@@ -147,6 +147,23 @@ def clicked_eval(event) -> str | None:
     return None
 
 
+def year_range(filters: dbread.Filters | None, years) -> list[int]:
+    """Every year from the first to the last (the filter's bounds when set, else the data's), so
+    a year without data still has its slot on an axis."""
+    ys = sorted({int(y) for y in years if not missing(y) and int(y) > 0})
+    lo = (filters.year_from if filters and filters.year_from else None) or (ys[0] if ys else None)
+    hi = (filters.year_to if filters and filters.year_to else None) or (ys[-1] if ys else None)
+    return list(range(lo, hi + 1)) if lo is not None and hi is not None and hi >= lo else ys
+
+
+def year_axis(fig: go.Figure, filters: dbread.Filters | None, years, axis: str = "x") -> list[str]:
+    """A category axis of "2019年" labels, ascending, every year of the range; returns the labels."""
+    labels = [f"{y}年" for y in year_range(filters, years)]
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(type="category", categoryorder="array",
+                                                            categoryarray=labels, range=[-0.5, len(labels) - 0.5])
+    return labels
+
+
 # Reference lines and bands are written as layout shapes directly: plotly's add_vrect/add_vline
 # cost 5–15 ms each (they resolve subplots), the whole rest of a figure often less.
 
