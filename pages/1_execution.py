@@ -147,7 +147,7 @@ if bl_evals.empty:
     st.caption("当前筛选范围内的评价没有列出预算明细。")
 else:
     ids = bl_evals["eval_id"].tolist()
-    names = {r.eval_id: f"{r.unit}｜{r.project}（{r.year}）" for r in bl_evals.itertuples()}
+    names = {r.eval_id: ui.eval_label(r.unit, r.project, r.year) for r in bl_evals.itertuples()}
     chosen = st.selectbox("选择评价", ids, format_func=names.get, key="bl_eval", bind="query-params")
     bl = dbread.query("budget_lines", eval_id=chosen)
     bl = bl.assign(label=bl["seq"].astype(str) + ". " + bl["name"].fillna("（未命名科目）"))

@@ -81,7 +81,7 @@ ui.detail_on_select(ev, evs)
 
 st.subheader("单项评价的支出燃尽图")
 ids = evs["eval_id"].tolist()
-names = {r.eval_id: f"{r.unit}｜{r.project}（{r.year}）" for r in evs.itertuples()}
+names = {r.eval_id: ui.eval_label(r.unit, r.project, r.year) for r in evs.itertuples()}
 chosen = st.selectbox("选择评价", ids, format_func=names.get, key="burn_eval", bind="query-params")
 info = evs.set_index("eval_id").loc[chosen]
 budget = info["budget_yuan"]

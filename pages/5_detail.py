@@ -43,14 +43,13 @@ def pick(key: str) -> None:
 current = st.session_state.get("eval_pick") or st.query_params.get("eval")
 q = st.text_input("查找评价", key="q", bind="query-params", placeholder="输入项目或单位名称中的文字", icon=":material/search:")
 found = dbread.query("eval_search", f, q=q.strip() or None, limit=200)
-names = {r.eval_id: f"{r.unit or '（未注明单位）'}｜{r.project or '（未注明项目）'}（{int(r.year) if r.year == r.year else '年度不详'}）"
-         for r in found.itertuples()}
+names = {r.eval_id: ui.eval_label(r.unit, r.project, r.year) for r in found.itertuples()}
 options = list(names)
 if current and current not in names:
     cur = dbread.query("eval_detail", eval_id=current)
     if not cur.empty:
         r = cur.iloc[0]
-        names[current] = f"{r['unit']}｜{r['project']}（{r['year']}）"
+        names[current] = ui.eval_label(r["unit"], r["project"], r["year"])
         options.insert(0, current)
 eval_id = st.selectbox("评价", options, index=options.index(current) if current in options else None,
                        format_func=lambda i: names.get(i, i), key="eval_pick", placeholder="请选择一项评价")
@@ -72,6 +71,7 @@ if not eval_id:
         found.assign(execution_rate=found["execution_rate"] * 100)[
             ["unit", "year", "project", "scope_l", "execution_rate", "score"]],
         hide_index=True, key="pick_table", on_select=lambda: pick("pick_table"), selection_mode="single-row",
+        placeholder=ui.MISSING,
         column_config={"unit": "单位", "year": st.column_config.NumberColumn("年度", format="%d"),
                        "project": "项目", "scope_l": "评价范围",
                        "execution_rate": st.column_config.NumberColumn("执行率", format="%.2f%%"),
@@ -120,7 +120,7 @@ with t1:
                      "出处": (f"{s.file_name} 第 {s.line_start}–{s.line_end} 行" if s is not None and s.line_start == s.line_start
                             else ("由其他字段推算" if fld in ("grade_from_score", "scope", "source_kind") else "—")),
                      "原文片段": s.snippet if s is not None else ""})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder=ui.MISSING,
                  column_config={"原文片段": st.column_config.TextColumn("原文片段", width="large")},
                  height=38 + 35 * len(rows))
     st.caption("原文片段按纯文本显示。")

@@ -54,7 +54,7 @@ projects = dbread.query("yoy_projects", f, q=q or None, limit=200)
 if projects.empty:
     st.caption("筛选范围内没有同一单位同一项目在两个及以上年度的评价" + (f"（项目名称含「{ui.plain(q)}」）。" if q else "。"))
 else:
-    names = {r.newest_eval_id: f"{r.unit}｜{r.project}（{r.years}）" for r in projects.itertuples()}
+    names = {r.newest_eval_id: ui.eval_label(r.unit, r.project, r.years) for r in projects.itertuples()}
     chosen = st.selectbox("选择项目", list(names), format_func=names.get, key="yoy", bind="query-params",
                           help="同一单位、同一项目（名称比较时忽略年份、空格和末尾的「项目」）在两个及以上年度的评价")
     if len(projects) >= 200:

@@ -119,5 +119,11 @@ def plain(text: Any) -> str:
     return MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
+def eval_label(unit: Any, project: Any, year: Any) -> str:
+    """"单位｜项目（2021）" for pickers, with a word where a part is missing (never "None")."""
+    y = "年度不详" if missing(year) else (str(int(year)) if isinstance(year, (int, float)) else str(year))
+    return f"{blank(unit, '（未注明单位）')}｜{blank(project, '（未注明项目）')}（{y}）"
+
+
 def blank(x: Any, text: str = "（未注明）") -> Any:
     return text if missing(x) or x == "" else x

@@ -35,6 +35,7 @@ from perfeval.style import (  # noqa: F401  (pages use them as ui.*)
     blank,
     cat_label,
     category_labels,
+    eval_label,
     fmt_int,
     fmt_pct,
     fmt_pp,
@@ -59,6 +60,7 @@ IMPORT_PAGE = "pages/6_import.py"
 BRIEFING_PAGE = "pages/7_briefing.py"
 DETAIL_PAGE = "pages/5_detail.py"
 FILTER_KEYS = ("region", "unit", "years", "scope", "kind")
+MISSING = "—"  # what every table shows for a missing value (Streamlit's default is "None")
 
 # The dashboard's process keeps a large heap for its whole life (streamlit, plotly, pandas, duckdb):
 # a full garbage collection scanning it takes ~90 ms on the 2-core machine, a visible stall in
@@ -102,7 +104,7 @@ def table(df: pd.DataFrame, columns: dict[str, tuple[str, str]], *, key: str | N
         else:
             out[label] = s.astype("string")
             config[label] = st.column_config.TextColumn(label)
-    kwargs: dict[str, Any] = dict(hide_index=True, column_config=config, height=height)
+    kwargs: dict[str, Any] = dict(hide_index=True, column_config=config, height=height, placeholder=MISSING)
     if select:
         return st.dataframe(out, key=key, on_select="rerun", selection_mode="single-row", **kwargs)
     st.dataframe(out, key=key, **kwargs)
@@ -247,6 +249,24 @@ def _sidebar_nav() -> None:
         st.sidebar.page_link(script, label=label, icon=icon, query_params=params)
 
 
+# ---- the file uploader in Chinese ----------------------------------------------------------
+
+def uploader_in_chinese(limit_mb: int) -> None:
+    """Replace the English texts of Streamlit's file uploader ("Upload", "50MB per file • …") by
+    Chinese ones with our limit. Streamlit has no setting for them, so a stylesheet hides them and
+    writes the Chinese in their place (a fixed text: nothing from a user goes into it). Its
+    English refusal of an oversized file is avoided by the transfer ceiling above our limit
+    (perfeval.uploads.UPLOAD_CEILING_MB), so the page refuses such a file itself, in Chinese."""
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > * {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{
+  content: "拖放文件到此处 · 单个文件不超过 {int(limit_mb)} MB · TXT、DOCX、XLSX、PDF";
+  font-size: 0.875rem; opacity: 0.75; }}
+[data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: "选择文件"; font-size: 0.875rem; }}
+</style>""")
+
+
 # ---- page setup and filters ---------------------------------------------------------------
 
 def setup_page(title: str, caption: str | None = None, require_data: bool = True) -> dbread.Filters | None:
@@ -383,16 +403,16 @@ def year_comparison(eval_id: str, key: str, link_all: bool = False) -> None:
     if cmp is None:
         st.caption("没有找到同一单位同一项目其他年度的评价（项目名称比较时忽略年份、空格和末尾的「项目」二字）。")
         return
-    st.dataframe(cmp.side_by_side, hide_index=True, key=f"{key}_side")
+    st.dataframe(cmp.side_by_side, hide_index=True, key=f"{key}_side", placeholder=MISSING)
     if cmp.recurring:
         st.markdown("**重复出现的问题类别：** " + "、".join(plain(c) for c in cmp.recurring))
     else:
         st.caption("各年度的问题类别没有重复。")
     if not cmp.categories.empty:
         st.markdown("**各年度的问题类别**（数字为问题条数）")
-        st.dataframe(cmp.categories, hide_index=True, key=f"{key}_cats")
+        st.dataframe(cmp.categories, hide_index=True, key=f"{key}_cats", placeholder=MISSING)
         with st.expander(f"逐条问题表述（{len(cmp.statements)} 条）"):
-            st.dataframe(cmp.statements, hide_index=True, key=f"{key}_stmts",
+            st.dataframe(cmp.statements, hide_index=True, key=f"{key}_stmts", placeholder=MISSING,
                          column_config={"原文表述": st.column_config.TextColumn("原文表述", width="large")})
     for r in evals.itertuples():
         if link_all or r.eval_id != eval_id:
