@@ -1,6 +1,6 @@
 """Real-browser test of 数据导入: Chromium uploads two report files through the page (no database
 yet), previews and commits them, then finds their figures on 预算执行 without a restart.
-Screenshots go to /tmp/shots/."""
+Screenshots go to build/screenshots/."""
 from __future__ import annotations
 
 import duckdb
@@ -35,7 +35,7 @@ def expected(tmp_path_factory) -> dict:
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     assert page.locator('[data-testid="stException"]').count() == 0, name
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
