@@ -31,13 +31,16 @@ st.subheader("累计支出进度与序时进度")
 fig = go.Figure()
 fig.add_scatter(x=month_labels, y=[b * 100 for b in base], mode="lines", name="序时进度：" + BASELINES[base_kind],
                 line=dict(color="#8a94a6", dash="dash", width=2))
+one_series = curve["source"].nunique() == 1  # value labels of several series collide: then hover and table
 for src, part in curve.groupby("source", sort=False):
-    fig.add_scatter(x=[f"{int(m)}月" for m in part["month"]], y=part["rate"] * 100, mode="lines+markers+text",
-                    name=ui.SOURCE_LABELS.get(src, src), text=[ui.fmt_pct(r) for r in part["rate"]],
-                    textposition="top left", customdata=part[["n"]].to_numpy(),
+    fig.add_scatter(x=[f"{int(m)}月" for m in part["month"]], y=part["rate"] * 100,
+                    mode="lines+markers+text" if one_series else "lines+markers",
+                    name=ui.SOURCE_LABELS.get(src, src), text=[f"{r * 100:.1f}%" for r in part["rate"]],
+                    textposition="top left", textfont=dict(size=12), marker=dict(size=8),
+                    line=dict(color=ui.SOURCE_COLORS.get(src), width=2.5), customdata=part[["n"]].to_numpy(),
                     hovertemplate="%{x}：累计 %{y:.2f}%<br>%{customdata[0]} 项评价<extra></extra>")
 fig.update_xaxes(type="category", categoryorder="array", categoryarray=month_labels, title=None)
-fig.update_yaxes(title="累计支出占全年预算（%）", range=[0, 110])
+fig.update_yaxes(title="累计支出占全年预算（%）", range=[0, 112])
 fig.update_layout(height=420)
 ui.chart(fig, "progress_curve")
 st.caption("各月数值为给出该月进度的评价的平均累计进度；不同评价报告的月份不同，样本数见悬停提示。")
@@ -51,9 +54,9 @@ lag = lag.assign(lag_pp=(lag["baseline"] - lag["rate"]) * 100,
                  mon=lag["month"].map(lambda m: f"{int(m)}月"))
 sources = list(dict.fromkeys(lag["src"]))
 fig = go.Figure()
-for i, (src, part) in enumerate(lag.groupby("src", sort=False)):
-    # a colour per source; value labels only when one series (grouped labels collide: the table has them)
-    fig.add_bar(x=part["mon"], y=part["lag_pp"], name=src, marker_color=ui.COLORWAY[i % len(ui.COLORWAY)],
+for (source, src), part in lag.groupby(["source", "src"], sort=False):
+    # a colour per source (as on the curve); value labels only for one series (grouped ones collide)
+    fig.add_bar(x=part["mon"], y=part["lag_pp"], name=src, marker_color=ui.SOURCE_COLORS.get(source),
                 text=[f"{v:.1f}" for v in part["lag_pp"]] if len(sources) == 1 else None,
                 textposition="outside", cliponaxis=False, textfont=dict(size=12),
                 customdata=part[["n"]].to_numpy(),
@@ -95,7 +98,8 @@ fig.add_scatter(x=[0] + MONTHS, y=[0] + [b * scale for b in base], mode="lines",
                 line=dict(color="#8a94a6", dash="dash"))
 for src, part in pts.groupby("source", sort=False):
     fig.add_scatter(x=[0] + part["month"].tolist(), y=[0] + (part["cumulative_rate"] * scale).tolist(),
-                    mode="lines+markers", name=ui.SOURCE_LABELS.get(src, src), line=dict(width=3),
+                    mode="lines+markers", name=ui.SOURCE_LABELS.get(src, src),
+                    line=dict(width=3, color=ui.SOURCE_COLORS.get(src)),
                     text=["0%"] + [ui.fmt_pct(r) for r in part["cumulative_rate"]],
                     hovertemplate="%{x}月末：%{y:,.2f} " + unit_label + "（%{text}）<extra></extra>")
 if not dis.empty and has_budget:

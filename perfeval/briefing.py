@@ -43,6 +43,8 @@ from perfeval.style import (
     fmt_score,
     fmt_wan,
     missing,
+    object_label,
+    shorten,
 )
 
 TEMPLATE_DIR = pathlib.Path(__file__).resolve().parent / "templates"
@@ -393,8 +395,8 @@ def fig_execution(lowest: pd.DataFrame, threshold: float) -> go.Figure | None:
     if lowest.empty:
         return None
     df = lowest.iloc[::-1]
-    labels = [f"{(p or '（未注明项目）')[:22]}（{int(y) if not missing(y) else '年度不详'}）"
-              for p, y in zip(df["project"], df["year"])]
+    labels = [f"{shorten(object_label(u, p, sc), 24)}（{int(y) if not missing(y) else '年度不详'}）"
+              for u, p, sc, y in zip(df["unit"], df["project"], df["scope"], df["year"])]
     colors = ["#2e9e6b" if r >= threshold else "#e0a030" if r >= threshold - 0.2 else "#c2453d"
               for r in df["execution_rate"]]
     fig = go.Figure(go.Bar(y=list(range(len(df))), x=df["execution_rate"] * 100, orientation="h",

@@ -31,6 +31,7 @@ from perfeval.style import (  # noqa: F401  (pages use them as ui.*)
     RULE_LABELS,
     SCOPE_LABELS,
     SEVERITY_LABELS,
+    SOURCE_COLORS,
     SOURCE_LABELS,
     blank,
     cat_label,
@@ -42,7 +43,9 @@ from perfeval.style import (  # noqa: F401  (pages use them as ui.*)
     fmt_score,
     fmt_wan,
     missing,
+    object_label,
     plain,
+    shorten,
 )
 
 # (script, label, icon) – the first entry is the main script.
@@ -150,11 +153,14 @@ def clicked_eval(event) -> str | None:
 
 
 def year_range(filters: dbread.Filters | None, years) -> list[int]:
-    """Every year from the first to the last (the filter's bounds when set, else the data's), so
-    a year without data still has its slot on an axis."""
+    """Every year of the sidebar's range (the filter's bounds when set, else the database's first
+    to last year), so a year without data still has its slot on an axis."""
     ys = sorted({int(y) for y in years if not missing(y) and int(y) > 0})
-    lo = (filters.year_from if filters and filters.year_from else None) or (ys[0] if ys else None)
-    hi = (filters.year_to if filters and filters.year_to else None) or (ys[-1] if ys else None)
+    if ys:  # the sidebar's year range (the filter's, else the database's), widened to the data's
+        opts = dbread.query("filter_options")[["year_min", "year_max"]].stack().dropna()
+        ys += [int(opts.min()), int(opts.max())] if len(opts) else []
+    lo = (filters.year_from if filters and filters.year_from else None) or (min(ys) if ys else None)
+    hi = (filters.year_to if filters and filters.year_to else None) or (max(ys) if ys else None)
     return list(range(lo, hi + 1)) if lo is not None and hi is not None and hi >= lo else ys
 
 
@@ -174,21 +180,27 @@ def _add_marks(fig: go.Figure, shapes: list[dict], annotations: list[dict]) -> N
                       annotations=list(fig.layout.annotations) + annotations)
 
 
-def grade_band_shapes(fig: go.Figure, axis: str = "x") -> None:
-    """Shade the four grade bands (财预〔2020〕10号) on a score axis, labelled at their top left."""
+def grade_band_shapes(fig: go.Figure, axis: str = "x", lo: float = 0) -> None:
+    """Shade the four grade bands (财预〔2020〕10号) on a score axis that starts at ``lo``. Their
+    labels sit outside the plot area — above it for a score x axis, right of it for a score y
+    axis — so they never collide with the boxes, bars or points drawn in the bands."""
     shapes, notes = [], []
-    for lo, hi, g in GRADE_BANDS:
+    for band_lo, band_hi, g in GRADE_BANDS:
         color = GRADE_COLORS[g]
         if axis == "x":
-            span = dict(xref="x", yref="y domain", x0=lo, x1=hi, y0=0, y1=1)
-            at = dict(xref="x", yref="y domain", x=lo, y=1)
+            span = dict(xref="x", yref="y domain", x0=band_lo, x1=band_hi, y0=0, y1=1)
+            at = dict(xref="x", yref="y domain", x=(max(band_lo, lo) + band_hi) / 2, y=1.0,
+                      xanchor="center", yanchor="bottom")
         else:
-            span = dict(xref="x domain", yref="y", x0=0, x1=1, y0=lo, y1=hi)
-            at = dict(xref="x domain", yref="y", x=0, y=hi)
+            span = dict(xref="x domain", yref="y", x0=0, x1=1, y0=band_lo, y1=band_hi)
+            at = dict(xref="x domain", yref="y", x=1.0, y=(max(band_lo, lo) + band_hi) / 2,
+                      xanchor="left", yanchor="middle", xshift=4)
         shapes.append(dict(type="rect", fillcolor=color, opacity=0.08, line=dict(width=0), layer="below", **span))
-        notes.append(dict(text=GRADE_LABELS[g], showarrow=False, xanchor="left", yanchor="top",
-                          font=dict(color=color, size=12), **at))
+        if band_hi > lo:  # a band below the axis start has no room for a label
+            notes.append(dict(text=GRADE_LABELS[g], showarrow=False, font=dict(color=color, size=12), **at))
     _add_marks(fig, shapes, notes)
+    # room for the labels outside the plot (annotations do not count for automargin)
+    fig.update_layout(margin=dict(t=64) if axis == "x" else dict(r=96))
 
 
 def vline(fig: go.Figure, x: float, line: dict, text: str | None = None, side: str = "right") -> None:
