@@ -40,7 +40,7 @@ def cat_names(codes) -> str:
 
 def where(x) -> str:
     """A statement's source: file and first line."""
-    return f"{x.file_name} 第{int(x.line_start)}行" if pd.notna(x.line_start) else str(x.file_name)
+    return f"{x.file_name} {ui.line_range(x.line_start)}" if pd.notna(x.line_start) else str(x.file_name)
 
 
 def advice_line(x, category: str) -> str:
@@ -243,7 +243,7 @@ else:
                      cat2=stm["categories_secondary"].map(cat_names),
                      src=stm["category_source"].map(lambda s: SOURCE_LABELS.get(s, s)),
                      strength=stm["match_score"].map(strength),
-                     source=stm["file_name"] + " 第" + stm["line_start"].astype("Int64").astype(str) + "行")
+                     source=[f"{fn} {ui.line_range(ls)}" for fn, ls in zip(stm["file_name"], stm["line_start"])])
     ev2 = ui.table(stm, {"text": ("问题表述", "text"), "cat": ("类别", "text"), "matched_terms": ("归类依据", "text"),
                          "cat2": ("兼属类别", "text"), "strength": ("匹配强度", "text"), "src": ("归类来源", "text"),
                          "unit": ("单位", "text"), "year": ("年度", "int"), "project": ("项目", "text"),

@@ -103,27 +103,40 @@ if grade:
     ui.kpi(c[4], "等级", grade)
 else:
     ui.kpi(c[4], "等级（按得分折算）", e["grade_from_score"] if isinstance(e["grade_from_score"], str) else "—")
-st.caption(f"来源文件：{e['file_name']}（第 {e['line_start']}–{e['line_end']} 行）· "
+st.caption(f"来源文档：{ui.doc_name(e['doc_title'], e['file_name'])}（{ui.line_range(e['line_start'], e['line_end'])}）· "
            f"入库时间 {pd.Timestamp(e['ingested_at']):%Y-%m-%d %H:%M} · 评价编号 {eval_id}")
 
+# Every row of 字段与出处: the fields with where each was read, then each spending-progress point
+# with its lines (progress is a figure of this evaluation too). Built before the tabs, whose labels
+# carry these counts.
+fields = [c for c in ui.FIELD_LABELS if c in d.columns and c not in
+          ("eval_id", "doc_id", "line_start", "line_end", "file_name", "file_format", "ingested_at", "sha256")]
+srcmap = {r.field: r for r in src.itertuples()}
+rows = []
+for fld in fields:
+    s = srcmap.get(fld)
+    rows.append({"字段": ui.FIELD_LABELS[fld], "数值": show_value(fld, e[fld]),
+                 "出处": (f"{s.file_name} {ui.line_range(s.line_start, s.line_end)}"
+                        if s is not None and s.line_start == s.line_start
+                        else ("由其他字段推算" if fld in ("grade_from_score", "scope", "source_kind") else "—")),
+                 "原文片段": s.snippet if s is not None else ""})
+pts = dbread.query("progress_points", eval_id=eval_id)
+for p in pts.itertuples():
+    rows.append({"字段": f"累计支出进度（{int(p.month)}月末，{ui.SOURCE_LABELS.get(p.source, p.source)}）",
+                 "数值": ui.fmt_pct(p.cumulative_rate),
+                 "出处": f"{e['file_name']} {ui.line_range(p.line_start, p.line_end)}" if p.line_start == p.line_start else "—",
+                 "原文片段": ""})
+
 # The open tab is part of the view's link (?tab=…); its labels carry this evaluation's counts.
-t1, t2, t3, t4, t5 = st.tabs([f"字段与出处（{len(src)}）", f"绩效指标（{len(ind)}）", f"问题与建议（{len(fnd)}）",
+t1, t2, t3, t4, t5 = st.tabs([f"字段与出处（{len(rows)}）", f"绩效指标（{len(ind)}）", f"问题与建议（{len(fnd)}）",
                               f"数据质量（{len(chk)}）", "历年对比"], key="tab", bind="query-params")
 with t1:
-    fields = [c for c in ui.FIELD_LABELS if c in d.columns and c not in
-              ("eval_id", "doc_id", "line_start", "line_end", "file_name", "file_format", "ingested_at", "sha256")]
-    srcmap = {r.field: r for r in src.itertuples()}
-    rows = []
-    for fld in fields:
-        s = srcmap.get(fld)
-        rows.append({"字段": ui.FIELD_LABELS[fld], "数值": show_value(fld, e[fld]),
-                     "出处": (f"{s.file_name} 第 {s.line_start}–{s.line_end} 行" if s is not None and s.line_start == s.line_start
-                            else ("由其他字段推算" if fld in ("grade_from_score", "scope", "source_kind") else "—")),
-                     "原文片段": s.snippet if s is not None else ""})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder=ui.MISSING,
                  column_config={"原文片段": st.column_config.TextColumn("原文片段", width="large")},
                  height=38 + 35 * len(rows))
-    st.caption("原文片段按纯文本显示。")
+    st.caption(f"行号指来源文档「{ui.plain(ui.doc_name(e['doc_title'], e['file_name']))}」中的行；"
+               + (f"最后 {len(pts)} 行是支出进度的各月数值及其出处。" if len(pts) else "")
+               + "原文片段按纯文本显示。")
 with t2:
     if ind.empty:
         st.caption("该评价没有逐项指标评分。")

@@ -115,7 +115,8 @@ if docs.empty:
     st.caption("没有符合条件的文档。" if q.strip() else "数据库中还没有任何文档。")
     st.stop()
 docs = docs.assign(fmt=docs["file_format"].str.upper(), size_kb=docs["size_bytes"] / 1024)
-ev = ui.table(docs, {"file_name": ("文件", "text"), "fmt": ("格式", "text"), "n_evaluations": ("评价项数", "int"),
+ev = ui.table(docs, {"file_name": ("文件", "text"), "title": ("文档标题", "text"), "fmt": ("格式", "text"),
+                     "n_evaluations": ("评价项数", "int"),
                      "size_kb": ("大小（KB）", "score"), "ingested_at": ("导入时间", "date"),
                      "doc_id": ("文档编号", "text")},
               key=f"t_docs_{state['upload_round']}", select=True, height=min(420, 38 + 35 * len(docs)))

@@ -16,6 +16,9 @@ CREATE TABLE IF NOT EXISTS documents (
     line_count INTEGER,
     genres VARCHAR                       -- comma list of document genres found
 );
+-- The document's own title (its first title-like line), shown beside the file name; documents
+-- stored before it existed keep NULL and are shown by file name.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS title VARCHAR;
 
 CREATE TABLE IF NOT EXISTS evaluations (
     eval_id VARCHAR PRIMARY KEY,

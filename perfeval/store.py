@@ -264,6 +264,7 @@ class NewDocument:
     genres: list[str]
     evaluations: list[Evaluation]
     snippet: Callable[[int, int], str]
+    title: str | None = None  # the document's own title (its first title-like line), shown with the file name
 
 
 def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument]) -> None:
@@ -275,7 +276,7 @@ def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument])
     ingested_at = dt.datetime.now().replace(microsecond=0)
     for d in documents:
         rows.documents.append([d.doc_id, d.file_name, d.sha256, d.file_format, ingested_at,
-                               d.size_bytes, d.line_count, ",".join(d.genres)])
+                               d.size_bytes, d.line_count, ",".join(d.genres), d.title])
         for ev in d.evaluations:
             rows.add_evaluation(d.doc_id, ev, d.snippet)
     try:

@@ -147,5 +147,22 @@ def object_label(unit: Any, project: Any, scope: Any) -> str:
     return str(name)
 
 
+def line_range(start: Any, end: Any = None) -> str:
+    """"第 589 行" for one line, "第 589–601 行" for several, "" when unknown."""
+    if missing(start):
+        return ""
+    start = int(start)
+    end = start if missing(end) else int(end)
+    return f"第 {start} 行" if end <= start else f"第 {start}–{end} 行"
+
+
+def doc_name(title: Any, file_name: Any) -> str:
+    """A document as people know it: its own title with the file name beside it
+    ("2022年度…绩效评价报告（g01_….txt）"); the file name alone when no title was read."""
+    if missing(title) or not str(title).strip():
+        return str(blank(file_name, "（未知文件）"))
+    return f"{title}（{file_name}）"
+
+
 def blank(x: Any, text: str = "（未注明）") -> Any:
     return text if missing(x) or x == "" else x
