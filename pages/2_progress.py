@@ -110,7 +110,8 @@ if not dis.empty and has_budget:
                     hovertemplate="%{customdata[0]}<br>累计 %{y:,.2f} 万元<extra></extra>")
 if has_budget:
     ui.hline(fig, budget / 1e4, dict(color="#c2453d", width=2), f"全年预算 {ui.fmt_wan(budget)}")
-fig.update_xaxes(title="月份", tickvals=list(range(0, 13)), ticktext=["年初"] + month_labels, range=[0, 12.3])
+# the axis starts a little before 年初, so its label clears the y axis's "0"
+fig.update_xaxes(title="月份", tickvals=list(range(0, 13)), ticktext=["年初"] + month_labels, range=[-0.45, 12.3])
 fig.update_yaxes(title=f"累计支出（{unit_label}）", tickformat=",.0f", rangemode="tozero")
 fig.update_layout(height=420)
 ui.chart(fig, "burnup")

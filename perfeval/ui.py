@@ -9,8 +9,9 @@ from __future__ import annotations
 import atexit
 import functools
 import gc
+import os
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -366,16 +367,47 @@ def kpi(col, label: str, value: str, help: str | None = None) -> None:
 
 # ---- sharing and the briefing pack --------------------------------------------------------
 
-def view_url() -> str | None:
-    """The link of the current view: this page's URL with every bound filter and page setting."""
+PUBLIC_URL_ENV = "PERFEVAL_PUBLIC_URL"  # e.g. https://jixiao.example.gov.cn/kanban — the address colleagues use
+_LOOPBACK = ("localhost", "127.", "[::1]", "0.0.0.0")
+
+
+def _page_url() -> str | None:
+    """This page's address as the browser used it (st.context.url: scheme, host, port, path;
+    no query), else rebuilt from the request's Host header; None without a browser (AppTest)."""
     try:
-        base = st.context.url
-    except Exception:  # no browser session (AppTest)
+        url = st.context.url
+    except Exception:
+        url = None
+    if url:
+        return url
+    try:
+        host = st.context.headers.get("Host")
+        proto = st.context.headers.get("X-Forwarded-Proto") or "http"
+    except Exception:
         return None
-    if not base:
+    return f"{proto}://{host}/" if host else None
+
+
+def view_url() -> str | None:
+    """The link of the current view: this page with every bound filter and page setting. Built
+    from the address the browser used, so a colleague gets the host the page was opened through;
+    with $PERFEVAL_PUBLIC_URL set, that base replaces scheme, host and port (a server reached as
+    localhost or behind a proxy that rewrites the address)."""
+    url = _page_url()
+    if not url:
         return None
+    public = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    if public:
+        parts, base = urlsplit(url), urlsplit(public.rstrip("/") + "/")
+        url = urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + parts.path, "", ""))
     pairs = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
-    return base + ("?" + urlencode(pairs) if pairs else "")
+    return url + ("?" + urlencode(pairs) if pairs else "")
+
+
+def is_loopback(url: str | None) -> bool:
+    """True when the link points at the machine it is opened on (no use to a colleague)."""
+    host = urlsplit(url or "").hostname or ""
+    return any(host.startswith(p.strip("[]")) for p in _LOOPBACK) or host == "::1"
 
 
 def briefing_threshold() -> float:
