@@ -132,7 +132,8 @@ t1, t2, t3, t4, t5 = st.tabs([f"字段与出处（{len(rows)}）", f"绩效指�
                               f"数据质量（{len(chk)}）", "历年对比"], key="tab", bind="query-params")
 with t1:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder=ui.MISSING,
-                 column_config={"原文片段": st.column_config.TextColumn("原文片段", width="large")},
+                 column_config={"字段": st.column_config.TextColumn("字段", width=250),  # "累计支出进度（12月末，…）" whole
+                                "原文片段": st.column_config.TextColumn("原文片段", width="large")},
                  height=38 + 35 * len(rows))
     st.caption(f"行号指来源文档「{ui.plain(ui.doc_name(e['doc_title'], e['file_name']))}」中的行；"
                + (f"最后 {len(pts)} 行是支出进度的各月数值及其出处。" if len(pts) else "")

@@ -277,8 +277,9 @@ def uploader_in_chinese(limit_mb: int) -> None:
 [data-testid="stFileUploaderDropzoneInstructions"]::after {{
   content: "拖放文件到此处 · 单个文件不超过 {int(limit_mb)} MB · TXT、DOCX、XLSX、PDF";
   font-size: 0.875rem; opacity: 0.75; }}
-[data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
-[data-testid="stFileUploaderDropzone"] button::after {{ content: "选择文件"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after {{
+  content: "选择文件"; font-size: 0.875rem; }}
 </style>""")
 
 

@@ -177,6 +177,8 @@ def test_oversized_upload_is_refused_in_chinese_in_the_list(server, browser, tmp
     dropzone = page.locator('[data-testid="stFileUploaderDropzoneInstructions"]')
     after = dropzone.evaluate("e => getComputedStyle(e, '::after').content")
     assert "单个文件不超过 50 MB" in after
+    button = page.locator('[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p')
+    assert "选择文件" in button.evaluate("e => getComputedStyle(e, '::after').content")
     main = page.locator('[data-testid="stMain"]')
     expect(main).to_contain_text("单个文件不超过 50 MB")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
@@ -185,6 +187,8 @@ def test_oversized_upload_is_refused_in_chinese_in_the_list(server, browser, tmp
     error = page.locator('[data-testid="stAlertContentError"]')
     expect(error).to_contain_text("超过 50 MB 的单个文件上限")
     assert "File must be" not in page.inner_text("body")
+    remove = page.locator('[data-testid="stFileChipDeleteBtn"] button')  # Streamlit's own remove button stays an icon
+    assert remove.evaluate("e => getComputedStyle(e, '::after').content") in ("none", "normal")
     full_shot(page, "import_oversized")
     page.close()
 
