@@ -44,7 +44,7 @@ if url:
     st.code(url, language=None, wrap_lines=True)
     if ui.is_loopback(url):
         st.warning("这是本机地址（看板是通过 localhost / 127.0.0.1 打开的），同事无法打开。请用同事能访问的地址打开看板，"
-                   f"或在启动看板前设置环境变量 {ui.PUBLIC_URL_ENV}（例如 https://kanban.example.gov.cn）。",
+                   f"或在启动看板前设置环境变量 `{ui.PUBLIC_URL_ENV}`（例如 `https://kanban.example.gov.cn`）。",
                    icon=":material/warning:")
 st.caption("每个页面的筛选条件、页面设置和所选评价都在浏览器地址栏的链接中：把链接发给同事，对方打开后看到的是同一视图。"
            "链接使用打开本页时的地址" + (f"（已按 {ui.PUBLIC_URL_ENV} 设置）" if os.environ.get(ui.PUBLIC_URL_ENV) else "") + "。")
