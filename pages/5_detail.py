@@ -116,7 +116,7 @@ rows = []
 for fld in fields:
     s = srcmap.get(fld)
     rows.append({"字段": ui.FIELD_LABELS[fld], "数值": show_value(fld, e[fld]),
-                 "出处": (f"{s.file_name} {ui.line_range(s.line_start, s.line_end)}"
+                 "出处": (f"{s.file_name} {ui.line_range(s.line_start, s.line_end)}" + ui.ocr_note(s.ocr_confidence)
                         if s is not None and s.line_start == s.line_start
                         else ("由其他字段推算" if fld in ("grade_from_score", "scope", "source_kind") else "—")),
                  "原文片段": s.snippet if s is not None else ""})
@@ -137,7 +137,9 @@ with t1:
                  height=38 + 35 * len(rows))
     st.caption(f"行号指来源文档「{ui.plain(ui.doc_name(e['doc_title'], e['file_name']))}」中的行；"
                + (f"最后 {len(pts)} 行是支出进度的各月数值及其出处。" if len(pts) else "")
-               + "原文片段按纯文本显示。")
+               + "原文片段按纯文本显示。"
+               + ("标注「扫描件 OCR」的数值由扫描件或照片经文字识别读出，括号内为识别置信度，"
+                  "置信度偏低的数值另有数据质量提示，请与原件核对。" if src["ocr_confidence"].notna().any() else ""))
 with t2:
     if ind.empty:
         st.caption("该评价没有逐项指标评分。")

@@ -275,7 +275,7 @@ def uploader_in_chinese(limit_mb: int) -> None:
     st.html(f"""<style>
 [data-testid="stFileUploaderDropzoneInstructions"] > * {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"]::after {{
-  content: "拖放文件到此处 · 单个文件不超过 {int(limit_mb)} MB · TXT、DOCX、XLSX、PDF";
+  content: "拖放文件到此处 · 单个文件不超过 {int(limit_mb)} MB";
   font-size: 0.875rem; opacity: 0.75; }}
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after {{
@@ -464,3 +464,10 @@ def year_comparison(eval_id: str, key: str, link_all: bool = False) -> None:
     for r in evals.itertuples():
         if link_all or r.eval_id != eval_id:
             detail_link(r.eval_id, f"查看 {int(r.year) if not missing(r.year) else '年度不详'} 年的评价明细")
+
+
+def ocr_note(confidence) -> str:
+    """The mark of a value read by OCR from a scan or photo, for a provenance line ("" otherwise)."""
+    if confidence is None or confidence != confidence:  # None or NaN: not read by OCR
+        return ""
+    return f" · 扫描件 OCR（置信度 {float(confidence):.2f}）"
