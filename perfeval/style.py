@@ -129,7 +129,7 @@ def eval_label(unit: Any, project: Any, year: Any) -> str:
 
 
 def shorten(text: Any, limit: int) -> str:
-    """At most ``limit`` characters, cut in the middle ("北京市丰台…部门整体支出") so both the
+    """At most ``limit`` characters, cut in the middle ("某某市某某区…部门整体支出") so both the
     beginning and the end of a long name stay readable."""
     text = str(text)
     if len(text) <= limit:
@@ -140,7 +140,7 @@ def shorten(text: Any, limit: int) -> str:
 
 def object_label(unit: Any, project: Any, scope: Any) -> str:
     """What an evaluation is about, saying whose it is when the project alone does not: a
-    department's evaluation is named by its unit ("榆中县卫生健康局·部门整体支出"), never just
+    department's evaluation is named by its unit ("某某县卫生健康局·部门整体支出"), never just
     "部门整体支出"."""
     name = blank(project, "（未注明项目）")
     if scope == "department" and not missing(unit) and unit and str(unit) not in str(name):
