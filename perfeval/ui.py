@@ -210,14 +210,17 @@ def vline(fig: go.Figure, x: float, line: dict, text: str | None = None, side: s
     """A vertical reference line across the plot, its label at the top on ``side`` of it."""
     notes = [dict(text=text, showarrow=False, xref="x", yref="y domain", x=x, y=1, yanchor="top",
                   xanchor="left" if side == "right" else "right")] if text else []
-    _add_marks(fig, [dict(type="line", xref="x", yref="y domain", x0=x, x1=x, y0=0, y1=1, line=line)], notes)
+    # below the traces: a value label crossing the line stays readable on top of it
+    _add_marks(fig, [dict(type="line", xref="x", yref="y domain", x0=x, x1=x, y0=0, y1=1, line=line, layer="below")],
+               notes)
 
 
 def hline(fig: go.Figure, y: float, line: dict, text: str | None = None) -> None:
     """A horizontal reference line across the plot, its label above it at the left."""
     notes = [dict(text=text, showarrow=False, xref="x domain", yref="y", x=0, y=y, xanchor="left",
                   yanchor="bottom")] if text else []
-    _add_marks(fig, [dict(type="line", xref="x domain", yref="y", x0=0, x1=1, y0=y, y1=y, line=line)], notes)
+    _add_marks(fig, [dict(type="line", xref="x domain", yref="y", x0=0, x1=1, y0=y, y1=y, line=line, layer="below")],
+               notes)
 
 
 # ---- navigation and drill-down ------------------------------------------------------------
