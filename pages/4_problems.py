@@ -130,7 +130,7 @@ piv2 = uy.pivot_table(index="unit", columns="yl", values="n_findings", aggfunc="
 piv2 = piv2.reindex(columns=[y for y in year_labels if y != "年度不详" or y in piv2.columns], fill_value=0)
 piv2 = piv2.loc[piv2.sum(axis=1).sort_values(ascending=False, kind="stable").index]
 fig = go.Figure(go.Heatmap(z=piv2.to_numpy(), x=list(piv2.columns), y=[ui.shorten(u, 22) for u in piv2.index],
-                           colorscale="Oranges", text=[[str(v) if v else "" for v in row] for row in piv2.to_numpy()],
+                           colorscale="Oranges", text=[[f"{v:.0f}" if v else "" for v in row] for row in piv2.to_numpy()],
                            texttemplate="%{text}", textfont=dict(size=12),  # zeros blank: the counts stand out
                            colorbar=dict(title="条数", thickness=12), xgap=2, ygap=2,
                            customdata=[[u] * len(piv2.columns) for u in piv2.index],

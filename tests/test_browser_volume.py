@@ -18,6 +18,8 @@ from conftest_app import shots_dir
 from test_browser_dashboard import PAGE_PATHS, Server, browser, settle  # noqa: F401 (browser: a fixture)
 
 PAGES = {**PAGE_PATHS, "import": "/import"}
+# plotly charts each page draws at volume (at least): the label check must not pass on an empty page
+CHARTS = {"overview": 1, "execution": 4, "progress": 3, "scores": 6, "problems": 3}
 
 # Every chart's text boxes: tick labels, value labels, annotations (band labels, subplot titles),
 # legend entries. A box outside the figure is cut; two boxes of one chart crossing each other
@@ -80,6 +82,7 @@ def full_shot(page: Page, name: str) -> None:
         height = min(h + 40, 16000)
         page.set_viewport_size({"width": 1500, "height": height})
         page.wait_for_timeout(1200)
+        settle(page)  # a resize may rerun the page: wait until it is drawn again
     page.screenshot(path=str(shots_dir() / f"volume_{name}.png"), full_page=True)
 
 
@@ -121,6 +124,8 @@ def test_every_page_at_volume_no_cut_or_overlapping_labels(name, server, browser
     page = open_page(browser, server.base + PAGES[name])
     full_shot(page, name)
     page.wait_for_timeout(500)
+    drawn = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot svg.main-svg')
+    assert drawn.count() >= CHARTS.get(name, 0), name  # the charts are there to be measured
     assert page.evaluate(LABEL_PROBLEMS_JS) == []
     page.close()
 
