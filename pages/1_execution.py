@@ -45,8 +45,9 @@ st.subheader("各评价执行率")
 lowest = dbread.query("exec_lowest", f, limit=BELOW_LIMIT)
 low = lowest.head(int(top_n))
 labels, seen = [], set()
-for p, y in zip(low["project"].fillna("（未注明项目）"), low["year"]):
-    lab = (p if len(p) <= 24 else p[:23] + "…") + f"（{int(y) if y == y else '年度不详'}）"
+for u, p, sc, y in zip(low["unit"], low["project"], low["scope"], low["year"]):
+    # a department's bar names its unit; long names are cut in the middle, keeping both ends
+    lab = ui.shorten(ui.object_label(u, p, sc), 26) + f"（{int(y) if y == y else '年度不详'}）"
     while lab in seen:  # keep bar labels unique
         lab += " "
     seen.add(lab)
@@ -71,53 +72,59 @@ ui.drill(ev)
 if s["n_with_rate"] > len(low):
     st.caption(f"共 {ui.fmt_int(s['n_with_rate'])} 项评价有执行率，图中显示最低的 {len(low)} 项。")
 
-left, right = st.columns(2)
-with left:
-    st.subheader("单位 × 年度 执行率")
-    hm = dbread.query("exec_heatmap", f, limit=25)
-    if hm.empty:
-        st.caption("没有同时给出预算数和执行数的评价。")
-    else:
-        piv = hm.pivot(index="unit", columns="year", values="rate")
-        fig = go.Figure(go.Heatmap(
-            z=piv.to_numpy() * 100, x=[f"{int(y)}年" for y in piv.columns], y=list(piv.index),
-            colorscale=[[0, "#c2453d"], [0.5, "#f2d16b"], [1, "#2e9e6b"]], zmin=50, zmax=100,
-            text=[[ui.fmt_pct(v) if v == v else "" for v in row] for row in piv.to_numpy()],
-            texttemplate="%{text}", colorbar=dict(title="执行率 %"),
-            hovertemplate="%{y}<br>%{x}：%{text}<extra></extra>"))
-        fig.update_xaxes(type="category")
-        fig.update_layout(height=max(300, 30 * len(piv) + 120))
-        ui.chart(fig, "exec_heatmap")
-        st.caption("加权执行率（执行数合计 ÷ 预算数合计）；列出预算规模最大的至多 25 个单位。")
-with right:
-    st.subheader("预算数与执行数")
-    sc = dbread.query("exec_scatter", f, limit=2000)
-    if sc.empty:
-        st.caption("没有同时给出预算数和执行数的评价。")
-    else:
-        sc = sc.assign(band=sc["execution_rate"].map(lambda r: band(r) if r == r else "—"))
-        fig = go.Figure()
-        mx = float(sc["budget_yuan"].max()) / 1e4
-        fig.add_scatter(x=[0, mx], y=[0, mx], mode="lines", name="执行率 100%",
-                        line=dict(color="#8a94a6", dash="dot"), hoverinfo="skip")
-        size = (sc["budget_yuan"] / sc["budget_yuan"].max()) ** 0.5 * 40 + 6
-        for name, color in zip([band(thr), band(thr - 0.01), band(thr - 0.21)], BAND_COLORS):
-            m = sc["band"] == name
-            if not m.any():
-                continue
-            part = sc[m]
-            fig.add_scatter(x=part["budget_yuan"] / 1e4, y=part["spent_yuan"] / 1e4, mode="markers", name=name,
-                            marker=dict(size=size[m], color=color, opacity=0.7, line=dict(width=1, color="white")),
-                            customdata=part[["eval_id", "project", "unit"]].to_numpy(),
-                            text=[ui.fmt_pct(r) for r in part["execution_rate"]],
-                            hovertemplate="%{customdata[2]}｜%{customdata[1]}<br>预算 %{x:,.2f} 万元<br>"
-                                          "执行 %{y:,.2f} 万元<br>执行率 %{text}<extra>点击查看明细</extra>")
-        fig.update_xaxes(title="全年预算数（万元）", tickformat=",.0f")
-        fig.update_yaxes(title="全年执行数（万元）", tickformat=",.0f")
-        fig.update_layout(height=420)
-        ev = ui.chart(fig, "exec_scatter", clickable=True)
-        ui.drill(ev)
-        st.caption("点的大小表示预算规模" + ("；显示预算最大的 2,000 项。" if len(sc) >= 2000 else "。"))
+st.subheader("单位 × 年度 执行率")
+HEAT_UNITS = 25
+hm = dbread.query("exec_heatmap", f, limit=HEAT_UNITS)
+if hm.empty:
+    st.caption("没有同时给出预算数和执行数的评价。")
+else:
+    # full width, every year of the range a column, one decimal in 12 px: readable up to 25 units
+    # × 10 years; the units beyond the 25 largest budgets are in the ranked table below
+    years = ui.year_range(f, hm["year"])
+    piv = hm.pivot(index="unit", columns="year", values="rate").reindex(columns=years)
+    piv = piv.reindex(list(dict.fromkeys(hm["unit"])))  # the query's order, by name: a city's units together
+    fig = go.Figure(go.Heatmap(
+        z=piv.to_numpy() * 100, x=[f"{y}年" for y in years], y=[ui.shorten(u, 22) for u in piv.index],
+        colorscale=[[0, "#c2453d"], [0.5, "#f2d16b"], [1, "#2e9e6b"]], zmin=50, zmax=100, xgap=2, ygap=2,
+        text=[[f"{v * 100:.1f}%" if v == v else "" for v in row] for row in piv.to_numpy()],
+        texttemplate="%{text}", textfont=dict(size=12), colorbar=dict(title="执行率 %", thickness=12),
+        customdata=[[u] * len(years) for u in piv.index],
+        hovertemplate="%{customdata}<br>%{x}：%{text}<extra></extra>"))
+    fig.update_xaxes(type="category", tickangle=0, side="top")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=max(260, 30 * len(piv) + 110))
+    ui.chart(fig, "exec_heatmap")
+    st.caption(f"加权执行率（执行数合计 ÷ 预算数合计）；列出预算规模最大的至多 {HEAT_UNITS} 个单位，"
+               "全部单位见下方「单位执行率与筛选范围平均水平的差距」。")
+
+st.subheader("预算数与执行数")
+sc = dbread.query("exec_scatter", f, limit=2000)
+if sc.empty:
+    st.caption("没有同时给出预算数和执行数的评价。")
+else:
+    sc = sc.assign(band=sc["execution_rate"].map(lambda r: band(r) if r == r else "—"))
+    fig = go.Figure()
+    mx = float(sc["budget_yuan"].max()) / 1e4
+    fig.add_scatter(x=[0, mx], y=[0, mx], mode="lines", name="执行率 100%",
+                    line=dict(color="#8a94a6", dash="dot"), hoverinfo="skip")
+    size = (sc["budget_yuan"] / sc["budget_yuan"].max()) ** 0.5 * 40 + 6
+    for name, color in zip([band(thr), band(thr - 0.01), band(thr - 0.21)], BAND_COLORS):
+        m = sc["band"] == name
+        if not m.any():
+            continue
+        part = sc[m]
+        fig.add_scatter(x=part["budget_yuan"] / 1e4, y=part["spent_yuan"] / 1e4, mode="markers", name=name,
+                        marker=dict(size=size[m], color=color, opacity=0.7, line=dict(width=1, color="white")),
+                        customdata=part[["eval_id", "project", "unit"]].to_numpy(),
+                        text=[ui.fmt_pct(r) for r in part["execution_rate"]],
+                        hovertemplate="%{customdata[2]}｜%{customdata[1]}<br>预算 %{x:,.2f} 万元<br>"
+                                      "执行 %{y:,.2f} 万元<br>执行率 %{text}<extra>点击查看明细</extra>")
+    fig.update_xaxes(title="全年预算数（万元）", tickformat=",.0f")
+    fig.update_yaxes(title="全年执行数（万元）", tickformat=",.0f")
+    fig.update_layout(height=420)
+    ev = ui.chart(fig, "exec_scatter", clickable=True)
+    ui.drill(ev)
+    st.caption("点的大小表示预算规模" + ("；显示预算最大的 2,000 项。" if len(sc) >= 2000 else "。"))
 
 st.subheader("单位执行率与筛选范围平均水平的差距")
 rk = dbread.query("exec_unit_ranking", f)
@@ -147,7 +154,7 @@ if bl_evals.empty:
     st.caption("当前筛选范围内的评价没有列出预算明细。")
 else:
     ids = bl_evals["eval_id"].tolist()
-    names = {r.eval_id: f"{r.unit}｜{r.project}（{r.year}）" for r in bl_evals.itertuples()}
+    names = {r.eval_id: ui.eval_label(r.unit, r.project, r.year) for r in bl_evals.itertuples()}
     chosen = st.selectbox("选择评价", ids, format_func=names.get, key="bl_eval", bind="query-params")
     bl = dbread.query("budget_lines", eval_id=chosen)
     bl = bl.assign(label=bl["seq"].astype(str) + ". " + bl["name"].fillna("（未命名科目）"))

@@ -31,34 +31,44 @@ st.subheader("累计支出进度与序时进度")
 fig = go.Figure()
 fig.add_scatter(x=month_labels, y=[b * 100 for b in base], mode="lines", name="序时进度：" + BASELINES[base_kind],
                 line=dict(color="#8a94a6", dash="dash", width=2))
+one_series = curve["source"].nunique() == 1  # value labels of several series collide: then hover and table
 for src, part in curve.groupby("source", sort=False):
-    fig.add_scatter(x=[f"{int(m)}月" for m in part["month"]], y=part["rate"] * 100, mode="lines+markers+text",
-                    name=ui.SOURCE_LABELS.get(src, src), text=[ui.fmt_pct(r) for r in part["rate"]],
-                    textposition="top left", customdata=part[["n"]].to_numpy(),
+    fig.add_scatter(x=[f"{int(m)}月" for m in part["month"]], y=part["rate"] * 100,
+                    mode="lines+markers+text" if one_series else "lines+markers",
+                    name=ui.SOURCE_LABELS.get(src, src), text=[f"{r * 100:.1f}%" for r in part["rate"]],
+                    textposition="top left", textfont=dict(size=12), marker=dict(size=8),
+                    line=dict(color=ui.SOURCE_COLORS.get(src), width=2.5), customdata=part[["n"]].to_numpy(),
                     hovertemplate="%{x}：累计 %{y:.2f}%<br>%{customdata[0]} 项评价<extra></extra>")
 fig.update_xaxes(type="category", categoryorder="array", categoryarray=month_labels, title=None)
-fig.update_yaxes(title="累计支出占全年预算（%）", range=[0, 110])
+fig.update_yaxes(title="累计支出占全年预算（%）", range=[0, 112])
 fig.update_layout(height=420)
 ui.chart(fig, "progress_curve")
 st.caption("各月数值为给出该月进度的评价的平均累计进度；不同评价报告的月份不同，样本数见悬停提示。")
 
 st.subheader("各月落后于序时进度（百分点）")
+# One sign everywhere (总览, this page, the briefing pack): a lag is a positive number of 百分点
+# behind 序时进度; ahead of it is negative.
 lag = curve.assign(baseline=curve["month"].map(lambda m: base[int(m) - 1]))
-lag = lag.assign(lag_pp=(lag["rate"] - lag["baseline"]) * 100,
+lag = lag.assign(lag_pp=(lag["baseline"] - lag["rate"]) * 100,
                  src=lag["source"].map(lambda s: ui.SOURCE_LABELS.get(s, s)),
                  mon=lag["month"].map(lambda m: f"{int(m)}月"))
+sources = list(dict.fromkeys(lag["src"]))
 fig = go.Figure()
-for src, part in lag.groupby("src", sort=False):
-    fig.add_bar(x=part["mon"], y=part["lag_pp"], name=src,
-                marker_color=["#c2453d" if v < 0 else "#2e9e6b" for v in part["lag_pp"]],
-                text=[f"{v:+.2f}" for v in part["lag_pp"]], textposition="outside", cliponaxis=False)
+for (source, src), part in lag.groupby(["source", "src"], sort=False):
+    # a colour per source (as on the curve); value labels only for one series (grouped ones collide)
+    fig.add_bar(x=part["mon"], y=part["lag_pp"], name=src, marker_color=ui.SOURCE_COLORS.get(source),
+                text=[f"{v:.1f}" for v in part["lag_pp"]] if len(sources) == 1 else None,
+                textposition="outside", cliponaxis=False, textfont=dict(size=12),
+                customdata=part[["n"]].to_numpy(),
+                hovertemplate="%{x}：" + src + "落后 %{y:.2f} 个百分点（%{customdata[0]} 项评价）<extra></extra>")
 ui.hline(fig, 0, dict(color="#1f2933", width=1))
 fig.update_xaxes(type="category", categoryorder="array", categoryarray=month_labels)
-fig.update_yaxes(title="实际 − 序时进度（百分点）")
-fig.update_layout(height=320, showlegend=lag["src"].nunique() > 1)
+fig.update_yaxes(title="落后序时进度（百分点）", zeroline=True)
+fig.update_layout(height=340, barmode="group", showlegend=len(sources) > 1, uniformtext=dict(minsize=11, mode="hide"))
 ui.chart(fig, "progress_lag")
+st.caption("正数表示累计进度落后于序时进度，负数表示超前。")
 ui.table(lag, {"src": ("进度来源", "text"), "mon": ("月份", "text"), "rate": ("累计进度", "pct"),
-               "baseline": ("序时进度", "pct"), "lag_pp": ("差距", "pp"), "n": ("评价项数", "int")}, key="t_lag")
+               "baseline": ("序时进度", "pct"), "lag_pp": ("落后序时进度", "pp"), "n": ("评价项数", "int")}, key="t_lag")
 
 st.subheader("各评价的支出进度（前低后高标注）")
 evs = dbread.query("progress_evals", f, limit=300)
@@ -74,7 +84,7 @@ ui.detail_on_select(ev, evs)
 
 st.subheader("单项评价的支出燃尽图")
 ids = evs["eval_id"].tolist()
-names = {r.eval_id: f"{r.unit}｜{r.project}（{r.year}）" for r in evs.itertuples()}
+names = {r.eval_id: ui.eval_label(r.unit, r.project, r.year) for r in evs.itertuples()}
 chosen = st.selectbox("选择评价", ids, format_func=names.get, key="burn_eval", bind="query-params")
 info = evs.set_index("eval_id").loc[chosen]
 budget = info["budget_yuan"]
@@ -88,7 +98,8 @@ fig.add_scatter(x=[0] + MONTHS, y=[0] + [b * scale for b in base], mode="lines",
                 line=dict(color="#8a94a6", dash="dash"))
 for src, part in pts.groupby("source", sort=False):
     fig.add_scatter(x=[0] + part["month"].tolist(), y=[0] + (part["cumulative_rate"] * scale).tolist(),
-                    mode="lines+markers", name=ui.SOURCE_LABELS.get(src, src), line=dict(width=3),
+                    mode="lines+markers", name=ui.SOURCE_LABELS.get(src, src),
+                    line=dict(width=3, color=ui.SOURCE_COLORS.get(src)),
                     text=["0%"] + [ui.fmt_pct(r) for r in part["cumulative_rate"]],
                     hovertemplate="%{x}月末：%{y:,.2f} " + unit_label + "（%{text}）<extra></extra>")
 if not dis.empty and has_budget:
@@ -99,7 +110,8 @@ if not dis.empty and has_budget:
                     hovertemplate="%{customdata[0]}<br>累计 %{y:,.2f} 万元<extra></extra>")
 if has_budget:
     ui.hline(fig, budget / 1e4, dict(color="#c2453d", width=2), f"全年预算 {ui.fmt_wan(budget)}")
-fig.update_xaxes(title="月份", tickvals=list(range(0, 13)), ticktext=["年初"] + month_labels, range=[0, 12.3])
+# the axis starts a little before 年初, so its label clears the y axis's "0"
+fig.update_xaxes(title="月份", tickvals=list(range(0, 13)), ticktext=["年初"] + month_labels, range=[-0.45, 12.3])
 fig.update_yaxes(title=f"累计支出（{unit_label}）", tickformat=",.0f", rangemode="tozero")
 fig.update_layout(height=420)
 ui.chart(fig, "burnup")

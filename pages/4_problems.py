@@ -4,6 +4,7 @@ candidate themes among the problems the taxonomy does not place well."""
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.subplots import make_subplots
 
 from perfeval import classify, dbread, problems, rollups, themes, ui
 
@@ -39,7 +40,7 @@ def cat_names(codes) -> str:
 
 def where(x) -> str:
     """A statement's source: file and first line."""
-    return f"{x.file_name} 第{int(x.line_start)}行" if pd.notna(x.line_start) else str(x.file_name)
+    return f"{x.file_name} {ui.line_range(x.line_start)}" if pd.notna(x.line_start) else str(x.file_name)
 
 
 def advice_line(x, category: str) -> str:
@@ -96,56 +97,88 @@ ui.kpi(c[3], "归入「其他」或弱匹配", ui.fmt_int(counts["n_other"] + co
 ui.kpi(c[4], "人工修正", ui.fmt_int(counts["n_manual"]), help="管理人员修正过类别的问题条数")
 
 # ---- heat maps and trend ------------------------------------------------------------------------
+# Full width, one column per year of the range (a year without problems keeps its slot), counts
+# in 12 px: readable up to 12 categories or 25 units × 10 years.
 terms = dbread.query("problem_category_terms", f)
 term_of = {(r.category, int(r.year)): r.terms for r in terms.itertuples()}
-left, right = st.columns(2)
-with left:
-    st.subheader("问题类别 × 年度")
-    piv = cy.pivot_table(index="cat", columns="yl", values="n_findings", aggfunc="sum", fill_value=0)
-    piv = piv.loc[piv.sum(axis=1).sort_values(ascending=False).index]
-    code_of = {v: k for k, v in labels.items()}
-    year_of = {yl: (int(yl[:-1]) if yl.endswith("年") else 0) for yl in piv.columns}
-    hover = [[hover_terms(term_of.get((code_of.get(cat, cat), year_of[yl]))) for yl in piv.columns]
-             for cat in piv.index]
-    fig = go.Figure(go.Heatmap(z=piv.to_numpy(), x=list(piv.columns), y=list(piv.index), colorscale="Blues",
-                               text=piv.to_numpy(), texttemplate="%{text}", colorbar=dict(title="条数"),
-                               customdata=hover,
-                               hovertemplate="%{y}｜%{x}：%{z} 条<br>主要归类依据：<br>%{customdata}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(type="category")
-    fig.update_layout(height=max(300, 32 * len(piv) + 100))
-    ev = ui.chart(fig, "cat_year", clickable=True)
-    st.caption("鼠标悬停可看到该格问题最常见的归类依据（命中的短语及次数）；点击格子可在下方列出对应的问题原文。")
-with right:
-    st.subheader("单位 × 年度")
-    uy = dbread.query("findings_unit_year", f, limit=25)
-    uy = uy.assign(yl=uy["year"].map(lambda y: f"{int(y)}年" if y else "年度不详"),
-                   unit=uy["unit"].map(lambda u: u or "（未注明单位）"))
-    piv2 = uy.pivot_table(index="unit", columns="yl", values="n_findings", aggfunc="sum", fill_value=0)
-    fig = go.Figure(go.Heatmap(z=piv2.to_numpy(), x=list(piv2.columns), y=list(piv2.index), colorscale="Oranges",
-                               text=piv2.to_numpy(), texttemplate="%{text}", colorbar=dict(title="条数"),
-                               hovertemplate="%{y}｜%{x}：%{z} 条<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(type="category")
-    fig.update_layout(height=max(300, 32 * len(piv2) + 100))
-    ui.chart(fig, "unit_year")
-    st.caption("列出问题最多的至多 25 个单位。")
+year_labels = [f"{y}年" for y in ui.year_range(f, cy["year"])]
+if (cy["year"] == 0).any():
+    year_labels.append("年度不详")
+st.subheader("问题类别 × 年度")
+piv = cy.pivot_table(index="cat", columns="yl", values="n_findings", aggfunc="sum", fill_value=0)
+piv = piv.reindex(columns=year_labels, fill_value=0)
+piv = piv.loc[piv.sum(axis=1).sort_values(ascending=False).index]
+code_of = {v: k for k, v in labels.items()}
+year_of = {yl: (int(yl[:-1]) if yl.endswith("年") and yl[:-1].isdigit() else 0) for yl in piv.columns}
+hover = [[hover_terms(term_of.get((code_of.get(cat, cat), year_of[yl]))) for yl in piv.columns]
+         for cat in piv.index]
+fig = go.Figure(go.Heatmap(z=piv.to_numpy(), x=list(piv.columns), y=list(piv.index), colorscale="Blues",
+                           text=piv.to_numpy(), texttemplate="%{text}", textfont=dict(size=12),
+                           colorbar=dict(title="条数", thickness=12), customdata=hover, xgap=2, ygap=2,
+                           hovertemplate="%{y}｜%{x}：%{z} 条<br>主要归类依据：<br>%{customdata}<extra></extra>"))
+fig.update_yaxes(autorange="reversed")
+fig.update_xaxes(type="category", tickangle=0, side="top")
+fig.update_layout(height=max(260, 30 * len(piv) + 110))
+ev = ui.chart(fig, "cat_year", clickable=True)
+st.caption("鼠标悬停可看到该格问题最常见的归类依据（命中的短语及次数）；点击格子可在下方列出对应的问题原文。")
+
+st.subheader("单位 × 年度")
+uy = dbread.query("findings_unit_year", f, limit=25)
+uy = uy.assign(yl=uy["year"].map(lambda y: f"{int(y)}年" if y else "年度不详"),
+               unit=uy["unit"].map(lambda u: u or "（未注明单位）"))
+piv2 = uy.pivot_table(index="unit", columns="yl", values="n_findings", aggfunc="sum", fill_value=0)
+piv2 = piv2.reindex(columns=[y for y in year_labels if y != "年度不详" or y in piv2.columns], fill_value=0)
+piv2 = piv2.loc[piv2.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+fig = go.Figure(go.Heatmap(z=piv2.to_numpy(), x=list(piv2.columns), y=[ui.shorten(u, 22) for u in piv2.index],
+                           colorscale="Oranges", text=[[f"{v:.0f}" if v else "" for v in row] for row in piv2.to_numpy()],
+                           texttemplate="%{text}", textfont=dict(size=12),  # zeros blank: the counts stand out
+                           colorbar=dict(title="条数", thickness=12), xgap=2, ygap=2,
+                           customdata=[[u] * len(piv2.columns) for u in piv2.index],
+                           hovertemplate="%{customdata}｜%{x}：%{z} 条<extra></extra>"))
+fig.update_yaxes(autorange="reversed")
+fig.update_xaxes(type="category", tickangle=0, side="top")
+fig.update_layout(height=max(260, 30 * len(piv2) + 110))
+ui.chart(fig, "unit_year")
+st.caption("列出问题最多的至多 25 个单位，问题最多的在上。")
 
 st.subheader("问题类别趋势")
-fig = go.Figure()
-for cat, part in cy.groupby("cat", sort=False):
-    part = part[part["year"] > 0].sort_values("year")
-    fig.add_scatter(x=[f"{int(y)}年" for y in part["year"]], y=part["n_findings"], mode="lines+markers", name=cat)
-fig.update_xaxes(type="category", categoryorder="category ascending")
-fig.update_yaxes(title="问题条数", rangemode="tozero")
-fig.update_layout(height=360)
+# Small multiples, one panel per category on a shared scale: 10–12 categories as lines in one
+# plot are a tangle; every year of the range is on each axis, a year without problems at 0.
+trend = piv.drop(columns=[c for c in piv.columns if c == "年度不详"])
+n_cols = 3
+n_rows = -(-len(trend) // n_cols)
+# every year a tick: "2018" fits a third of the page up to 8 years, "’18" up to 12 and more
+ticks = [yl[:-1] if len(trend.columns) <= 8 else "’" + yl[2:4] for yl in trend.columns]
+fig = make_subplots(rows=n_rows, cols=n_cols, shared_yaxes=True, vertical_spacing=0.55 / max(n_rows, 1),
+                    horizontal_spacing=0.03,
+                    subplot_titles=[f"{cat}（{int(trend.loc[cat].sum())} 条）" for cat in trend.index])
+for i, cat in enumerate(trend.index):
+    fig.add_scatter(x=list(trend.columns), y=trend.loc[cat].tolist(), mode="lines+markers", name=cat,
+                    line=dict(color="#1f5fa8", width=2), marker=dict(size=6), showlegend=False,
+                    hovertemplate=cat + "｜%{x}：%{y} 条<extra></extra>", row=i // n_cols + 1, col=i % n_cols + 1)
+fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(trend.columns), tickangle=0,
+                 tickfont=dict(size=11), tickmode="array", tickvals=list(trend.columns), ticktext=ticks)
+fig.update_yaxes(rangemode="tozero", range=[0, float(trend.to_numpy().max()) * 1.15 + 0.5])
+fig.update_annotations(font=dict(size=13))
+fig.update_layout(height=180 * n_rows + 40, margin=dict(t=40, b=10))
 ui.chart(fig, "trend")
+st.caption("每个小图为一个问题类别各年度的问题条数（纵轴刻度相同，可直接比较），按问题总数从多到少排列。")
 
 # ---- recurrence -----------------------------------------------------------------------------------
 st.subheader("屡次出现的问题")
 if rec.empty:
     st.caption("当前筛选范围内没有同一单位在两个及以上年度出现的同类问题。")
 else:
+    st.markdown("**哪类问题最常反复出现**（按涉及单位数、出现年度数、问题条数排序，第一行即反复出现最多的类别）")
+    ranked = dbread.query("problem_recurrence_rank", f, limit=max(n_pairs, 1))
+    ranked = ranked.assign(cat=ranked["category"].map(lambda c: labels.get(c, c)))
+    ui.table(ranked, {"rank": ("排名", "int"), "cat": ("问题类别", "text"), "n_units": ("涉及单位数", "int"),
+                      "n_years": ("出现年度数", "int"), "years": ("出现年度", "text"),
+                      "n_findings": ("问题条数", "int"), "max_years": ("单个单位最多出现年度", "int"),
+                      "n_all": ("该类问题总条数（全部单位）", "int")},
+             key="t_repeat_rank", height=min(400, 38 + 35 * len(ranked)))
+    st.caption("并列时再按该类问题在筛选范围内的总条数排序；排名相同表示四项都相同。")
+    st.markdown("**按单位列出**（同一单位、同一类问题在两个及以上年度出现）")
     rec = rec.assign(cat=rec["category"].map(lambda c: labels.get(c, c)))
     st.caption("同一单位、同一类问题在两个及以上年度出现。「之前年度建议是否针对」检查较早年度报告中的建议和整改措施"
                "是否涉及这类问题：" + STATUS_HELP)
@@ -210,7 +243,7 @@ else:
                      cat2=stm["categories_secondary"].map(cat_names),
                      src=stm["category_source"].map(lambda s: SOURCE_LABELS.get(s, s)),
                      strength=stm["match_score"].map(strength),
-                     source=stm["file_name"] + " 第" + stm["line_start"].astype("Int64").astype(str) + "行")
+                     source=[f"{fn} {ui.line_range(ls)}" for fn, ls in zip(stm["file_name"], stm["line_start"])])
     ev2 = ui.table(stm, {"text": ("问题表述", "text"), "cat": ("类别", "text"), "matched_terms": ("归类依据", "text"),
                          "cat2": ("兼属类别", "text"), "strength": ("匹配强度", "text"), "src": ("归类来源", "text"),
                          "unit": ("单位", "text"), "year": ("年度", "int"), "project": ("项目", "text"),

@@ -43,14 +43,13 @@ def pick(key: str) -> None:
 current = st.session_state.get("eval_pick") or st.query_params.get("eval")
 q = st.text_input("查找评价", key="q", bind="query-params", placeholder="输入项目或单位名称中的文字", icon=":material/search:")
 found = dbread.query("eval_search", f, q=q.strip() or None, limit=200)
-names = {r.eval_id: f"{r.unit or '（未注明单位）'}｜{r.project or '（未注明项目）'}（{int(r.year) if r.year == r.year else '年度不详'}）"
-         for r in found.itertuples()}
+names = {r.eval_id: ui.eval_label(r.unit, r.project, r.year) for r in found.itertuples()}
 options = list(names)
 if current and current not in names:
     cur = dbread.query("eval_detail", eval_id=current)
     if not cur.empty:
         r = cur.iloc[0]
-        names[current] = f"{r['unit']}｜{r['project']}（{r['year']}）"
+        names[current] = ui.eval_label(r["unit"], r["project"], r["year"])
         options.insert(0, current)
 eval_id = st.selectbox("评价", options, index=options.index(current) if current in options else None,
                        format_func=lambda i: names.get(i, i), key="eval_pick", placeholder="请选择一项评价")
@@ -72,6 +71,7 @@ if not eval_id:
         found.assign(execution_rate=found["execution_rate"] * 100)[
             ["unit", "year", "project", "scope_l", "execution_rate", "score"]],
         hide_index=True, key="pick_table", on_select=lambda: pick("pick_table"), selection_mode="single-row",
+        placeholder=ui.MISSING,
         column_config={"unit": "单位", "year": st.column_config.NumberColumn("年度", format="%d"),
                        "project": "项目", "scope_l": "评价范围",
                        "execution_rate": st.column_config.NumberColumn("执行率", format="%.2f%%"),
@@ -103,35 +103,50 @@ if grade:
     ui.kpi(c[4], "等级", grade)
 else:
     ui.kpi(c[4], "等级（按得分折算）", e["grade_from_score"] if isinstance(e["grade_from_score"], str) else "—")
-st.caption(f"来源文件：{e['file_name']}（第 {e['line_start']}–{e['line_end']} 行）· "
+st.caption(f"来源文档：{ui.doc_name(e['doc_title'], e['file_name'])}（{ui.line_range(e['line_start'], e['line_end'])}）· "
            f"入库时间 {pd.Timestamp(e['ingested_at']):%Y-%m-%d %H:%M} · 评价编号 {eval_id}")
 
+# Every row of 字段与出处: the fields with where each was read, then each spending-progress point
+# with its lines (progress is a figure of this evaluation too). Built before the tabs, whose labels
+# carry these counts.
+fields = [c for c in ui.FIELD_LABELS if c in d.columns and c not in
+          ("eval_id", "doc_id", "line_start", "line_end", "file_name", "file_format", "ingested_at", "sha256")]
+srcmap = {r.field: r for r in src.itertuples()}
+rows = []
+for fld in fields:
+    s = srcmap.get(fld)
+    rows.append({"字段": ui.FIELD_LABELS[fld], "数值": show_value(fld, e[fld]),
+                 "出处": (f"{s.file_name} {ui.line_range(s.line_start, s.line_end)}" + ui.ocr_note(s.ocr_confidence)
+                        if s is not None and s.line_start == s.line_start
+                        else ("由其他字段推算" if fld in ("grade_from_score", "scope", "source_kind") else "—")),
+                 "原文片段": s.snippet if s is not None else ""})
+pts = dbread.query("progress_points", eval_id=eval_id)
+for p in pts.itertuples():
+    rows.append({"字段": f"累计支出进度（{int(p.month)}月末，{ui.SOURCE_LABELS.get(p.source, p.source)}）",
+                 "数值": ui.fmt_pct(p.cumulative_rate),
+                 "出处": f"{e['file_name']} {ui.line_range(p.line_start, p.line_end)}" if p.line_start == p.line_start else "—",
+                 "原文片段": ""})
+
 # The open tab is part of the view's link (?tab=…); its labels carry this evaluation's counts.
-t1, t2, t3, t4, t5 = st.tabs([f"字段与出处（{len(src)}）", f"绩效指标（{len(ind)}）", f"问题与建议（{len(fnd)}）",
+t1, t2, t3, t4, t5 = st.tabs([f"字段与出处（{len(rows)}）", f"绩效指标（{len(ind)}）", f"问题与建议（{len(fnd)}）",
                               f"数据质量（{len(chk)}）", "历年对比"], key="tab", bind="query-params")
 with t1:
-    fields = [c for c in ui.FIELD_LABELS if c in d.columns and c not in
-              ("eval_id", "doc_id", "line_start", "line_end", "file_name", "file_format", "ingested_at", "sha256")]
-    srcmap = {r.field: r for r in src.itertuples()}
-    rows = []
-    for fld in fields:
-        s = srcmap.get(fld)
-        rows.append({"字段": ui.FIELD_LABELS[fld], "数值": show_value(fld, e[fld]),
-                     "出处": (f"{s.file_name} 第 {s.line_start}–{s.line_end} 行" + ui.ocr_note(s.ocr_confidence)
-                            if s is not None and s.line_start == s.line_start
-                            else ("由其他字段推算" if fld in ("grade_from_score", "scope", "source_kind") else "—")),
-                     "原文片段": s.snippet if s is not None else ""})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={"原文片段": st.column_config.TextColumn("原文片段", width="large")},
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder=ui.MISSING,
+                 column_config={"字段": st.column_config.TextColumn("字段", width=250),  # "累计支出进度（12月末，…）" whole
+                                "原文片段": st.column_config.TextColumn("原文片段", width="large")},
                  height=38 + 35 * len(rows))
-    st.caption("原文片段按纯文本显示。" + ("标注「扫描件 OCR」的数值由扫描件或照片经文字识别读出，括号内为识别置信度，"
-                                      "置信度偏低的数值另有数据质量提示，请与原件核对。" if src["ocr_confidence"].notna().any() else ""))
+    st.caption(f"行号指来源文档「{ui.plain(ui.doc_name(e['doc_title'], e['file_name']))}」中的行；"
+               + (f"最后 {len(pts)} 行是支出进度的各月数值及其出处。" if len(pts) else "")
+               + "原文片段按纯文本显示。"
+               + ("标注「扫描件 OCR」的数值由扫描件或照片经文字识别读出，括号内为识别置信度，"
+                  "置信度偏低的数值另有数据质量提示，请与原件核对。" if src["ocr_confidence"].notna().any() else ""))
 with t2:
     if ind.empty:
         st.caption("该评价没有逐项指标评分。")
     else:
         ui.table(ind, {"seq": ("序号", "int"), "level1": ("一级指标", "text"), "level2": ("二级指标", "text"),
-                       "name": ("三级指标", "text"), "target": ("目标值", "text"), "actual": ("实际完成值", "text"),
+                       "levels_stated": ("原文写法（一级／二级）", "text"), "name": ("三级指标", "text"),
+                       "target": ("目标值", "text"), "actual": ("实际完成值", "text"),
                        "weight": ("分值", "score"), "score": ("得分", "score"), "points_lost": ("失分", "score"),
                        "note": ("偏差原因", "text"), "line_start": ("原文行", "int")},
                  key="t_ind", height=min(600, 38 + 35 * len(ind)))

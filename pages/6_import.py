@@ -36,9 +36,12 @@ if done:
             st.page_link("pages/1_execution.py", label="查看预算执行", icon=":material/account_balance_wallet:")
 
 st.subheader("上传文件")
+st.markdown(f"**上传说明：** 点击「选择文件」或把文件拖到下面的框中，可一次选择多个文件（{uploads.ACCEPTED}）。"
+            f"**单个文件不超过 {LIMIT_MB} MB**；超过上限、格式不符或无法识别的文件会在下方列出原因，不会导入。")
+ui.uploader_in_chinese(LIMIT_MB)  # Streamlit's own texts ("Upload", "50MB per file") replaced
 files = st.file_uploader(
     "选择报告文件（Word、Excel、WPS、PDF、网页、扫描件或照片，也可以是装有这些文件的 .zip 压缩包）",
-    accept_multiple_files=True, max_upload_size=LIMIT_MB, key=f"uploader_{state['upload_round']}",
+    accept_multiple_files=True, max_upload_size=uploads.UPLOAD_CEILING_MB, key=f"uploader_{state['upload_round']}",
     help=f"可以导入：{uploads.ACCEPTED}。每个文件不超过 {LIMIT_MB} MB。文件格式按内容识别；扫描件和照片经文字识别（OCR）读取，"
          "识别的数值会标注来源；扩展名与内容不符、加密、损坏或没有可识别评价的文件不会导入。")
 st.caption(f"单个文件上限 {LIMIT_MB} MB。上传的文件先保存在暂存区，只有点击「导入」后才写入数据库。")
@@ -54,8 +57,10 @@ if files:
         if name:
             bars[name] = reading.progress(0.0, text=f"{ui.plain(name)} · 正在读取（第 {done + 1}/{total} 个）")
 
-    items = uploads.check_all([(f.name, f.getvalue()) for f in files], db=db, root=root,
-                              memo=state["upload_memo"], progress=show_progress)
+    # sizes checked here, before the bytes are read: an oversized file is refused in the list
+    items = uploads.check_all([(f.name, f.getvalue()) for f in files if f.size <= MAX_FILE_BYTES], db=db,
+                              root=root, memo=state["upload_memo"], progress=show_progress)
+    items += [uploads.too_large(f.name, f.size) for f in files if f.size > MAX_FILE_BYTES]
     reading.empty()
     ready = [i for i in items if i.status == "ready"]
     n_dup = sum(i.status == "duplicate" for i in items)
@@ -120,7 +125,8 @@ if docs.empty:
     st.caption("没有符合条件的文档。" if q.strip() else "数据库中还没有任何文档。")
     st.stop()
 docs = docs.assign(fmt=docs["file_format"].str.upper(), size_kb=docs["size_bytes"] / 1024)
-ev = ui.table(docs, {"file_name": ("文件", "text"), "fmt": ("格式", "text"), "n_evaluations": ("评价项数", "int"),
+ev = ui.table(docs, {"file_name": ("文件", "text"), "title": ("文档标题", "text"), "fmt": ("格式", "text"),
+                     "n_evaluations": ("评价项数", "int"),
                      "size_kb": ("大小（KB）", "score"), "ingested_at": ("导入时间", "date"),
                      "doc_id": ("文档编号", "text")},
               key=f"t_docs_{state['upload_round']}", select=True, height=min(420, 38 + 35 * len(docs)))

@@ -1,6 +1,7 @@
 """会议简报: the briefing pack (HTML, Excel, CSV) for the current filters, the link of this view,
 and the year-over-year comparison of one project."""
 import functools
+import os
 
 import streamlit as st
 
@@ -41,7 +42,12 @@ st.subheader("分享当前视图")
 url = ui.view_url()
 if url:
     st.code(url, language=None, wrap_lines=True)
-st.caption("每个页面的筛选条件、页面设置和所选评价都在浏览器地址栏的链接中：把链接发给同事，对方打开后看到的是同一视图。")
+    if ui.is_loopback(url):
+        st.warning("这是本机地址（看板是通过 localhost / 127.0.0.1 打开的），同事无法打开。请用同事能访问的地址打开看板，"
+                   f"或在启动看板前设置环境变量 `{ui.PUBLIC_URL_ENV}`（例如 `https://kanban.example.gov.cn`）。",
+                   icon=":material/warning:")
+st.caption("每个页面的筛选条件、页面设置和所选评价都在浏览器地址栏的链接中：把链接发给同事，对方打开后看到的是同一视图。"
+           "链接使用打开本页时的地址" + (f"（已按 {ui.PUBLIC_URL_ENV} 设置）" if os.environ.get(ui.PUBLIC_URL_ENV) else "") + "。")
 
 st.subheader("同一项目跨年度对比")
 q = st.text_input("查找项目", key="yoy_q", bind="query-params", placeholder="输入项目名称中的文字（可不填）",
@@ -54,7 +60,7 @@ projects = dbread.query("yoy_projects", f, q=q or None, limit=200)
 if projects.empty:
     st.caption("筛选范围内没有同一单位同一项目在两个及以上年度的评价" + (f"（项目名称含「{ui.plain(q)}」）。" if q else "。"))
 else:
-    names = {r.newest_eval_id: f"{r.unit}｜{r.project}（{r.years}）" for r in projects.itertuples()}
+    names = {r.newest_eval_id: ui.eval_label(r.unit, r.project, r.years) for r in projects.itertuples()}
     chosen = st.selectbox("选择项目", list(names), format_func=names.get, key="yoy", bind="query-params",
                           help="同一单位、同一项目（名称比较时忽略年份、空格和末尾的「项目」）在两个及以上年度的评价")
     if len(projects) >= 200:

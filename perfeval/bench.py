@@ -59,7 +59,7 @@ def generate(path: str, n: int, seed: int = 7) -> None:
         con.execute("""
             INSERT INTO documents
             SELECT printf('syndoc%05d', d), printf('SYNTHETIC-%05d.txt', d), printf('synthetic-%05d', d), 'txt',
-                   TIMESTAMP '2025-01-01 00:00:00', NULL, NULL, 'synthetic'
+                   TIMESTAMP '2025-01-01 00:00:00', NULL, NULL, 'synthetic', NULL
             FROM range($nu * $ny) t(d)""", {"nu": N_UNITS, "ny": len(YEARS)})
         con.execute("""
             INSERT INTO evaluations

@@ -43,6 +43,8 @@ from perfeval.style import (
     fmt_score,
     fmt_wan,
     missing,
+    object_label,
+    shorten,
 )
 
 TEMPLATE_DIR = pathlib.Path(__file__).resolve().parent / "templates"
@@ -82,7 +84,8 @@ EXPORTS: dict[str, tuple[str, str, dict[str, tuple[str, str]]]] = {
     "indicators": ("export_indicators", "绩效指标", {
         "eval_id": ("评价编号", "text"), "unit": ("单位", "text"), "year": ("年度", "int"),
         "project": ("项目", "text"), "seq": ("序号", "int"), "level1": ("一级指标", "text"),
-        "level2": ("二级指标", "text"), "name": ("三级指标", "text"), "target": ("目标值", "text"),
+        "level2": ("二级指标", "text"), "level1_stated": ("一级指标（原文写法）", "text"),
+        "level2_stated": ("二级指标（原文写法）", "text"), "name": ("三级指标", "text"), "target": ("目标值", "text"),
         "actual": ("实际完成值", "text"), "weight": ("分值", "score"), "score": ("得分", "score"),
         "points_lost": ("失分", "score"), "note": ("偏差原因", "text"), "file_name": ("来源文件", "text"),
         "line_start": ("起始行", "int"), "line_end": ("结束行", "int"),
@@ -392,8 +395,8 @@ def fig_execution(lowest: pd.DataFrame, threshold: float) -> go.Figure | None:
     if lowest.empty:
         return None
     df = lowest.iloc[::-1]
-    labels = [f"{(p or '（未注明项目）')[:22]}（{int(y) if not missing(y) else '年度不详'}）"
-              for p, y in zip(df["project"], df["year"])]
+    labels = [f"{shorten(object_label(u, p, sc), 24)}（{int(y) if not missing(y) else '年度不详'}）"
+              for u, p, sc, y in zip(df["unit"], df["project"], df["scope"], df["year"])]
     colors = ["#2e9e6b" if r >= threshold else "#e0a030" if r >= threshold - 0.2 else "#c2453d"
               for r in df["execution_rate"]]
     fig = go.Figure(go.Bar(y=list(range(len(df))), x=df["execution_rate"] * 100, orientation="h",

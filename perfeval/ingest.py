@@ -12,6 +12,7 @@ import gc
 import hashlib
 import os
 import pathlib
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -57,6 +58,25 @@ class Parsed:
             c["findings"] += len(ev.candidate.findings)
             c["checks"] += len(ev.checks)
         return c
+
+
+_TITLE_WORDS = re.compile(r"报告|自评表|评价表|信息表|情况表|汇总表|结果|绩效|评价")
+
+
+def document_title(lines: list[str], look_at: int = 15) -> str | None:
+    """The document's own title, shown beside its file name: the first of its first non-empty
+    lines that reads like one (names a report, form or evaluation; short; not a sentence)."""
+    seen = 0
+    for line in lines:
+        text = re.sub(r"\s+", " ", line).strip(" \t\u3000")
+        if not text:
+            continue
+        seen += 1
+        if seen > look_at:
+            break
+        if 6 <= len(text) <= 60 and _TITLE_WORDS.search(text) and not text.endswith(("。", "；", "：", ":")):
+            return text
+    return None
 
 
 def parse_bytes(data: bytes, file_name: str) -> Parsed:
@@ -191,7 +211,8 @@ def save_batch(con, batch: list[Parsed]) -> list[bool]:
             fresh.append(store.NewDocument(
                 doc_id=p.doc_id, file_name=p.file_name, sha256=p.sha256, file_format=p.document.file_format,
                 size_bytes=p.size_bytes, line_count=len(p.document.lines), genres=p.genres,
-                evaluations=p.evaluations, snippet=p.document.snippet, confidence=p.document.confidence))
+                evaluations=p.evaluations, snippet=p.document.snippet, confidence=p.document.confidence,
+                title=document_title(p.document.lines)))
     if fresh:
         store.save_documents(con, fresh)
     return written

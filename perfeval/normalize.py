@@ -190,3 +190,35 @@ def period_month(label: str | None) -> int | None:
     if q:
         return 3 * int(q)
     return int(month) if 1 <= int(month) <= 12 else None
+
+
+# Framework terms of 财预〔2020〕10号's indicator tables: written with or without 「指标」
+# (产出 / 产出指标), they are one level; the name with 「指标」 is the one shown.
+_LEVEL_TERMS = {"决策", "过程", "产出", "效益", "满意度", "成本", "数量", "质量", "时效", "经济效益", "社会效益",
+                "生态效益", "可持续影响", "服务对象满意度", "社会公众满意度"}
+_LEVEL_TERMS_PLAIN = {"决策", "过程"}  # written without 「指标」 in the framework (评价 tables)
+# A weight or note in brackets after a level: （50分）, (30%), （权重20）, 【分值：10】
+_LEVEL_WEIGHT = re.compile(r"[(【\[][^)】\]]*(?:\d|分|权重|%)[^)】\]]*[)】\]]$")
+_LEVEL_TRAILING_POINTS = re.compile(r"\d+(?:\.\d+)?分$")
+
+
+def indicator_level(text: str | None) -> str | None:
+    """One name per 一级/二级指标 however a table writes it: the weight in brackets and spaces
+    dropped, 「项目」 before a framework term dropped, a framework term with or without 「指标」 →
+    with it ('产出', '产出指标', '产出指标（50分）' → '产出指标'; '项目决策' → '决策'). Other names
+    keep their wording. Idempotent (applying it to its own output changes nothing)."""
+    if text is None:
+        return None
+    s = re.sub(r"\s+", "", halfwidth(str(text)))  # halfwidth: （） → ()
+    prev = None
+    while prev != s:  # a name may carry both a bracketed weight and trailing points
+        prev = s
+        s = _LEVEL_TRAILING_POINTS.sub("", _LEVEL_WEIGHT.sub("", s))
+    if not s:
+        return str(text).strip() or None
+    core = s[:-2] if s.endswith("指标") else s
+    if core.startswith("项目") and core[2:] in _LEVEL_TERMS:
+        core = core[2:]
+    if core in _LEVEL_TERMS:
+        return core if core in _LEVEL_TERMS_PLAIN else core + "指标"
+    return s.replace("(", "（").replace(")", "）")

@@ -59,11 +59,11 @@ from typing import Iterator
 
 import duckdb
 
-ROLLUPS_VERSION = "9"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
+ROLLUPS_VERSION = "10"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
 #                        4: weak_problems, advice_topics, rollup_advice;
 #                        5: problem_statements (replaces weak_problems), rollup_unit_years;
 #                        6: rollup_unit_years without region; 7: rollup_terms; 8: eval_projects;
-#                        9: rollup_score_bins
+#                        9: rollup_score_bins; 10: rollup_indicators by normalized level names
 
 # ``rollup_findings.n_weak`` counts the automatically classified problems outside 'other' whose
 # match_score is below this line (data/taxonomy.yaml ``strong``'s default); problem_counts reads it

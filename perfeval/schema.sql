@@ -16,6 +16,9 @@ CREATE TABLE IF NOT EXISTS documents (
     line_count INTEGER,
     genres VARCHAR                       -- comma list of document genres found
 );
+-- The document's own title (its first title-like line), shown beside the file name; documents
+-- stored before it existed keep NULL and are shown by file name.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS title VARCHAR;
 
 CREATE TABLE IF NOT EXISTS evaluations (
     eval_id VARCHAR PRIMARY KEY,
@@ -59,6 +62,11 @@ CREATE TABLE IF NOT EXISTS indicators (
     line_start INTEGER,
     line_end INTEGER
 );
+-- level1/level2 hold the normalized level names (perfeval.normalize.indicator_level: 产出,
+-- 产出指标（50分） → 产出指标); the names as the table wrote them are kept for provenance. Rows
+-- stored before these columns existed are normalized by store.ensure_schema.
+ALTER TABLE indicators ADD COLUMN IF NOT EXISTS level1_stated VARCHAR;
+ALTER TABLE indicators ADD COLUMN IF NOT EXISTS level2_stated VARCHAR;
 
 CREATE TABLE IF NOT EXISTS spending_progress (
     eval_id VARCHAR NOT NULL,

@@ -22,7 +22,7 @@ from typing import Callable, Iterator, TypeVar
 import duckdb
 import pyarrow as pa
 
-from perfeval import problems, rollups
+from perfeval import normalize, problems, rollups
 from perfeval.classify import finding_key
 from perfeval.records import Evaluation
 
@@ -183,8 +183,29 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         return
     with every_core(con):  # a migration may rebuild every rollup
         con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+        _normalize_indicator_levels(con)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [_schema_fingerprint()])
         rollups.ensure(con)
+
+
+def _normalize_indicator_levels(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration: indicator rows stored before level names were normalized get the normalized
+    name in level1/level2 and the stated one in level1_stated/level2_stated. The distinct names
+    are few, so they are mapped in Python and applied by one UPDATE per level; rollups version 10
+    rebuilds rollup_indicators from the result."""
+    for level in ("level1", "level2"):
+        names = [n for (n,) in con.execute(
+            f"SELECT DISTINCT {level} FROM indicators WHERE {level}_stated IS NULL AND {level} IS NOT NULL").fetchall()]
+        if not names:
+            continue
+        mapping = pa.table({"stated": names, "normalized": [normalize.indicator_level(n) for n in names]})
+        con.register("_level_names", mapping)
+        try:
+            con.execute(f"""UPDATE indicators SET {level}_stated = m.stated, {level} = m.normalized
+                            FROM _level_names m
+                            WHERE indicators.{level}_stated IS NULL AND indicators.{level} = m.stated""")
+        finally:
+            con.unregister("_level_names")
 
 
 @contextmanager
@@ -245,6 +266,7 @@ class NewDocument:
     snippet: Callable[[int, int], str]
     # the lowest OCR confidence of a line range; None where the text was not read by OCR
     confidence: Callable[[int, int], float | None] = lambda start, end: None
+    title: str | None = None  # the document's own title (its first title-like line), shown with the file name
 
 
 def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument]) -> None:
@@ -256,7 +278,7 @@ def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument])
     ingested_at = dt.datetime.now().replace(microsecond=0)
     for d in documents:
         rows.documents.append([d.doc_id, d.file_name, d.sha256, d.file_format, ingested_at,
-                               d.size_bytes, d.line_count, ",".join(d.genres)])
+                               d.size_bytes, d.line_count, ",".join(d.genres), d.title])
         for ev in d.evaluations:
             rows.add_evaluation(d.doc_id, ev, d.snippet, d.confidence)
     try:
@@ -289,8 +311,9 @@ class _BatchRows:
         best = {name: c.best(name) for name in EVAL_COLUMNS}  # each field's chosen reading, once
         self.evaluations.append([ev.eval_id, doc_id] + [r.value if r else None for r in best.values()]
                                 + [c.line_start, c.line_end])
-        self.indicators += [[ev.eval_id, i + 1, x.level1, x.level2, x.name, x.target, x.actual, x.weight, x.score,
-                             x.note, x.line_start, x.line_end] for i, x in enumerate(c.indicators)]
+        self.indicators += [[ev.eval_id, i + 1, normalize.indicator_level(x.level1), normalize.indicator_level(x.level2),
+                             x.name, x.target, x.actual, x.weight, x.score, x.note, x.line_start, x.line_end,
+                             x.level1, x.level2] for i, x in enumerate(c.indicators)]
         self.spending_progress += [[ev.eval_id, p.month, p.cumulative_rate, p.source, p.line_start, p.line_end]
                                    for p in c.progress]
         self.disbursements += [[ev.eval_id, i + 1, d.paid_on, d.amount_yuan, d.purpose, d.line_start, d.line_end]

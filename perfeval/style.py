@@ -26,6 +26,8 @@ GRADE_LABELS = {"优": "优（≥90）", "良": "良（80–90）", "中": "中�
 GRADE_COLORS = {"优": "#2e7d32", "良": "#1976d2", "中": "#f9a825", "差": "#c62828"}
 GRADE_BANDS = [(0, 60, "差"), (60, 80, "中"), (80, 90, "良"), (90, 100, "优")]
 SOURCE_LABELS = {"stated": "报告所述进度", "disbursement": "按支付记录", "monthly_sheet": "月度支出表"}
+# One colour per progress source, the same on every chart that shows them
+SOURCE_COLORS = {"stated": "#1f5fa8", "disbursement": "#e07b39", "monthly_sheet": "#2e9e6b"}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 FINDING_KIND_LABELS = {"problem": "问题", "suggestion": "建议", "rectification": "整改"}
 RULE_LABELS = {
@@ -118,6 +120,49 @@ def plain(text: Any) -> str:
     """Text from a document or a file name, escaped so Markdown shows it literally (no links,
     emphasis or HTML). Use it whenever such text goes into st.markdown / st.info / labels."""
     return MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def eval_label(unit: Any, project: Any, year: Any) -> str:
+    """"单位｜项目（2021）" for pickers, with a word where a part is missing (never "None")."""
+    y = "年度不详" if missing(year) else (str(int(year)) if isinstance(year, (int, float)) else str(year))
+    return f"{blank(unit, '（未注明单位）')}｜{blank(project, '（未注明项目）')}（{y}）"
+
+
+def shorten(text: Any, limit: int) -> str:
+    """At most ``limit`` characters, cut in the middle ("某某市某某区…部门整体支出") so both the
+    beginning and the end of a long name stay readable."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return text[:head] + "…" + text[-(limit - 1 - head):]
+
+
+def object_label(unit: Any, project: Any, scope: Any) -> str:
+    """What an evaluation is about, saying whose it is when the project alone does not: a
+    department's evaluation is named by its unit ("某某县卫生健康局·部门整体支出"), never just
+    "部门整体支出"."""
+    name = blank(project, "（未注明项目）")
+    if scope == "department" and not missing(unit) and unit and str(unit) not in str(name):
+        return f"{unit}·{name}"
+    return str(name)
+
+
+def line_range(start: Any, end: Any = None) -> str:
+    """"第 589 行" for one line, "第 589–601 行" for several, "" when unknown."""
+    if missing(start):
+        return ""
+    start = int(start)
+    end = start if missing(end) else int(end)
+    return f"第 {start} 行" if end <= start else f"第 {start}–{end} 行"
+
+
+def doc_name(title: Any, file_name: Any) -> str:
+    """A document as people know it: its own title with the file name beside it
+    ("2022年度…绩效评价报告（g01_….txt）"); the file name alone when no title was read."""
+    if missing(title) or not str(title).strip():
+        return str(blank(file_name, "（未知文件）"))
+    return f"{title}（{file_name}）"
 
 
 def blank(x: Any, text: str = "（未注明）") -> Any:

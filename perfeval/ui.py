@@ -9,8 +9,9 @@ from __future__ import annotations
 import atexit
 import functools
 import gc
+import os
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,17 +32,23 @@ from perfeval.style import (  # noqa: F401  (pages use them as ui.*)
     RULE_LABELS,
     SCOPE_LABELS,
     SEVERITY_LABELS,
+    SOURCE_COLORS,
     SOURCE_LABELS,
     blank,
     cat_label,
     category_labels,
+    doc_name,
+    eval_label,
     fmt_int,
     fmt_pct,
     fmt_pp,
     fmt_score,
     fmt_wan,
+    line_range,
     missing,
+    object_label,
     plain,
+    shorten,
 )
 
 # (script, label, icon) – the first entry is the main script.
@@ -59,6 +66,7 @@ IMPORT_PAGE = "pages/6_import.py"
 BRIEFING_PAGE = "pages/7_briefing.py"
 DETAIL_PAGE = "pages/5_detail.py"
 FILTER_KEYS = ("region", "unit", "years", "scope", "kind")
+MISSING = "—"  # what every table shows for a missing value (Streamlit's default is "None")
 
 # The dashboard's process keeps a large heap for its whole life (streamlit, plotly, pandas, duckdb):
 # a full garbage collection scanning it takes ~90 ms on the 2-core machine, a visible stall in
@@ -102,7 +110,7 @@ def table(df: pd.DataFrame, columns: dict[str, tuple[str, str]], *, key: str | N
         else:
             out[label] = s.astype("string")
             config[label] = st.column_config.TextColumn(label)
-    kwargs: dict[str, Any] = dict(hide_index=True, column_config=config, height=height)
+    kwargs: dict[str, Any] = dict(hide_index=True, column_config=config, height=height, placeholder=MISSING)
     if select:
         return st.dataframe(out, key=key, on_select="rerun", selection_mode="single-row", **kwargs)
     st.dataframe(out, key=key, **kwargs)
@@ -147,6 +155,26 @@ def clicked_eval(event) -> str | None:
     return None
 
 
+def year_range(filters: dbread.Filters | None, years) -> list[int]:
+    """Every year of the sidebar's range (the filter's bounds when set, else the database's first
+    to last year), so a year without data still has its slot on an axis."""
+    ys = sorted({int(y) for y in years if not missing(y) and int(y) > 0})
+    if ys:  # the sidebar's year range (the filter's, else the database's), widened to the data's
+        opts = dbread.query("filter_options")[["year_min", "year_max"]].stack().dropna()
+        ys += [int(opts.min()), int(opts.max())] if len(opts) else []
+    lo = (filters.year_from if filters and filters.year_from else None) or (min(ys) if ys else None)
+    hi = (filters.year_to if filters and filters.year_to else None) or (max(ys) if ys else None)
+    return list(range(lo, hi + 1)) if lo is not None and hi is not None and hi >= lo else ys
+
+
+def year_axis(fig: go.Figure, filters: dbread.Filters | None, years, axis: str = "x") -> list[str]:
+    """A category axis of "2019年" labels, ascending, every year of the range; returns the labels."""
+    labels = [f"{y}年" for y in year_range(filters, years)]
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(type="category", categoryorder="array",
+                                                            categoryarray=labels, range=[-0.5, len(labels) - 0.5])
+    return labels
+
+
 # Reference lines and bands are written as layout shapes directly: plotly's add_vrect/add_vline
 # cost 5–15 ms each (they resolve subplots), the whole rest of a figure often less.
 
@@ -155,35 +183,44 @@ def _add_marks(fig: go.Figure, shapes: list[dict], annotations: list[dict]) -> N
                       annotations=list(fig.layout.annotations) + annotations)
 
 
-def grade_band_shapes(fig: go.Figure, axis: str = "x") -> None:
-    """Shade the four grade bands (财预〔2020〕10号) on a score axis, labelled at their top left."""
+def grade_band_shapes(fig: go.Figure, axis: str = "x", lo: float = 0) -> None:
+    """Shade the four grade bands (财预〔2020〕10号) on a score axis that starts at ``lo``. Their
+    labels sit outside the plot area — above it for a score x axis, right of it for a score y
+    axis — so they never collide with the boxes, bars or points drawn in the bands."""
     shapes, notes = [], []
-    for lo, hi, g in GRADE_BANDS:
+    for band_lo, band_hi, g in GRADE_BANDS:
         color = GRADE_COLORS[g]
         if axis == "x":
-            span = dict(xref="x", yref="y domain", x0=lo, x1=hi, y0=0, y1=1)
-            at = dict(xref="x", yref="y domain", x=lo, y=1)
+            span = dict(xref="x", yref="y domain", x0=band_lo, x1=band_hi, y0=0, y1=1)
+            at = dict(xref="x", yref="y domain", x=(max(band_lo, lo) + band_hi) / 2, y=1.0,
+                      xanchor="center", yanchor="bottom")
         else:
-            span = dict(xref="x domain", yref="y", x0=0, x1=1, y0=lo, y1=hi)
-            at = dict(xref="x domain", yref="y", x=0, y=hi)
+            span = dict(xref="x domain", yref="y", x0=0, x1=1, y0=band_lo, y1=band_hi)
+            at = dict(xref="x domain", yref="y", x=1.0, y=(max(band_lo, lo) + band_hi) / 2,
+                      xanchor="left", yanchor="middle", xshift=4)
         shapes.append(dict(type="rect", fillcolor=color, opacity=0.08, line=dict(width=0), layer="below", **span))
-        notes.append(dict(text=GRADE_LABELS[g], showarrow=False, xanchor="left", yanchor="top",
-                          font=dict(color=color, size=12), **at))
+        if band_hi > lo:  # a band below the axis start has no room for a label
+            notes.append(dict(text=GRADE_LABELS[g], showarrow=False, font=dict(color=color, size=12), **at))
     _add_marks(fig, shapes, notes)
+    # room for the labels outside the plot (annotations do not count for automargin)
+    fig.update_layout(margin=dict(t=64) if axis == "x" else dict(r=96))
 
 
 def vline(fig: go.Figure, x: float, line: dict, text: str | None = None, side: str = "right") -> None:
     """A vertical reference line across the plot, its label at the top on ``side`` of it."""
     notes = [dict(text=text, showarrow=False, xref="x", yref="y domain", x=x, y=1, yanchor="top",
                   xanchor="left" if side == "right" else "right")] if text else []
-    _add_marks(fig, [dict(type="line", xref="x", yref="y domain", x0=x, x1=x, y0=0, y1=1, line=line)], notes)
+    # below the traces: a value label crossing the line stays readable on top of it
+    _add_marks(fig, [dict(type="line", xref="x", yref="y domain", x0=x, x1=x, y0=0, y1=1, line=line, layer="below")],
+               notes)
 
 
 def hline(fig: go.Figure, y: float, line: dict, text: str | None = None) -> None:
     """A horizontal reference line across the plot, its label above it at the left."""
     notes = [dict(text=text, showarrow=False, xref="x domain", yref="y", x=0, y=y, xanchor="left",
                   yanchor="bottom")] if text else []
-    _add_marks(fig, [dict(type="line", xref="x domain", yref="y", x0=0, x1=1, y0=y, y1=y, line=line)], notes)
+    _add_marks(fig, [dict(type="line", xref="x domain", yref="y", x0=0, x1=1, y0=y, y1=y, line=line, layer="below")],
+               notes)
 
 
 # ---- navigation and drill-down ------------------------------------------------------------
@@ -228,6 +265,25 @@ def _sidebar_nav() -> None:
     params = filter_query_params()
     for script, label, icon in PAGES:
         st.sidebar.page_link(script, label=label, icon=icon, query_params=params)
+
+
+# ---- the file uploader in Chinese ----------------------------------------------------------
+
+def uploader_in_chinese(limit_mb: int) -> None:
+    """Replace the English texts of Streamlit's file uploader ("Upload", "50MB per file • …") by
+    Chinese ones with our limit. Streamlit has no setting for them, so a stylesheet hides them and
+    writes the Chinese in their place (a fixed text: nothing from a user goes into it). Its
+    English refusal of an oversized file is avoided by the transfer ceiling above our limit
+    (perfeval.uploads.UPLOAD_CEILING_MB), so the page refuses such a file itself, in Chinese."""
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > * {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{
+  content: "拖放文件到此处 · 单个文件不超过 {int(limit_mb)} MB";
+  font-size: 0.875rem; opacity: 0.75; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after {{
+  content: "选择文件"; font-size: 0.875rem; }}
+</style>""")
 
 
 # ---- page setup and filters ---------------------------------------------------------------
@@ -315,16 +371,47 @@ def kpi(col, label: str, value: str, help: str | None = None) -> None:
 
 # ---- sharing and the briefing pack --------------------------------------------------------
 
-def view_url() -> str | None:
-    """The link of the current view: this page's URL with every bound filter and page setting."""
+PUBLIC_URL_ENV = "PERFEVAL_PUBLIC_URL"  # e.g. https://jixiao.example.gov.cn/kanban — the address colleagues use
+_LOOPBACK = ("localhost", "127.", "[::1]", "0.0.0.0")
+
+
+def _page_url() -> str | None:
+    """This page's address as the browser used it (st.context.url: scheme, host, port, path;
+    no query), else rebuilt from the request's Host header; None without a browser (AppTest)."""
     try:
-        base = st.context.url
-    except Exception:  # no browser session (AppTest)
+        url = st.context.url
+    except Exception:
+        url = None
+    if url:
+        return url
+    try:
+        host = st.context.headers.get("Host")
+        proto = st.context.headers.get("X-Forwarded-Proto") or "http"
+    except Exception:
         return None
-    if not base:
+    return f"{proto}://{host}/" if host else None
+
+
+def view_url() -> str | None:
+    """The link of the current view: this page with every bound filter and page setting. Built
+    from the address the browser used, so a colleague gets the host the page was opened through;
+    with $PERFEVAL_PUBLIC_URL set, that base replaces scheme, host and port (a server reached as
+    localhost or behind a proxy that rewrites the address)."""
+    url = _page_url()
+    if not url:
         return None
+    public = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    if public:
+        parts, base = urlsplit(url), urlsplit(public.rstrip("/") + "/")
+        url = urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + parts.path, "", ""))
     pairs = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
-    return base + ("?" + urlencode(pairs) if pairs else "")
+    return url + ("?" + urlencode(pairs) if pairs else "")
+
+
+def is_loopback(url: str | None) -> bool:
+    """True when the link points at the machine it is opened on (no use to a colleague)."""
+    host = urlsplit(url or "").hostname or ""
+    return any(host.startswith(p.strip("[]")) for p in _LOOPBACK) or host == "::1"
 
 
 def briefing_threshold() -> float:
@@ -366,16 +453,16 @@ def year_comparison(eval_id: str, key: str, link_all: bool = False) -> None:
     if cmp is None:
         st.caption("没有找到同一单位同一项目其他年度的评价（项目名称比较时忽略年份、空格和末尾的「项目」二字）。")
         return
-    st.dataframe(cmp.side_by_side, hide_index=True, key=f"{key}_side")
+    st.dataframe(cmp.side_by_side, hide_index=True, key=f"{key}_side", placeholder=MISSING)
     if cmp.recurring:
         st.markdown("**重复出现的问题类别：** " + "、".join(plain(c) for c in cmp.recurring))
     else:
         st.caption("各年度的问题类别没有重复。")
     if not cmp.categories.empty:
         st.markdown("**各年度的问题类别**（数字为问题条数）")
-        st.dataframe(cmp.categories, hide_index=True, key=f"{key}_cats")
+        st.dataframe(cmp.categories, hide_index=True, key=f"{key}_cats", placeholder=MISSING)
         with st.expander(f"逐条问题表述（{len(cmp.statements)} 条）"):
-            st.dataframe(cmp.statements, hide_index=True, key=f"{key}_stmts",
+            st.dataframe(cmp.statements, hide_index=True, key=f"{key}_stmts", placeholder=MISSING,
                          column_config={"原文表述": st.column_config.TextColumn("原文表述", width="large")})
     for r in evals.itertuples():
         if link_all or r.eval_id != eval_id:

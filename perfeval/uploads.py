@@ -47,6 +47,10 @@ COMPATIBLE = {("doc", "rtf"), ("doc", "html"), ("xls", "html")}
 # What the page says it accepts (a .zip of such files too).
 ACCEPTED = ".txt、.docx、.xlsx、.pdf、.doc、.xls、.wps、.et、.html、.mht、.png、.jpg，以及装有这些文件的 .zip 压缩包"
 _LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
+# What the browser may send (.streamlit/config.toml server.maxUploadSize and the uploader's own
+# limit): above MAX_FILE_BYTES, so a file between the two reaches ``too_large`` and is refused in
+# Chinese in the page's list. Only a file above this ceiling meets Streamlit's own (English) refusal.
+UPLOAD_CEILING_MB = 200
 
 # English reason of perfeval.readers / perfeval.ingest (a regex searched in it) → Chinese message.
 # The first match wins; a reason matching none is shown as GENERIC_REASON plus the English text.
@@ -234,7 +238,8 @@ def check(data: bytes, name: str, *, db: str | None = None, root: pathlib.Path |
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         return refuse(chinese_reason("empty file"), "empty file")
     if len(data) > MAX_FILE_BYTES:
-        return refuse(chinese_reason(f"larger than {_LIMIT_MB} MB"), f"{len(data)} bytes")
+        big = too_large(name, len(data))
+        return refuse(big.message, big.detail)
     suffix = _suffix(name)
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"（{suffix}）" if suffix else "（文件名没有扩展名）"
@@ -252,13 +257,13 @@ def check(data: bytes, name: str, *, db: str | None = None, root: pathlib.Path |
         return refuse(chinese_reason(str(exc)), str(exc))
     claimed = SUFFIX_FORMATS[suffix]
     if actual != claimed and (claimed, actual) not in COMPATIBLE:
-        if actual == "txt" and not _is_text(data):
-            what = "无法识别的内容（既不是 Word、Excel、PDF，也不是文本）"
+        if actual == "txt" and not _is_text(data):  # sniff_format's fallback, not a text file
+            what, found = "无法识别的内容（既不是 Word、Excel、PDF，也不是文本）", "unrecognised (no known format, not text)"
         else:
-            what = FORMAT_LABELS.get(actual, actual)
+            what, found = FORMAT_LABELS.get(actual, actual), actual
         return refuse(f"文件扩展名与内容不符：扩展名是 {suffix}，但内容不是{FORMAT_LABELS[claimed]}，而是{what}。"
                       "请确认文件无误，并使用与内容一致的扩展名重新上传。",
-                      f"extension {suffix} but content {actual}")
+                      f"extension {suffix} but content {found}")
     if actual == "txt" and _ends_inside_a_character(data):
         reason = "truncated text (the last character is cut off)"
         return refuse(chinese_reason(reason), reason)
@@ -275,6 +280,15 @@ def check(data: bytes, name: str, *, db: str | None = None, root: pathlib.Path |
     if root is not None:
         out.staged = stage(data, name, root)
     return out
+
+
+def too_large(name: str, size: int) -> Checked:
+    """The refusal of a file over MAX_FILE_BYTES, from its size alone (the page checks sizes
+    itself, before reading the bytes, so the refusal is listed in Chinese like any other)."""
+    message = (f"文件大小 {size / (1024 * 1024):,.1f} MB，超过 {_LIMIT_MB} MB 的单个文件上限，未读取。"
+               "请拆分文件或删去其中的图片后再上传。")
+    return Checked(name=safe_name(name), size=size, sha256="", status="refused", message=message,
+                   detail=f"larger than {_LIMIT_MB} MB: {size:,} bytes, limit {MAX_FILE_BYTES:,} bytes")
 
 
 def expand_archives(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes | None, str | None]]:

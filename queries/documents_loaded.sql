@@ -1,7 +1,7 @@
--- Loaded documents for 数据导入, newest first, with how many evaluations each produced; $q (NULL =
+-- Loaded documents for 数据导入 (file name and own title), newest first, with how many evaluations each produced; $q (NULL =
 -- any) narrows by file name; at most $limit rows. Parameters: $q, $limit.
 WITH d AS (
-    SELECT d.doc_id, d.file_name, d.file_format, d.size_bytes, d.ingested_at, d.genres, d.sha256
+    SELECT d.doc_id, d.file_name, d.title, d.file_format, d.size_bytes, d.ingested_at, d.genres, d.sha256
     FROM documents d
     WHERE $q IS NULL OR contains(d.file_name, $q)
     ORDER BY d.ingested_at DESC, d.file_name, d.doc_id

@@ -25,3 +25,10 @@ def sample_db(tmp_path_factory) -> pathlib.Path:
     result = run_cli("ingest", str(SAMPLES), "--db", str(db))
     assert result.returncode == 0, result.stderr
     return db
+
+
+@pytest.fixture(scope="session")
+def volume_db(tmp_path_factory) -> pathlib.Path:
+    """≥150 evaluations from ≥25 units over ≥5 years: the samples and every fixture batch."""
+    from conftest_app import build_volume_db
+    return build_volume_db(tmp_path_factory.mktemp("volume") / "volume.duckdb")

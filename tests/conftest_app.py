@@ -11,12 +11,37 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 TRUTH = ROOT / "tests" / "fixtures" / "seeds.json"
+FIXTURES = ROOT / "tests" / "fixtures"
+# Every report the repository holds, loaded together: the dashboard at the volume a manager meets
+# (≈160 evaluations, 100+ units, 2018–2024) rather than one sample batch.
+VOLUME_SOURCES = [SAMPLES, *sorted(p for p in FIXTURES.iterdir() if p.is_dir())]
+# Browser tests: Debian's chromium (PERFEVAL_CHROMIUM for another binary); screenshots inside the
+# repository's ignored build folder, so a checkout keeps its own and nothing is written elsewhere.
+CHROMIUM = os.environ.get("PERFEVAL_CHROMIUM", "/usr/bin/chromium")
+SHOTS = ROOT / "build" / "screenshots"
 PAGES = ["app.py", "pages/1_execution.py", "pages/2_progress.py", "pages/3_scores.py",
          "pages/4_problems.py", "pages/5_detail.py", "pages/7_briefing.py"]
+
+
+def chromium_or_fail(path: str | None = None) -> str:
+    """The Chromium binary for the browser tests; a clear failure (not a skip, not an import error
+    that stops the whole run) when it is missing."""
+    path = path or CHROMIUM
+    if not os.path.exists(path):
+        pytest.fail(f"Browser tests need Chromium at {path}, which is missing. On Debian/Ubuntu: "
+                    "sudo apt-get install chromium fonts-noto-cjk (.ci/run does this), or set "
+                    "PERFEVAL_CHROMIUM to the path of a Chromium binary.", pytrace=False)
+    return path
+
+
+def shots_dir() -> pathlib.Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
 
 
 def ingest(db: pathlib.Path, *paths: pathlib.Path) -> subprocess.CompletedProcess:
@@ -37,6 +62,14 @@ def ensure_rollups(db: pathlib.Path) -> None:
 
 def build_sample_db(db: pathlib.Path) -> pathlib.Path:
     res = ingest(db, SAMPLES)
+    assert res.returncode == 0, res.stderr
+    ensure_rollups(db)
+    return db
+
+
+def build_volume_db(db: pathlib.Path) -> pathlib.Path:
+    """The samples and every fixture batch (general, holdout*, written), through the real ingest CLI."""
+    res = ingest(db, *VOLUME_SOURCES)
     assert res.returncode == 0, res.stderr
     ensure_rollups(db)
     return db

@@ -1,6 +1,6 @@
 """Real browser (Debian chromium): the generated HTML briefing opened offline, the pack downloaded
 from a dashboard page, and a view's link opened in a fresh browser context ("another machine")
-reproducing the view. Screenshots go to /tmp/shots/."""
+reproducing the view. Screenshots go to build/screenshots/."""
 from __future__ import annotations
 
 import urllib.parse
@@ -83,7 +83,7 @@ def test_html_briefing_in_the_browser(db, browser, tmp_path):  # noqa: F811
         box = bar.bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         expect(page.locator("#chart-execution .hoverlayer")).to_contain_text("执行率")
-        SHOTS.mkdir(exist_ok=True)
+        SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "briefing_html.png"), full_page=True)
         pdf = page.pdf(format="A4", print_background=True)
         assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + \

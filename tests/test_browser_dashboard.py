@@ -1,8 +1,7 @@
 """Real-browser test: Debian chromium drives the running dashboard (deep link first, every page,
-drill-down, filters in the URL, an ingest while the app serves). Screenshots go to /tmp/shots/."""
+drill-down, filters in the URL, an ingest while the app serves). Screenshots go to build/screenshots/."""
 from __future__ import annotations
 
-import os
 import pathlib
 import shutil
 import socket
@@ -14,18 +13,12 @@ import urllib.request
 
 import duckdb
 import pytest
+from playwright.sync_api import Page, expect, sync_playwright
 
-from conftest_app import ROOT, SAMPLES, build_sample_db, ensure_rollups, ingest, streamlit_env
+from conftest_app import ROOT, SAMPLES, SHOTS, build_sample_db, chromium_or_fail, ensure_rollups, ingest, streamlit_env
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = pathlib.Path("/tmp/shots")
 PAGE_PATHS = {"overview": "/", "execution": "/execution", "progress": "/progress", "scores": "/scores",
               "problems": "/problems", "detail": "/detail", "briefing": "/briefing"}
-
-if not os.path.exists(CHROMIUM):  # .ci/run installs it; a missing browser is a failure, not a skip
-    raise RuntimeError(f"{CHROMIUM} not found: apt-get install chromium fonts-noto-cjk")
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 
 def free_port() -> int:
@@ -69,7 +62,7 @@ def db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
+        b = p.chromium.launch(executable_path=chromium_or_fail(),  # a missing browser fails, never skips
                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield b
         b.close()
@@ -96,7 +89,7 @@ def settle(page: Page) -> None:
 def check_page(page: Page, name: str) -> None:
     settle(page)
     assert page.locator('[data-testid="stException"]').count() == 0, name
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 

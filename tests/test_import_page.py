@@ -22,7 +22,7 @@ from reportlab.pdfgen import canvas
 from streamlit.testing.v1 import AppTest
 from test_rollups import assert_maintained_equals_rebuilt
 
-from perfeval import dbread
+from perfeval import dbread, uploads
 from perfeval.ingest import parse_bytes
 from perfeval.readers import MAX_FILE_BYTES
 from perfeval.readers.render import MAX_UNPACKED_BYTES
@@ -257,16 +257,19 @@ def test_bad_and_good_files_together(db_copy):
 
 # ------------------------------------------------------------------------------ good path
 
-def test_upload_limit_is_set_explicitly_and_matches_the_readers():
+def test_upload_ceiling_is_set_explicitly_above_the_readers_limit():
+    """The transfer ceiling lets a file over the readers' limit reach the page's own Chinese refusal."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
+    assert config["server"]["maxUploadSize"] == uploads.UPLOAD_CEILING_MB
+    assert uploads.UPLOAD_CEILING_MB * 1024 * 1024 > MAX_FILE_BYTES
 
 
 def test_two_files_preview_commit_and_every_page_shows_them(tmp_path, monkeypatch):
     db = tmp_path / "fresh" / "perfeval.duckdb"  # no database yet: the import page creates it
     monkeypatch.setenv("PERFEVAL_DB", str(db))
     at = open_page()
-    assert at.file_uploader[0].proto.max_upload_size_mb == MAX_FILE_BYTES // 2**20
+    assert at.file_uploader[0].proto.max_upload_size_mb == uploads.UPLOAD_CEILING_MB
+    assert f"单个文件不超过 {MAX_FILE_BYTES // 2**20} MB" in texts(at)  # the limit, in Chinese, by the uploader
     assert at.file_uploader[0].accept_multiple_files
     assert "数据库中还没有任何文档" in texts(at)
     files = [(SEEDS[1].name, SEEDS[1].read_bytes()), (SEEDS[2].name, SEEDS[2].read_bytes())]

@@ -1,10 +1,8 @@
 """Real browser on the 问题归类 page: the heat map's hover shows the classifier's explanation, a
 statement's detail shows its evidence, the recurrence table says whether the earlier advice
-addressed the category. Screenshots go to /tmp/shots/problems_*.png."""
+addressed the category. Screenshots go to build/screenshots/problems_*.png."""
 from __future__ import annotations
 
-import os
-import pathlib
 import socket
 import subprocess
 import sys
@@ -12,16 +10,9 @@ import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import Page, expect, sync_playwright
 
-from conftest_app import ROOT, build_sample_db, streamlit_env
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = pathlib.Path("/tmp/shots")
-
-if not os.path.exists(CHROMIUM):
-    raise RuntimeError(f"{CHROMIUM} not found: apt-get install chromium fonts-noto-cjk")
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from conftest_app import ROOT, SHOTS, build_sample_db, chromium_or_fail, streamlit_env
 
 
 def free_port() -> int:
@@ -58,7 +49,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        b = p.chromium.launch(executable_path=chromium_or_fail(), args=["--no-sandbox", "--disable-gpu"])
         yield b
         b.close()
 
@@ -79,7 +70,7 @@ def test_problems_page_hover_and_sections(server, browser):
     main = page.locator('[data-testid="stMain"]')
     for heading in ("问题类别 × 年度", "屡次出现的问题", "问题原文与归类依据", "候选主题"):
         expect(main).to_contain_text(heading)
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "problems_page.png"), full_page=True)
 
     # hover a cell of the category × year heat map: the tooltip names the deciding phrases

@@ -111,3 +111,15 @@ def test_check_does_not_stage_refused_files(tmp_path):
                          root=root)
     assert item.status == "refused" and "扩展名与内容不符" in item.message and item.name == "图.docx"
     assert not root.exists()
+
+
+def test_technical_detail_agrees_with_the_message(tmp_path):
+    """An unrecognisable file is not called "content txt" in the detail while the message says
+    it is neither a document nor text; an oversized one states its size and the limit."""
+    garbage = bytes(range(256)) * 8  # no magic bytes, not decodable as text
+    item = uploads.check(garbage, "报告.docx", db=str(tmp_path / "none.duckdb"))
+    assert item.status == "refused" and "无法识别的内容" in item.message
+    assert "unrecognised" in item.detail and "content txt" not in item.detail
+    big = uploads.too_large("大文件.pdf", 60 * 2**20)
+    assert big.status == "refused" and "60.0 MB" in big.message and "超过 50 MB" in big.message
+    assert f"{60 * 2**20:,} bytes" in big.detail and f"{MAX_FILE_BYTES:,}" in big.detail
