@@ -74,13 +74,14 @@ UNSEEN_BATCHES = [  # folder, evaluations, fields at least, has a deliberate con
 # .txt. First sight: fields 0.933 (816/875), 90 of 107 evaluations, one extra, problems 42/45,
 # categories 37/42, conflicts 3/3 — the five evaluations of the .zip counted missing only because
 # the scorer looks documents up by the archive's name (its members are documents of their own, read
-# exactly right: test below). After correcting the vocabulary by kind: fields 0.976, 95 of 107. Still
-# missed: a results sheet comparing two years' columns, quarterly progress, a department report's
-# dimension scores in one sentence, suggestions counted in prose, a two-project 信息表 in label lines.
+# exactly right: test below). After correcting the vocabulary and the period reader by kind: fields
+# 0.984 (905/920), 95 of 107. Still missed: a results sheet comparing two years' columns, a department
+# report's dimension scores in one sentence, suggestions counted in prose, a two-project 信息表 in
+# label lines, a department evaluation of a GB18030 report taken for a project.
 def test_batch_in_the_published_formats(tmp_path):
     score, stdout = run_scorer(tmp_path, "holdout6_truth.json", "holdout6")
     assert score["evals_found"] >= 95 and score["extra"] <= 1, stdout
-    assert score["fields"] >= 0.975, stdout
+    assert score["fields"] >= 0.983, stdout
     assert score["problems"] >= 42 / 45 and score["conflicts"] == 1.0, stdout
 
 
