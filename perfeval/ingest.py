@@ -89,12 +89,13 @@ def parse_file(path: str | os.PathLike) -> Parsed:
     return parse_bytes(data, p.name)
 
 
-def save(con, parsed: Parsed) -> bool:
-    """Write a parsed document in its own transaction; False when the same content is already loaded."""
-    return save_batch(con, [parsed])[0]
+def save(con, parsed: Parsed, actor=None) -> bool:
+    """Write a parsed document in its own transaction; False when the same content is already loaded.
+    ``actor``: who loads it (perfeval.auth.Principal; default the OS user of a CLI run)."""
+    return save_batch(con, [parsed], actor)[0]
 
 
-def save_batch(con, batch: list[Parsed]) -> list[bool]:
+def save_batch(con, batch: list[Parsed], actor=None) -> list[bool]:
     """Write the documents of `batch` in one transaction (all or nothing). Per document True when
     it was written, False when the same content is already loaded or comes earlier in the batch."""
     shas = [p.sha256 for p in batch]
@@ -110,7 +111,7 @@ def save_batch(con, batch: list[Parsed]) -> list[bool]:
                 size_bytes=p.size_bytes, line_count=len(p.document.lines), genres=p.genres,
                 evaluations=p.evaluations, snippet=p.document.snippet))
     if fresh:
-        store.save_documents(con, fresh)
+        store.save_documents(con, fresh, actor)
     return written
 
 
