@@ -259,13 +259,17 @@ _FAILURES: dict[str, tuple[int, float]] = {}  # account name → (failures in a 
 _FAIL_LOCK = threading.Lock()
 
 
+def failure_delay(failures: int) -> float:
+    """Seconds an account name must wait after ``failures`` failed sign-ins in a row."""
+    if failures < FREE_FAILURES:
+        return 0.0
+    return min(MAX_DELAY, 2.0 ** (failures - FREE_FAILURES + 1))
+
+
 def _wait_left(name: str) -> float:
     with _FAIL_LOCK:
         n, last = _FAILURES.get(name, (0, 0.0))
-    if n < FREE_FAILURES:
-        return 0.0
-    delay = min(MAX_DELAY, 2.0 ** (n - FREE_FAILURES + 1))
-    return max(0.0, last + delay - time.monotonic())
+    return max(0.0, last + failure_delay(n) - time.monotonic())
 
 
 def authenticate(db: str, name: str, password: str) -> Principal:
