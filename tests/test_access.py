@@ -469,3 +469,61 @@ def test_a_schema_migration_takes_a_backup_first(db):
         con.close()
     assert q(db, "SELECT count(*) FROM audit_log") == [(0,)]  # migrated
     assert live_state(db).keys() >= old.keys()
+
+
+# ---- scoped access ------------------------------------------------------------------------------------
+
+SCOPED_UNIT = "上海市机关事务管理局"
+
+
+def rendered_text(at) -> str:
+    """Everything a page put on screen: texts, tables, chart data, widget options."""
+    parts = [str(e.value) for kind in ("markdown", "caption", "subheader", "header", "title", "info", "warning",
+                                       "error", "success", "code") for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [d.value.to_csv() for d in at.dataframe]
+    parts += [" ".join(map(str, w.options)) for w in list(at.selectbox) + list(at.multiselect)]
+    parts += [c.proto.spec for c in at.get("plotly_chart")]
+    return "\n".join(parts)
+
+
+def test_a_scoped_account_sees_only_its_unit_on_every_page_and_export(db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from perfeval import briefing
+
+    from conftest_app import PAGES, account_session
+    monkeypatch.setenv("PERFEVAL_DB", str(db))
+    others = [u for (u,) in q(db, "SELECT DISTINCT unit FROM evaluations WHERE unit <> ?", SCOPED_UNIT)]
+    other_eval = q(db, "SELECT eval_id FROM evaluations WHERE unit <> ? LIMIT 1", SCOPED_UNIT)[0][0]
+    assert others
+    # the same page for an account without scope names the other units (so their absence below means something)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["perfeval_session"] = account_session(db, "viewer", "everything")
+    at.run()
+    assert [u for u in others if u in rendered_text(at)]
+    token = account_session(db, "viewer", "scoped", units=[SCOPED_UNIT])
+    for page in PAGES:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.session_state["perfeval_session"] = token
+        if page != "app.py":
+            at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        text = rendered_text(at)
+        assert SCOPED_UNIT in text, page
+        assert not [u for u in others if u in text], page
+    # a link naming another unit's evaluation: a Chinese refusal, not the data
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["perfeval_session"] = token
+    at.query_params["eval"] = other_eval
+    at.switch_page("pages/5_detail.py").run()
+    assert any("不在您的账号可见范围内" in e.value for e in at.error)
+    assert not [u for u in others if u in rendered_text(at)]
+    # the exports take the scope with the filters the page made
+    f = dbread.Filters(allowed_units=(SCOPED_UNIT,))
+    for key in briefing.EXPORTS:
+        csv = briefing.table_csv(str(db), f, key).decode("utf-8-sig")
+        assert not [u for u in others if u in csv], key
+    html = briefing.html_bytes(str(db), f).decode("utf-8")
+    assert SCOPED_UNIT in html and not [u for u in others if u in html]
