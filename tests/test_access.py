@@ -13,13 +13,13 @@ import time
 
 import duckdb
 import pytest
-from test_rollups import assert_maintained_equals_rebuilt
 
 from perfeval import audit, auth, backup, dbread, problems, store, uploads
 from perfeval.auth import PermissionDenied, Principal
 
 from conftest import FIXTURES, ROOT, SAMPLES, run_cli
 from conftest_app import build_sample_db
+from test_rollups import assert_maintained_equals_rebuilt
 
 ADMIN = Principal("管理员甲", "admin")
 EDITOR = Principal("编辑乙", "editor")

@@ -19,7 +19,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 from streamlit.testing.v1 import AppTest
-from test_rollups import assert_maintained_equals_rebuilt
 
 from perfeval import dbread
 from perfeval.ingest import parse_bytes
@@ -29,6 +28,7 @@ from perfeval.readers.text import read_text
 
 from conftest_app import ROOT, SAMPLES, account_session, build_sample_db, truth_evaluations
 from test_readers_formats import FONT, _minimal_docx, _with_member, _xlsx, docx_from_blocks
+from test_rollups import assert_maintained_equals_rebuilt
 
 IMPORT = "pages/6_import.py"
 SEEDS = sorted(SAMPLES.glob("*.txt"))
