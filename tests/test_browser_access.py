@@ -91,6 +91,14 @@ def select_first_row(page: Page, frame) -> None:
 def test_visitor_and_viewer_see_no_write_control_and_are_refused_on_import(server, browser, who):  # noqa: F811
     page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN").new_page()
     if who == "viewer":
+        open_page(page, server.base + "/")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("登录", exact=True).first.click()
+        sidebar.get_by_label("账号").fill("viewer1")
+        sidebar.get_by_label("密码").fill(PASSWORDS["editor"])  # a wrong one
+        sidebar.get_by_role("button", name="登录").click()
+        expect(sidebar).to_contain_text("账号或密码不正确", timeout=30000)
+        shot(page, "39_viewer_wrong_password")
         sign_in(page, server.base, "viewer1", PASSWORDS["viewer"])
     for path in ("/", "/execution", "/problems", "/detail", "/briefing"):
         open_page(page, server.base + path)
@@ -240,3 +248,13 @@ def test_scoped_viewer_cannot_reach_another_unit(server, browser, db, tmp_path):
     assert SCOPED_UNIT in cells and not (set(units) & cells)
     shot(page, "50_scoped_briefing")
     page.context.close()
+
+
+def test_no_password_reaches_the_server_log_or_the_database(server, db):
+    """After the sign-ins above (right and wrong passwords typed into the form)."""
+    page_log = open(server.log.name, encoding="utf-8", errors="replace").read()
+    dbread.lease.close()
+    raw = b"".join(p.read_bytes() for p in db.parent.iterdir() if p.is_file())
+    for password in PASSWORDS.values():
+        assert password not in page_log
+        assert password.encode() not in raw
