@@ -361,7 +361,7 @@ def resume(db: str, token: str | None, now: dt.datetime | None = None) -> Princi
 
 # ---- OIDC (st.login): identity claims → role and scope -----------------------------------------
 
-OIDC_MAP = pathlib.Path(os.environ.get("PERFEVAL_OIDC_MAP", "data/oidc_access.yaml"))
+OIDC_MAP = "data/oidc_access.yaml"  # default; $PERFEVAL_OIDC_MAP names another file
 
 
 @dataclass
@@ -382,7 +382,7 @@ def load_oidc_map(path: str | os.PathLike | None = None) -> OidcMap:
     """The mapping file (YAML): ``claim`` (default email) and ``rules``: a list of
     {match, role, regions, units}; the first rule whose pattern matches the claim wins."""
     import yaml
-    p = pathlib.Path(path or OIDC_MAP)
+    p = pathlib.Path(path or os.environ.get("PERFEVAL_OIDC_MAP") or OIDC_MAP)
     if not p.exists():
         return OidcMap()
     data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}

@@ -527,3 +527,65 @@ def test_a_scoped_account_sees_only_its_unit_on_every_page_and_export(db, monkey
         assert not [u for u in others if u in csv], key
     html = briefing.html_bytes(str(db), f).decode("utf-8")
     assert SCOPED_UNIT in html and not [u for u in others if u in html]
+
+
+# ---- the app's sign-in paths (AppTest runs the real pages in this process) ------------------------------
+
+def app(page: str, *, token: str | None = None, secrets: dict | None = None, user: dict | None = None):
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if token:
+        at.session_state["perfeval_session"] = token
+    if secrets:
+        at.secrets["auth"] = secrets
+    if user is not None:
+        at.user = user
+    if page != "app.py":
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_without_anonymous_access_every_page_asks_to_sign_in(db, monkeypatch):
+    from conftest_app import PAGES, account_session
+    monkeypatch.setenv("PERFEVAL_DB", str(db))
+    monkeypatch.setenv("PERFEVAL_ANONYMOUS", "none")
+    for page in PAGES + ["pages/6_import.py", "pages/8_admin.py"]:
+        at = app(page)
+        assert any("请先在左侧「登录」" in i.value for i in at.info), page
+        assert not at.metric and not at.dataframe and not at.get("plotly_chart"), page
+    at = app("app.py", token=account_session(db, "viewer"))
+    assert {m.label for m in at.metric} >= {"评价项数"}
+
+
+def test_oidc_identity_gets_the_mapped_role_and_scope(db, monkeypatch, tmp_path):
+    from conftest_app import account_session
+    mapping = tmp_path / "oidc_access.yaml"
+    mapping.write_text("claim: email\nrules:\n"
+                       "  - {match: 'chen@czj.example.gov.cn', role: editor}\n"
+                       f"  - {{match: '*@sh.example.gov.cn', role: viewer, units: [{SCOPED_UNIT}]}}\n", encoding="utf-8")
+    monkeypatch.setenv("PERFEVAL_DB", str(db))
+    monkeypatch.setenv("PERFEVAL_OIDC_MAP", str(mapping))
+    secrets = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+               "client_id": "perfeval", "client_secret": "s", "server_metadata_url": "https://idp.example/.well-known"}
+    # an editor by the mapping: the import page opens, the sidebar names them
+    at = app("pages/6_import.py", secrets=secrets, user={"is_logged_in": True, "email": "chen@czj.example.gov.cn"})
+    assert not at.error and at.get("file_uploader")
+    assert any("chen@czj.example.gov.cn（编辑者）" in c.value for c in at.caption)
+    # a scoped viewer: only its unit in the filters, and no import page
+    at = app("app.py", secrets=secrets, user={"is_logged_in": True, "email": "liu@sh.example.gov.cn"})
+    units = next(m for m in at.multiselect if m.label == "单位").options
+    assert units == [SCOPED_UNIT]
+    at = app("pages/6_import.py", secrets=secrets, user={"is_logged_in": True, "email": "liu@sh.example.gov.cn"})
+    assert any("没有权限访问本页面" in e.value for e in at.error)
+    # someone the mapping does not admit: a visitor, told so
+    at = app("app.py", secrets=secrets, user={"is_logged_in": True, "email": "x@elsewhere.example"})
+    assert any("尚未获授权" in w.value for w in at.warning)
+    assert any(b.label == "使用统一身份认证登录" or b.label == "退出统一身份认证" for b in at.button)
+    # not signed in with the provider: the button that starts st.login is offered next to the local form
+    at = app("app.py", secrets=secrets, user={"is_logged_in": False})
+    assert any(b.label == "使用统一身份认证登录" for b in at.button)
+    # local accounts still work alongside
+    at = app("app.py", token=account_session(db, "viewer"))
+    assert any("test_viewer（查看者）" in c.value for c in at.caption)
