@@ -1,10 +1,12 @@
-"""管理 (admins): the 回收站 (restore or empty), the audit log (filter, CSV) and the accounts."""
+"""管理 (admins): the 回收站 (restore or empty), the audit log (filter, CSV), the accounts and
+reclassifying the stored problems. Every change goes through the data layer with the signed-in
+admin (perfeval.auth / perfeval.store check the role and write the audit row)."""
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from perfeval import access, audit, auth, dbread, store, ui, uploads
+from perfeval import access, audit, auth, classify, dbread, problems, store, ui, uploads
 
 ui.setup_page("管理", "回收站、审计日志与账号。只有管理员可以打开本页面。", require_data=False, require="audit")
 me = access.current()
@@ -20,7 +22,9 @@ if done:
     (st.success if done[0] == "ok" else st.error)(done[1], icon=":material/check_circle:" if done[0] == "ok"
                                                   else ":material/error:")
 
-t_trash, t_audit, t_users = st.tabs(["回收站", "审计日志", "账号"], key="admin_tab", bind="query-params")
+t_trash, t_audit, t_users, t_tax = st.tabs(["回收站", "审计日志", "账号", "重新分类"], key="admin_tab",
+                                          bind="query-params")
+shown = state.pop("admin_password", None)  # a generated password, shown once
 
 with t_trash:
     trash = dbread.query("trash_documents")
@@ -94,7 +98,58 @@ with t_users:
         ui.table(users, {"name": ("账号", "text"), "role_l": ("角色", "text"), "scope": ("可见范围", "text"),
                          "created_at": ("创建时间", "date"), "password_changed_at": ("密码设置时间", "date")},
                  key="t_users")
-    st.caption("新建、删除账号和重设密码在服务器上用命令行完成（每次操作都记入审计日志）：")
+    if shown:
+        st.success(f"账号 {shown[0]} 的初始密码（只显示这一次，请当面或通过安全渠道交给本人，登录后可由管理员重设）：",
+                   icon=":material/key:")
+        st.code(shown[1], language=None)
+    opts = dbread.query("filter_options")
+    with st.expander("新建账号", icon=":material/person_add:"):
+        with st.form("user_add", clear_on_submit=True, border=False):
+            c1, c2 = st.columns(2)
+            name = c1.text_input("账号名", help="字母、数字、汉字和 . _ @ -")
+            role = c2.selectbox("角色", auth.ROLES, index=0, format_func=auth.ROLE_LABELS.get)
+            regions = c1.multiselect("限定地区（不选为全部）", sorted(opts["region"].dropna().unique()))
+            units = c2.multiselect("限定单位（不选为全部）", sorted(opts["unit"].dropna().unique()))
+            if st.form_submit_button("新建", type="primary"):
+                password = auth.generate_password()
+                try:
+                    auth.add_user(db, name.strip(), role, password, actor=me, regions=regions, units=units)
+                except (ValueError, auth.PermissionDenied) as exc:
+                    state["admin_done"] = ("error", f"未能新建账号：{exc}")
+                else:
+                    state["admin_done"] = ("ok", f"已新建账号 {name.strip()}。")
+                    state["admin_password"] = (name.strip(), password)
+                st.rerun()
+    if not users.empty:
+        with st.expander("重设密码或删除账号", icon=":material/manage_accounts:"):
+            who = st.selectbox("账号", users["name"].tolist(), key="user_pick")
+            c1, c2, _ = st.columns([1, 1, 2])
+            if c1.button("重设密码（生成新密码）", key="user_reset"):
+                password = auth.generate_password()
+                auth.set_password(db, who, password, actor=me)
+                state["admin_done"] = ("ok", f"已重设账号 {who} 的密码，该账号已登录的会话全部结束。")
+                state["admin_password"] = (who, password)
+                st.rerun()
+            if c2.button("删除账号", key="user_remove", disabled=who == me.name,
+                         help="不能删除自己正在使用的账号" if who == me.name else None):
+                auth.remove_user(db, who, actor=me)
+                state["admin_done"] = ("ok", f"已删除账号 {who}。")
+                st.rerun()
+    st.caption("也可以在服务器上用命令行管理账号（每次操作同样记入审计日志）：")
     st.code(f"python -m perfeval user add 张三 --role editor --unit 某某单位 --db {db}\n"
             f"python -m perfeval user passwd 张三 --db {db}\npython -m perfeval user remove 张三 --db {db}",
             language="bash")
+
+with t_tax:
+    st.caption("修改分类文件 data/taxonomy.yaml 后，把新的分类规则应用到已入库的全部问题（不需要重新导入；人工修正过的类别保持不变）。")
+    if st.button("重新分类", key="reclassify", icon=":material/sync:"):
+        try:
+            with st.spinner("正在重新分类…"):
+                summary = problems.reclassify(db, actor=me)
+        except classify.TaxonomyError as exc:
+            state["admin_done"] = ("error", f"分类文件有误，未作任何修改：{exc}")
+        else:
+            state["admin_done"] = ("ok", f"已重新分类 {summary.problems} 条问题，其中 {summary.changed} 条类别有变化，"
+                                         f"{summary.manual} 条保留人工修正。")
+        dbread.invalidate()
+        st.rerun()

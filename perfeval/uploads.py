@@ -131,7 +131,8 @@ def unstage(doc_id: str, root: pathlib.Path) -> None:
 
 def prune(root: pathlib.Path, db: str | None = None, older_than: float = 24 * 3600) -> list[str]:
     """Remove the staging folders of uploads previewed but never committed, once older than a
-    day (a loaded document keeps its staged original). Returns the removed folder names."""
+    day (a loaded document, or one in the 回收站, keeps its staged original). Returns the removed
+    folder names."""
     root = pathlib.Path(root)
     if not root.is_dir():
         return []
@@ -149,6 +150,8 @@ def prune(root: pathlib.Path, db: str | None = None, older_than: float = 24 * 36
     keep = set()
     if dbread.status(path) not in ("missing", "uninitialised"):
         keep = set(dbread.run(path, "documents_by_sha", {"shas": None, "doc_ids": old})["doc_id"])
+        # a document in the 回收站 keeps its original until the 回收站 is emptied
+        keep |= set(dbread.run(path, "trash_documents", {})["doc_id"])
     removed = [d for d in old if d not in keep]
     for d in removed:
         shutil.rmtree(root / d, ignore_errors=True)

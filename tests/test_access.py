@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import pathlib
 import shutil
 import subprocess
@@ -378,6 +379,10 @@ def test_purge_removes_the_trash_and_the_stored_original(db):
     assert item.staged.exists()
     uploads.delete(item.doc_id, str(db), root, actor=ADMIN)
     assert item.staged.exists()  # kept while the document is in the 回收站
+    long_ago = time.time() - 3 * 24 * 3600
+    os.utime(item.staged.parent, (long_ago, long_ago))
+    assert uploads.prune(root, str(db)) == []  # even when the staging area is tidied
+    assert item.staged.exists()
     assert uploads.purge(str(db), root, actor=ADMIN) == [item.doc_id]
     assert not item.staged.exists()
     for t in ("documents", "evaluations", "findings", "indicators", "field_sources"):
@@ -589,3 +594,35 @@ def test_oidc_identity_gets_the_mapped_role_and_scope(db, monkeypatch, tmp_path)
     # local accounts still work alongside
     at = app("app.py", token=account_session(db, "viewer"))
     assert any("test_viewer（查看者）" in c.value for c in at.caption)
+
+
+def test_admin_page_manages_accounts_and_reclassifies_with_audit_rows(db, monkeypatch):
+    from conftest_app import account_session
+    monkeypatch.setenv("PERFEVAL_DB", str(db))
+    token = account_session(db, "admin", "page_admin")
+    n = len(audit_rows(db))
+    at = app("pages/8_admin.py", token=token)
+    next(t for t in at.text_input if t.label == "账号名").input("赵六")
+    next(s for s in at.selectbox if s.label == "角色").select("editor")
+    next(m for m in at.multiselect if m.label.startswith("限定单位")).select(SCOPED_UNIT)
+    next(b for b in at.button if b.label == "新建").click()
+    at.run()
+    assert not at.exception and any("已新建账号 赵六" in s.value for s in at.success)
+    password = next(c.value for c in at.code if "python -m" not in c.value)
+    p = auth.authenticate(str(db), "赵六", password)
+    assert (p.role, p.units) == ("editor", (SCOPED_UNIT,))
+    next(s for s in at.selectbox if s.label == "账号").select("赵六")
+    at.run()
+    at.button(key="user_reset").click().run()
+    new_password = next(c.value for c in at.code if "python -m" not in c.value)
+    assert new_password != password and auth.authenticate(str(db), "赵六", new_password)
+    next(s for s in at.selectbox if s.label == "账号").select("赵六")
+    at.run()
+    at.button(key="user_remove").click().run()
+    assert not [u for u in auth.list_users(str(db)) if u["name"] == "赵六"]
+    at.button(key="reclassify").click().run()
+    assert any("已重新分类" in s.value for s in at.success)
+    rows = audit_rows(db)[n:]
+    assert [(r[0], r[2], r[3]) for r in rows] == [("page_admin", "app", a) for a in
+                                                 ("user_add", "user_passwd", "user_remove", "reclassify")]
+    assert all(password not in (r[8] or "") and new_password not in (r[8] or "") for r in rows)
