@@ -117,13 +117,15 @@ with t1:
     for fld in fields:
         s = srcmap.get(fld)
         rows.append({"字段": ui.FIELD_LABELS[fld], "数值": show_value(fld, e[fld]),
-                     "出处": (f"{s.file_name} 第 {s.line_start}–{s.line_end} 行" if s is not None and s.line_start == s.line_start
+                     "出处": (f"{s.file_name} 第 {s.line_start}–{s.line_end} 行" + ui.ocr_note(s.ocr_confidence)
+                            if s is not None and s.line_start == s.line_start
                             else ("由其他字段推算" if fld in ("grade_from_score", "scope", "source_kind") else "—")),
                      "原文片段": s.snippet if s is not None else ""})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={"原文片段": st.column_config.TextColumn("原文片段", width="large")},
                  height=38 + 35 * len(rows))
-    st.caption("原文片段按纯文本显示。")
+    st.caption("原文片段按纯文本显示。" + ("标注「扫描件 OCR」的数值由扫描件或照片经文字识别读出，括号内为识别置信度，"
+                                      "置信度偏低的数值另有数据质量提示，请与原件核对。" if src["ocr_confidence"].notna().any() else ""))
 with t2:
     if ind.empty:
         st.caption("该评价没有逐项指标评分。")

@@ -38,15 +38,26 @@ if done:
 
 st.subheader("上传文件")
 files = st.file_uploader(
-    "选择报告文件（.txt、.docx、.xlsx、.pdf）", accept_multiple_files=True, max_upload_size=LIMIT_MB,
-    key=f"uploader_{state['upload_round']}",
-    help=f"每个文件不超过 {LIMIT_MB} MB。文件格式按内容识别；扩展名与内容不符、加密、损坏或没有可识别评价的文件不会导入。")
+    "选择报告文件（Word、Excel、WPS、PDF、网页、扫描件或照片，也可以是装有这些文件的 .zip 压缩包）",
+    accept_multiple_files=True, max_upload_size=LIMIT_MB, key=f"uploader_{state['upload_round']}",
+    help=f"可以导入：{uploads.ACCEPTED}。每个文件不超过 {LIMIT_MB} MB。文件格式按内容识别；扫描件和照片经文字识别（OCR）读取，"
+         "识别的数值会标注来源；扩展名与内容不符、加密、损坏或没有可识别评价的文件不会导入。")
 st.caption(f"单个文件上限 {LIMIT_MB} MB。上传的文件先保存在暂存区，只有点击「导入」后才写入数据库。")
 
 if files:
-    with st.spinner("正在读取文件…"):
-        items = uploads.check_all([(f.name, f.getvalue()) for f in files], db=db, root=root,
-                                  memo=state["upload_memo"])
+    # a bar per file: reading a scan (OCR) or an old Office file takes seconds
+    bars: dict[str, object] = {}
+    reading = st.container()
+
+    def show_progress(done: int, total: int, name: str) -> None:
+        for shown, bar in bars.items():
+            bar.progress(1.0, text=f"{shown} · 已读取")
+        if name:
+            bars[name] = reading.progress(0.0, text=f"{ui.plain(name)} · 正在读取（第 {done + 1}/{total} 个）")
+
+    items = uploads.check_all([(f.name, f.getvalue()) for f in files], db=db, root=root,
+                              memo=state["upload_memo"], progress=show_progress)
+    reading.empty()
     ready = [i for i in items if i.status == "ready"]
     n_dup = sum(i.status == "duplicate" for i in items)
     n_bad = sum(i.status == "refused" for i in items)

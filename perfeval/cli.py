@@ -5,48 +5,58 @@ import argparse
 import os
 import sys
 
+from tqdm import tqdm
+
 from perfeval import store
-from perfeval.ingest import BatchWriter, IngestError, Outcome, Parsed, expand_paths, parse_file, settle_heap
+from perfeval.ingest import SCANNED_SUFFIXES, BatchWriter, Outcome, Parsed, expand_paths, iter_parsed, iter_sources, settle_heap
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     db = args.db or store.default_db_path()
     files = expand_paths(args.paths)
     if not files:
-        print("ERROR: no supported files (.txt, .docx, .pdf, .xlsx) found in the given paths", file=sys.stderr)
+        print("ERROR: no supported files (" + " ".join(sorted(SCANNED_SUFFIXES)) + ") found in the given paths",
+              file=sys.stderr)
         return 1
     failed = 0
+    # files done and time left, on the terminal only (a pipe or a log gets the per-file lines alone)
+    bar = tqdm(total=len(files), unit="file", file=sys.stderr, disable=None, dynamic_ncols=True,
+               bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} files [{elapsed}<{remaining}]")
 
-    def report(path, parsed: Parsed | None, outcome: Outcome) -> None:
+    def say(line: str, err: bool = False) -> None:
+        bar.write(line, file=sys.stderr if err else sys.stdout)
+
+    def report(label, parsed: Parsed | None, outcome: Outcome) -> None:
         nonlocal failed
         if parsed is None:
             failed += 1
-            print(f"ERROR {path}: {outcome}", file=sys.stderr)
+            say(f"ERROR {label}: {outcome}", err=True)
         elif isinstance(outcome, Exception):
             failed += 1
-            print(f"ERROR {path}: could not write to {db}: {outcome}", file=sys.stderr)
+            say(f"ERROR {label}: could not write to {db}: {outcome}", err=True)
         elif outcome:
             c = parsed.counts()
-            print(f"loaded {path}: {c['evaluations']} evaluations, {c['indicators']} indicators, "
-                  f"{c['findings']} findings, {c['checks']} checks")
+            say(f"loaded {label}: {c['evaluations']} evaluations, {c['indicators']} indicators, "
+                f"{c['findings']} findings, {c['checks']} checks")
         else:
-            print(f"skipped {path}: already loaded (same content, sha256 {parsed.sha256[:12]})")
+            say(f"skipped {label}: already loaded (same content, sha256 {parsed.sha256[:12]})")
 
-    with store.WriteSession(db) as session:
+    with store.WriteSession(db) as session, bar:
         # files are parsed outside any transaction (a failing file never touches the database) and
         # reported in order as their batch is written
         writer = BatchWriter(session, report)
-        for path in files:
-            try:
-                parsed = parse_file(path)
-            except IngestError as exc:
-                writer.failed(path, exc)
-                continue
-            except Exception as exc:  # an extractor bug must not stop the other files
-                writer.failed(path, IngestError(f"unexpected failure while reading ({type(exc).__name__}: {exc})"))
+        current = None
+        for src, result in iter_parsed(iter_sources(files)):
+            if src.path is not current:  # progress counts the files named (an archive is one)
+                if current is not None:
+                    bar.update(1)
+                current = src.path
+            if isinstance(result, Exception):
+                writer.failed(src.label, result)
                 continue
             settle_heap()  # the first document loaded what the run needs
-            writer.add(path, parsed)
+            writer.add(src.label, result)
+        bar.update(1)
         writer.flush()
     return 1 if failed else 0
 
@@ -56,8 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m perfeval",
         description="perfeval: budget performance evaluation reports → DuckDB → dashboard.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser("ingest", help="read report files (.txt .docx .pdf .xlsx; a folder means every file below it) "
-                                      "into the database")
+    p = sub.add_parser("ingest", help="read report files (.txt .docx .pdf .xlsx .doc .xls .wps .et .html .mht, scans "
+                                      "as .pdf/.png/.jpg, and .zip archives of them; a folder means every such file "
+                                      "below it) into the database")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--db", help="DuckDB file (default: $PERFEVAL_DB, else data/perfeval.duckdb)")
     p.set_defaults(func=cmd_ingest)

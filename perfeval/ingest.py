@@ -22,10 +22,15 @@ from perfeval.classify import classify, load_taxonomy
 from perfeval.context import document_context
 from perfeval.extractors import extract
 from perfeval.model import Document
-from perfeval.readers import MAX_FILE_BYTES, ReadError, read_document
-from perfeval.records import Evaluation
+from perfeval.readers import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ReadError, prepare, read_document
+from perfeval.readers.archive import is_zip_archive, read_members
+from perfeval.records import Check, Evaluation
 
-SUPPORTED_SUFFIXES = {".txt", ".docx", ".pdf", ".xlsx"}
+# A folder scan also takes archives: each supported member is a document of its own.
+SCANNED_SUFFIXES = SUPPORTED_SUFFIXES | {".zip"}
+# Files read ahead of parsing, so that readers with a costly start-up (LibreOffice) convert them
+# in one run rather than one run each.
+READ_AHEAD = 24
 
 
 class IngestError(ValueError):
@@ -66,6 +71,8 @@ def parse_bytes(data: bytes, file_name: str) -> Parsed:
     if not evaluations:
         raise IngestError("no recognisable evaluation (no project or department evaluation with a "
                           "score, budget, spending or indicator table was found)")
+    if doc.ocr_confidence:
+        _check_ocr_readings(doc, evaluations)
     for ev in evaluations:
         for finding in ev.candidate.findings:
             if finding.kind == "problem" and finding.category is None:
@@ -77,16 +84,92 @@ def parse_bytes(data: bytes, file_name: str) -> Parsed:
     return Parsed(file_name, sha, len(data), doc, evaluations, genres)
 
 
-def parse_file(path: str | os.PathLike) -> Parsed:
+def _check_ocr_readings(doc: Document, evaluations: list[Evaluation]) -> None:
+    """A value read by OCR with low confidence is stored with a check naming it, so a manager
+    compares it with the scan before trusting it."""
+    from perfeval.readers.ocr import LOW_CONFIDENCE
+    from perfeval.style import FIELD_LABELS
+
+    for ev in evaluations:
+        low = []
+        for name in store.EVAL_COLUMNS:
+            reading = ev.candidate.best(name)
+            if reading is None or name in ("scope", "source_kind", "grade_from_score"):
+                continue
+            conf = doc.confidence(reading.line_start, reading.line_end)
+            if conf is not None and conf < LOW_CONFIDENCE:
+                low.append(f"{FIELD_LABELS.get(name, name)}（第 {reading.line_start} 行，置信度 {conf:.2f}）")
+        if low:
+            ev.checks.append(Check("ocr_low_confidence", "warning",
+                                   "以下数值由扫描件文字识别（OCR）读出，识别置信度偏低，请与原件核对：" + "；".join(low)))
+
+
+def read_file(path: str | os.PathLike) -> bytes:
     p = pathlib.Path(path)
     try:
         size = p.stat().st_size
-        if size > MAX_FILE_BYTES:  # refuse before reading a huge file into memory
+        if size > MAX_FILE_BYTES and p.suffix.lower() != ".zip":  # refuse before reading a huge file
             raise IngestError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        data = p.read_bytes()
+        if size > 4 * 1024 ** 3:
+            raise IngestError("archive is larger than 4 GB")
+        return p.read_bytes()
     except OSError as exc:
         raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
-    return parse_bytes(data, p.name)
+
+
+def parse_file(path: str | os.PathLike) -> Parsed:
+    return parse_bytes(read_file(path), pathlib.Path(path).name)
+
+
+@dataclass
+class Source:
+    """One document to parse: a file, or a member of an archive (named by its path inside)."""
+    path: pathlib.Path         # the file it came from
+    label: str                 # what the CLI prints: the path, or "archive.zip:member/path"
+    name: str                  # the document's file name
+    data: bytes | None = None
+    error: IngestError | None = None
+
+
+def iter_sources(paths: list[pathlib.Path]):
+    """The documents of the given files, an archive giving one Source per member."""
+    for path in paths:
+        try:
+            data = read_file(path)
+        except IngestError as exc:
+            yield Source(path, str(path), path.name, error=exc)
+            continue
+        if not is_zip_archive(data):
+            yield Source(path, str(path), path.name, data)
+            continue
+        members = read_members(data)
+        if not members:
+            yield Source(path, str(path), path.name, error=IngestError("the archive holds no report files"))
+        for m in members:
+            label = f"{path}:{m.name}" if m.name else str(path)
+            yield Source(path, label, m.name or path.name, m.data,
+                         IngestError(m.error) if m.error else None)
+
+
+def iter_parsed(sources):
+    """(source, Parsed or IngestError) for each source, in order. Sources are read `READ_AHEAD`
+    at a time so that the readers can prepare them together (one LibreOffice run per window)."""
+    it = iter(sources)
+    while True:
+        window = [s for _, s in zip(range(READ_AHEAD), it)]
+        if not window:
+            return
+        prepare([s.data for s in window if s.data is not None])
+        for src in window:
+            if src.error is not None:
+                yield src, src.error
+                continue
+            try:
+                yield src, parse_bytes(src.data, src.name)
+            except IngestError as exc:
+                yield src, exc
+            except Exception as exc:  # an extractor bug must not stop the other files
+                yield src, IngestError(f"unexpected failure while reading ({type(exc).__name__}: {exc})")
 
 
 def save(con, parsed: Parsed, actor=None) -> bool:
@@ -109,7 +192,7 @@ def save_batch(con, batch: list[Parsed], actor=None) -> list[bool]:
             fresh.append(store.NewDocument(
                 doc_id=p.doc_id, file_name=p.file_name, sha256=p.sha256, file_format=p.document.file_format,
                 size_bytes=p.size_bytes, line_count=len(p.document.lines), genres=p.genres,
-                evaluations=p.evaluations, snippet=p.document.snippet))
+                evaluations=p.evaluations, snippet=p.document.snippet, confidence=p.document.confidence))
     if fresh:
         store.save_documents(con, fresh, actor)
     return written
@@ -222,7 +305,7 @@ def expand_paths(paths: list[str]) -> list[pathlib.Path]:
     for raw in paths:
         p = pathlib.Path(raw)
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SCANNED_SUFFIXES
                               and not any(part.startswith(".") for part in f.relative_to(p).parts)))
         else:
             out.append(p)

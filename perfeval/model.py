@@ -58,6 +58,15 @@ class Document:
     file_name: str = ""
     file_format: str = "txt"
     warnings: list[str] = field(default_factory=list)
+    # line → confidence (0–1) of the text recognition, for lines read from a scan or photo by OCR
+    ocr_confidence: dict[int, float] = field(default_factory=dict)
+
+    def confidence(self, line_start: int, line_end: int) -> float | None:
+        """The lowest OCR confidence of a line range; None when no line of it came from OCR."""
+        if not self.ocr_confidence:
+            return None
+        found = [self.ocr_confidence[n] for n in range(line_start, line_end + 1) if n in self.ocr_confidence]
+        return min(found) if found else None
 
     def snippet(self, line_start: int, line_end: int, limit: int = 300) -> str:
         """The source text of a line range, folded to one line, for `field_sources`."""

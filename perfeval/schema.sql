@@ -138,6 +138,8 @@ CREATE TABLE IF NOT EXISTS field_sources (
     line_end INTEGER,
     snippet VARCHAR
 );
+-- The recognition confidence (0–1) of a value read by OCR from a scan or photo; NULL otherwise.
+ALTER TABLE field_sources ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
 
 -- Detail rows are read per evaluation (评价明细) and per document (delete, rollups).
 CREATE INDEX IF NOT EXISTS evaluations_doc ON evaluations (doc_id);

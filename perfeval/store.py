@@ -247,6 +247,8 @@ class NewDocument:
     genres: list[str]
     evaluations: list[Evaluation]
     snippet: Callable[[int, int], str]
+    # the lowest OCR confidence of a line range; None where the text was not read by OCR
+    confidence: Callable[[int, int], float | None] = lambda start, end: None
 
 
 def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument],
@@ -265,7 +267,7 @@ def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument],
         rows.documents.append([d.doc_id, d.file_name, d.sha256, d.file_format, ingested_at,
                                d.size_bytes, d.line_count, ",".join(d.genres)])
         for ev in d.evaluations:
-            rows.add_evaluation(d.doc_id, ev, d.snippet)
+            rows.add_evaluation(d.doc_id, ev, d.snippet, d.confidence)
     try:
         with data_change(con):
             staged = rows.insert(con)
@@ -295,7 +297,7 @@ class _BatchRows:
         self.checks: list[list] = []
         self.field_sources: list[list] = []
 
-    def add_evaluation(self, doc_id: str, ev: Evaluation, snippet) -> None:
+    def add_evaluation(self, doc_id: str, ev: Evaluation, snippet, confidence) -> None:
         c = ev.candidate
         best = {name: c.best(name) for name in EVAL_COLUMNS}  # each field's chosen reading, once
         self.evaluations.append([ev.eval_id, doc_id] + [r.value if r else None for r in best.values()]
@@ -320,7 +322,8 @@ class _BatchRows:
             if reading is None or name in ("scope", "source_kind", "grade_from_score"):
                 continue
             self.field_sources.append([ev.eval_id, name, doc_id, reading.line_start, reading.line_end,
-                                       snippet(reading.line_start, reading.line_end)])
+                                       snippet(reading.line_start, reading.line_end),
+                                       confidence(reading.line_start, reading.line_end)])
 
     # the columns the findings rows hold, in order (the others are filled later or by migrations)
     FINDINGS_COLUMNS = ("eval_id", "kind", "seq", "text", "category", "categories_secondary", "matched_terms",

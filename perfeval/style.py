@@ -39,6 +39,7 @@ RULE_LABELS = {
     "rate_mismatch": "执行率与金额不符",
     "grade_vs_score": "等级与得分不符",
     "unmatched_summary": "摘要中的项目未找到对应评价",
+    "ocr_low_confidence": "扫描件识别置信度偏低",
 }
 FIELD_LABELS = {
     "eval_id": "评价编号", "doc_id": "文档编号", "region": "地区", "unit": "单位", "department": "主管部门",

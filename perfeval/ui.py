@@ -395,3 +395,10 @@ def year_comparison(eval_id: str, key: str, link_all: bool = False) -> None:
     for r in evals.itertuples():
         if link_all or r.eval_id != eval_id:
             detail_link(r.eval_id, f"查看 {int(r.year) if not missing(r.year) else '年度不详'} 年的评价明细")
+
+
+def ocr_note(confidence) -> str:
+    """The mark of a value read by OCR from a scan or photo, for a provenance line ("" otherwise)."""
+    if confidence is None or confidence != confidence:  # None or NaN: not read by OCR
+        return ""
+    return f" · 扫描件 OCR（置信度 {float(confidence):.2f}）"

@@ -23,20 +23,32 @@ import shutil
 import time
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import pandas as pd
 
 from perfeval import dbread, store
 from perfeval.auth import Principal
 from perfeval.ingest import SUPPORTED_SUFFIXES, IngestError, Parsed, parse_bytes, save
-from perfeval.readers import MAX_FILE_BYTES, ReadError, sniff_format
+from perfeval.readers import MAX_FILE_BYTES, ReadError, prepare, sniff_format
+from perfeval.readers.archive import is_zip_archive, read_members
 from perfeval.readers.text import DecodeError, decode_text
 
 MAX_NAME_CHARS = 100
 MAX_NAME_BYTES = 200  # file systems allow 255 bytes; a Chinese character takes 3 in UTF-8
 FORMAT_LABELS = {"txt": "文本文件", "docx": "Word 文档（.docx）", "xlsx": "Excel 工作簿（.xlsx）",
-                 "pdf": "PDF 文件"}
-SUFFIX_FORMATS = {".txt": "txt", ".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf"}
+                 "pdf": "PDF 文件", "doc": "旧版 Word/WPS 文档（.doc/.wps）", "xls": "旧版 Excel/WPS 表格（.xls/.et）",
+                 "html": "网页（.html）", "mht": "网页存档（.mht）", "image": "图片（扫描件或照片）",
+                 "rtf": "RTF 文档"}
+SUFFIX_FORMATS = {".txt": "txt", ".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf", ".doc": "doc", ".wps": "doc",
+                  ".xls": "xls", ".et": "xls", ".html": "html", ".htm": "html", ".mht": "mht", ".mhtml": "mht",
+                  ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
+                  ".bmp": "image", ".rtf": "rtf"}
+# Contents that office software and portals really save under another format's suffix: Word's RTF
+# (and web pages) named .doc, and the "Excel" exports of portals that are HTML tables.
+COMPATIBLE = {("doc", "rtf"), ("doc", "html"), ("xls", "html")}
+# What the page says it accepts (a .zip of such files too).
+ACCEPTED = ".txt、.docx、.xlsx、.pdf、.doc、.xls、.wps、.et、.html、.mht、.png、.jpg，以及装有这些文件的 .zip 压缩包"
 _LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
 
 # English reason of perfeval.readers / perfeval.ingest (a regex searched in it) → Chinese message.
@@ -49,11 +61,32 @@ REASONS: list[tuple[str, str]] = [
     (r"broken zip archive",
      "Office 文件已损坏或不完整（压缩包结构缺失，可能是文件只传了一半）。请在 Word/Excel 中重新另存后再上传。"),
     (r"neither a \.docx nor a \.xlsx", "这是普通的 zip 压缩包，不是 Word（.docx）或 Excel（.xlsx）文件。请解压后上传其中的报告文件。"),
-    (r"legacy or password-protected Office",
-     "这是设有密码的 Office 文件或旧版 .doc/.xls 文件，无法读取。请在 Word/Excel 中去掉密码并另存为 .docx/.xlsx 后再上传。"),
+    # archive members (perfeval.readers.archive)
+    (r"^refused: .* files are not supported", f"不支持的文件类型（压缩包中的这个文件不是报告文件）。可以导入的文件：{ACCEPTED}。"),
+    (r"leaves the archive", "压缩包中的这个文件路径指向压缩包之外（含“..”或绝对路径），为安全起见已拒绝。"),
+    (r"member is encrypted", "压缩包中的这个文件设有密码，无法读取。请解压后单独上传。"),
+    (r"archive inside the archive", "压缩包里又套了一个压缩包，不会逐层解压。请先解压，再上传其中的文件。"),
+    (r"corrupt zip archive|cannot unpack it", "压缩包已损坏或不完整，无法解压。"),
+    (r"the archive holds \d+ entries", "压缩包中的文件数量过多，未读取。请分批打包上传。"),
+    (r"archive unpacks to more than", "压缩包解压后的总体积过大，未读取其余文件。请分批打包上传。"),
+    (r"archive holds no report files", "压缩包中没有可以导入的报告文件。"),
+    (r"Office file is password-protected|Word file is password-protected",
+     "Office 文件设有密码（打开密码），无法读取。请在 Word/Excel/WPS 中去掉密码后重新保存再上传。"),
+    (r"corrupt \.doc/\.xls|LibreOffice could not convert",
+     "旧版 Word/Excel（.doc/.xls/.wps/.et）文件已损坏或无法转换。请在 Word/Excel/WPS 中打开后另存为 .docx/.xlsx 再上传。"),
+    (r"neither a Word \(\.doc/\.wps\) nor an Excel",
+     "这是 Office 复合文档，但既不是 Word 文档也不是 Excel 表格（例如 PowerPoint），无法识别。"),
+    (r"LibreOffice is needed", "服务器缺少读取 .doc/.xls/.wps/.et 所需的 LibreOffice，请联系管理员安装，或先另存为 .docx/.xlsx 再上传。"),
+    (r"LibreOffice did not finish", "旧版 Office 文件转换超时，未导入。请另存为 .docx/.xlsx 后再上传。"),
+    (r"not a readable web page|web archive \(\.mht\) without",
+     "网页文件无法读取：编码或结构无法识别。请在浏览器中重新保存网页（或另存为 .docx）后再上传。"),
+    (r"corrupt or unsupported image", "图片文件已损坏或格式不受支持（支持 PNG、JPG、TIFF、BMP）。"),
+    (r"no text could be read from the image",
+     "图片中没有识别出文字（可能是空白页、过于模糊或不是文件）。请上传清晰的扫描件（建议 150 dpi 以上）。"),
+    (r"OCR needs", "服务器缺少文字识别（OCR）组件，扫描件和图片暂时无法导入，请联系管理员。"),
     (r"PDF is password-protected", "PDF 文件设有密码或经过加密，无法读取。请去掉密码（或提供 Word 文件）后再上传。"),
-    (r"PDF has no text layer",
-     "PDF 中没有可提取的文字（可能是扫描件或图片），无法识别。请提供 Word 文件或经过文字识别（OCR）的 PDF。"),
+    (r"PDF has no text",
+     "PDF 中没有可提取的文字：既没有文字层，文字识别（OCR）也没有读出文字。请提供清晰的扫描件或 Word 文件。"),
     (r"fonts carry no Unicode mapping", "PDF 的字体缺少字符映射，文字无法正确提取。请提供 Word 文件或经过文字识别（OCR）的 PDF。"),
     (r"corrupt or unsupported PDF|cannot read the PDF", "PDF 文件已损坏或不完整，无法读取。"),
     (r"cannot open the \.docx", "Word 文件已损坏或格式异常，无法打开。请在 Word 中重新另存为 .docx 后再上传。"),
@@ -100,6 +133,13 @@ def safe_name(name: str, default: str = "upload") -> str:
     while stem and (len(stem) + len(ext) > MAX_NAME_CHARS or len((stem + ext).encode("utf-8")) > MAX_NAME_BYTES):
         stem = stem[:-1]
     return (stem.rstrip(". ") or default) + ext
+
+
+def safe_path(name: str) -> str:
+    """A member's path inside an archive, kept for display and as its document's name: each part
+    cleaned by ``safe_name``, ".." and empty parts dropped. Staging still uses the last part."""
+    parts = [p for p in re.split(r"[/\\]", str(name or "")) if p.strip(". ")]
+    return "/".join(safe_name(p) for p in parts[-8:]) or safe_name(name)
 
 
 def staging_root(db: str | None = None) -> pathlib.Path:
@@ -191,7 +231,7 @@ def check(data: bytes, name: str, *, db: str | None = None, root: pathlib.Path |
 
     ``loaded``: sha256 → row of the documents already in the database (``loaded_documents``)."""
     sha = hashlib.sha256(data).hexdigest()
-    out = Checked(name=safe_name(name), size=len(data), sha256=sha, status="refused")
+    out = Checked(name=safe_path(name), size=len(data), sha256=sha, status="refused")
 
     def refuse(message: str, detail: str = "") -> Checked:
         out.message, out.detail = message, detail
@@ -204,9 +244,7 @@ def check(data: bytes, name: str, *, db: str | None = None, root: pathlib.Path |
     suffix = _suffix(name)
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"（{suffix}）" if suffix else "（文件名没有扩展名）"
-        return refuse(f"不支持的文件类型{shown}。可以导入的文件：.txt、.docx、.xlsx、.pdf"
-                      + ("；旧版 Word/Excel 文件请先另存为 .docx/.xlsx。" if suffix in (".doc", ".xls", ".wps", ".et")
-                         else "。"), f"unsupported suffix {suffix!r}")
+        return refuse(f"不支持的文件类型{shown}。可以导入的文件：{ACCEPTED}。", f"unsupported suffix {suffix!r}")
     if loaded is None:
         loaded = loaded_documents(db, [sha])
     if sha in loaded:
@@ -219,7 +257,7 @@ def check(data: bytes, name: str, *, db: str | None = None, root: pathlib.Path |
     except ReadError as exc:
         return refuse(chinese_reason(str(exc)), str(exc))
     claimed = SUFFIX_FORMATS[suffix]
-    if actual != claimed:
+    if actual != claimed and (claimed, actual) not in COMPATIBLE:
         if actual == "txt" and not _is_text(data):
             what = "无法识别的内容（既不是 Word、Excel、PDF，也不是文本）"
         else:
@@ -245,17 +283,42 @@ def check(data: bytes, name: str, *, db: str | None = None, root: pathlib.Path |
     return out
 
 
+def expand_archives(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes | None, str | None]]:
+    """(name, bytes, None) per uploaded file; a .zip archive gives one (path in the archive,
+    bytes, None) per member, or (path, None, English reason) for a member it refuses."""
+    out: list[tuple[str, bytes | None, str | None]] = []
+    for name, data in files:
+        if not is_zip_archive(data):
+            out.append((name, data, None))
+            continue
+        members = read_members(data)
+        if not members:
+            out.append((name, None, "the archive holds no report files"))
+        for m in members:
+            out.append((m.name or name, m.data, m.error))
+    return out
+
+
 def check_all(files: list[tuple[str, bytes]], *, db: str | None = None, root: pathlib.Path | None = None,
-              memo: dict | None = None) -> list[Checked]:
-    """``check`` for a batch of (name, bytes): each file parsed once per session (``memo``), the
-    "already loaded" state read from the database every time, and a file whose content repeats an
-    earlier one of the batch marked as such (it would be loaded once)."""
+              memo: dict | None = None, progress: Callable[[int, int, str], None] | None = None) -> list[Checked]:
+    """``check`` for a batch of (name, bytes), archives expanded into their members: each file
+    parsed once per session (``memo``), the "already loaded" state read from the database every
+    time, and a file whose content repeats an earlier one of the batch marked as such (it would be
+    loaded once). ``progress(done, total, name)`` is called before and after each file."""
     memo = {} if memo is None else memo
-    shas = [hashlib.sha256(data).hexdigest() for _, data in files]
-    loaded = loaded_documents(db, shas)
+    entries = expand_archives(files)
+    shas = [hashlib.sha256(data or b"").hexdigest() for _, data, _ in entries]
+    loaded = loaded_documents(db, [sha for sha, (_, data, _) in zip(shas, entries) if data is not None])
+    prepare([data for _, data, _ in entries if data is not None])  # one LibreOffice run for every .doc/.xls
     out: list[Checked] = []
     first: dict[str, str] = {}
-    for (name, data), sha in zip(files, shas):
+    for i, ((name, data, refused), sha) in enumerate(zip(entries, shas)):
+        if progress:
+            progress(i, len(entries), name)
+        if refused is not None:
+            out.append(Checked(name=safe_path(name), size=0, sha256=sha, status="refused",
+                               message=chinese_reason(refused), detail=refused))
+            continue
         key = (sha, name)
         if key not in memo:
             memo[key] = check(data, name, db=db, root=root, loaded={})
@@ -268,6 +331,8 @@ def check_all(files: list[tuple[str, bytes]], *, db: str | None = None, root: pa
                            message=f"与本次选择的文件「{first[sha]}」内容完全相同，只导入一次。")
         first.setdefault(sha, item.name)
         out.append(item)
+    if progress:
+        progress(len(entries), len(entries), "")
     return out
 
 

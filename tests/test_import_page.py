@@ -8,11 +8,13 @@ import os
 import pathlib
 import shutil
 import tomllib
+import zipfile
 
 import docx
 import duckdb
 import openpyxl
 import pytest
+from msoffcrypto.format.ooxml import OOXMLFile
 from PIL import Image
 from reportlab.lib import pdfencrypt
 from reportlab.lib.pagesizes import A4
@@ -149,17 +151,21 @@ def notice_docx() -> bytes:
 
 BAD = {
     "empty": ("空文件.txt", lambda: b"", "文件是空的"),
-    "unsupported_type": ("图表.png", png, "不支持的文件类型"),
-    "unsupported_legacy_word": ("旧版报告.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048),
-                                "不支持的文件类型"),
+    "unsupported_type": ("安装程序.exe", lambda: b"MZ\x90\x00" + bytes(500), "不支持的文件类型"),
+    "image_without_text": ("图表.png", png, "没有识别出文字"),
+    "corrupt_legacy_word": ("旧版报告.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048),
+                            "已损坏或无法转换"),
+    "corrupt_legacy_wps": ("旧版报告.wps", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048),
+                           "已损坏或无法转换"),
     "extension_lies_image_as_docx": ("评价报告.docx", png, "扩展名与内容不符"),
     "extension_lies_docx_as_pdf": ("评价报告.pdf", lambda: seed_docx(0), "扩展名与内容不符"),
     "extension_lies_text_as_xlsx": ("评价结果.xlsx", lambda: SEEDS[0].read_bytes(), "扩展名与内容不符"),
     "corrupt_docx_broken_zip": ("损坏.docx", lambda: b"PK\x03\x04" + bytes(300), "已损坏或不完整"),
     "corrupt_xlsx_broken_zip": ("损坏.xlsx", broken_xlsx, "已损坏或不完整"),
     "corrupt_docx_bad_xml": ("损坏内容.docx", lambda: _garbage_docx(), "Word 文件已损坏"),
-    "password_protected_docx": ("加密.docx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096), "设有密码"),
-    "password_protected_xlsx": ("加密.xlsx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096), "设有密码"),
+    "password_protected_docx": ("加密.docx", lambda: _encrypted(seed_docx(0)), "设有密码"),
+    "password_protected_xlsx": ("加密.xlsx", lambda: _encrypted(_xlsx(openpyxl.Workbook())), "设有密码"),
+    "zip_of_nothing": ("材料.zip", lambda: _zip({"说明.exe": b"MZ"}), "不支持的文件类型"),
     "password_protected_pdf": ("加密.pdf", lambda: pdf_report(encrypted=True), "设有密码"),
     "zip_bomb": ("炸弹.docx", lambda: _with_member(_minimal_docx(), "word/media/image1.bin",
                                                  MAX_UNPACKED_BYTES + (1 << 20)), "压缩炸弹"),
@@ -189,6 +195,36 @@ def _cut_in_character(data: bytes) -> bytes:
     while half[-1] < 0xC0:  # end right after the lead byte of a multi-byte UTF-8 character
         half = half[:-1]
     return half
+
+
+def _encrypted(data: bytes) -> bytes:
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt("secret", out)
+    return out.getvalue()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_an_archive_gives_one_document_per_member(db_copy):
+    """A year's submissions in one .zip: each member previewed and loaded under its path in the
+    archive; a member that escapes the archive is refused on its own."""
+    at = open_page()
+    upload(at, [("2023年度材料.zip", _zip({"水利局/自评表.docx": seed_docx(2), "../越界.txt": SEEDS[0].read_bytes(),
+                                            "交通局/通知.txt": "关于召开会议的通知\n请准时参加。\n".encode()}))])
+    assert "共 3 个文件：可以导入 **1** 个" in texts(at) and "无法导入 **2** 个" in texts(at)
+    errors = [e.value for e in at.error]
+    assert any("指向压缩包之外" in e for e in errors) and any("没有找到可识别的绩效评价" in e for e in errors)
+    commit_button(at).click().run()
+    assert not at.exception and "已导入 1 个文件" in texts(at)
+    with duckdb.connect(str(db_copy), read_only=True) as con:
+        names = {r[0] for r in con.execute("SELECT file_name FROM documents").fetchall()}
+    assert "水利局/自评表.docx" in names and not any("越界" in n or "通知" in n for n in names)
 
 
 @pytest.mark.parametrize("case", list(BAD))

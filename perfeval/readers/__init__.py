@@ -23,7 +23,19 @@ READERS: dict[str, Reader | str] = {
     "docx": "perfeval.readers.docx:read_docx",
     "pdf": "perfeval.readers.pdf:read_pdf",
     "xlsx": "perfeval.readers.xlsx:read_xlsx",
+    "doc": "perfeval.readers.office:read_office_binary",
+    "xls": "perfeval.readers.office:read_office_binary",
+    "rtf": "perfeval.readers.office:read_office_binary",
+    "html": "perfeval.readers.html:read_html",
+    "mht": "perfeval.readers.html:read_mht",
+    "image": "perfeval.readers.ocr:read_image",
 }
+# The file name's suffix only names a format the content already proved: WPS writes the Word and
+# Excel binary formats under its own suffixes.
+_ALIAS_SUFFIXES = {("doc", ".wps"): "wps", ("xls", ".et"): "et", ("html", ".htm"): "html"}
+# Every suffix a folder scan picks up (the content still decides the format).
+SUPPORTED_SUFFIXES = {".txt", ".docx", ".pdf", ".xlsx", ".doc", ".xls", ".wps", ".et", ".html", ".htm",
+                      ".mht", ".mhtml", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".rtf"}
 
 
 class ReadError(ValueError):
@@ -52,13 +64,39 @@ def sniff_format(data: bytes) -> str:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
-        raise ReadError("a zip archive that is neither a .docx nor a .xlsx document")
+        raise ReadError("a zip archive that is neither a .docx nor a .xlsx document; an archive of "
+                        "reports is read member by member by `ingest` and the upload page")
     if data[:5] == b"%PDF-":
         return "pdf"
+    if data[:5] == b"{\\rtf":
+        return "rtf"
+    if data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
+        from perfeval.readers.office import office_2003_xml
+        kind = office_2003_xml(data)
+        if kind:
+            return kind  # Office 2003 XML: what was saved as .xls/.doc, read like the binary format
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ReadError("legacy or password-protected Office file (.doc/.xls or encrypted); "
-                        "save it as .docx/.xlsx without a password")
+        from perfeval.readers.office import ole_kind
+        return ole_kind(data)
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"II*\x00", b"MM\x00*") \
+            or (data[:2] == b"BM" and int.from_bytes(data[2:6], "little") == len(data)):
+        return "image"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"mime-version:") or (b"multipart/related" in head and b"content-type:" in head):
+        return "mht"
+    # markup from the first byte on: a text export that mentions <p> is still text
+    if head.startswith(b"<") and any(tag in head for tag in (b"<html", b"<body", b"<table", b"<div", b"<p>")):
+        return "html"
     return "txt"
+
+
+def prepare(datas: list[bytes]) -> None:
+    """Let readers with a costly start-up handle several files in one go before they are read
+    one by one (LibreOffice converts a window of .doc/.xls files in one run)."""
+    from perfeval.readers.office import is_office
+    if any(is_office(d) for d in datas):
+        from perfeval.readers.office import prepare as prepare_office
+        prepare_office(datas)
 
 
 def read_document(data: bytes, file_name: str = "") -> Document:
@@ -67,6 +105,7 @@ def read_document(data: bytes, file_name: str = "") -> Document:
     if len(data) > MAX_FILE_BYTES:
         raise ReadError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     fmt = sniff_format(data)
+    suffix = "." + file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
     reader = _reader(fmt)
     if reader is None:
         raise ReadError(f"{fmt} files are not supported")
@@ -75,7 +114,7 @@ def read_document(data: bytes, file_name: str = "") -> Document:
     except DecodeError as exc:
         raise ReadError(f"not a readable text file: {exc}") from exc
     doc.file_name = file_name
-    doc.file_format = fmt
+    doc.file_format = _ALIAS_SUFFIXES.get((fmt, suffix), fmt)
     if not doc.blocks:
         raise ReadError("the file contains no text")
     return doc

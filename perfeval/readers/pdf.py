@@ -43,7 +43,7 @@ from perfeval.readers.render import LineBuilder
 # noise; real failures still raise.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-SCAN_MESSAGE = "the PDF has no text layer (a scanned image?); OCR it or provide the Word file"
+SCAN_MESSAGE = "the PDF has no text, neither a text layer nor any text OCR could read"
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－_·•~\s]*\d{1,4}[-—–－_·•~\s]*"
@@ -73,6 +73,7 @@ class _Line:
     top: float
     bottom: float
     size: float
+    conf: float | None = None  # OCR confidence; None for a text layer
 
 
 @dataclass
@@ -80,6 +81,7 @@ class _Table:
     rows: list[list[str]]
     top: float
     page: int = 0  # the last page the table runs on
+    conf: list[list[float | None]] | None = None  # per cell, for tables read by OCR
 
     @property
     def width(self) -> int:
@@ -111,14 +113,21 @@ def read_pdf(data: bytes, file_name: str = "") -> Document:
             if "password" in str(encrypted):
                 raise encrypted from exc
             raise ReadError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from exc
+    warnings = []
+    # A page with an image but no text is a scanned page, read by OCR; a page with neither is blank.
+    scanned = [p.number for p in pages if not p.n_chars and p.n_images]
+    if scanned:
+        from perfeval.readers.ocr import ocr_pdf_pages
+        for page in ocr_pdf_pages(data, scanned):
+            pages[page.number - 1] = page
+        read = [n for n in scanned if pages[n - 1].n_chars]
+        if read:
+            warnings.append("page(s) " + ", ".join(map(str, read)) + " are scans, read by OCR")
+        if len(read) < len(scanned):
+            warnings.append("page(s) " + ", ".join(str(n) for n in scanned if n not in read)
+                            + " have no text layer and OCR found no text on them")
     if not pages or not any(p.n_chars for p in pages):
         raise ReadError(SCAN_MESSAGE)
-    warnings = []
-    # A page with an image but no text is a scanned page; a page with neither is just blank.
-    blank = [p.number for p in pages if not p.n_chars and p.n_images]
-    if blank:
-        warnings.append("page(s) " + ", ".join(map(str, blank)) + " have no text layer "
-                        "(scanned?); their content is missing")
     _drop_page_furniture(pages)
     out = LineBuilder()
     _assemble(pages, out)
@@ -344,8 +353,13 @@ def _assemble(pages: list[_Page], out: LineBuilder) -> None:
                 if (idx == 0 and isinstance(last, _Table) and last.width == it.width
                         and last.page == page.number - 1):
                     rows = it.rows
+                    conf = it.conf
                     if rows and last.rows and rows[0] == last.rows[0]:
                         rows = rows[1:]  # the header row repeated on the new page
+                        conf = conf[1:] if conf is not None else None
+                    if last.conf is not None or conf is not None:
+                        last.conf = (last.conf or [[None] * len(r) for r in last.rows]) + \
+                            (conf or [[None] * len(r) for r in rows])
                     last.rows.extend(rows)
                     last.page = page.number
                 else:
@@ -359,12 +373,17 @@ def _assemble(pages: list[_Page], out: LineBuilder) -> None:
                 if _wrapped(pl, it, right[pkey]) and not indented \
                         and _may_continue(pl.text, it.text):
                     blocks[-1][0] = _join(blocks[-1][0], it.text)
+                    blocks[-1][1] = _lowest(blocks[-1][1], it.conf)
                     prev_line = (it, key)
                     continue
-            blocks.append([it.text])
+            blocks.append([it.text, it.conf])
             prev_line = (it, key)
     for b in blocks:
         if isinstance(b, _Table):
-            out.table(b.rows)
+            out.table(b.rows, b.conf)
         else:
-            out.paragraph(b[0])
+            out.paragraph(b[0], b[1])
+
+
+def _lowest(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)

@@ -47,26 +47,35 @@ class LineBuilder:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.blocks: list[Block] = []
+        self.confidence: dict[int, float] = {}  # line → OCR confidence, for text read from images
 
-    def paragraph(self, text: str) -> None:
+    def _read_by_ocr(self, first: int, confidence: float | None) -> None:
+        if confidence is not None:
+            for n in range(first, len(self.lines) + 1):
+                self.confidence[n] = confidence
+
+    def paragraph(self, text: str, confidence: float | None = None) -> None:
         """Add one paragraph per non-empty line of `text` (the rendering has a line each)."""
         for line in clean_lines(text):
             self.lines.append(line)
             n = len(self.lines)
             self.blocks.append(Paragraph(line, n, n))
+            self._read_by_ocr(n, confidence)
 
-    def table(self, rows: list[list[str]]) -> None:
+    def table(self, rows: list[list[str]], confidence: list[list[float | None]] | None = None) -> None:
         out_rows: list[list[Cell]] = []
-        for row in rows:
+        for r, row in enumerate(rows):
             if not row:
                 continue
             cells = []
-            for text in row:
+            for c, text in enumerate(row):
                 parts = clean_lines(text)
                 start = len(self.lines) + 1
                 self.lines.append("\t" + (parts[0] if parts else ""))
                 self.lines.extend(parts[1:])
                 cells.append(Cell("\n".join(parts), start, len(self.lines)))
+                if confidence is not None and parts:
+                    self._read_by_ocr(start, confidence[r][c])
             self.lines.append("")  # a blank line ends the row
             out_rows.append(cells)
         if out_rows:
@@ -75,7 +84,7 @@ class LineBuilder:
 
     def document(self, file_format: str, file_name: str = "") -> Document:
         lines = self.lines[:-1] if self.lines and self.lines[-1] == "" else self.lines
-        return Document(self.blocks, list(lines), file_name, file_format)
+        return Document(self.blocks, list(lines), file_name, file_format, ocr_confidence=self.confidence)
 
 
 def guard_zip(data: bytes, kind: str) -> None:
