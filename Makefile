@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB ?= data/perfeval.duckdb
 PORT ?= 8501
+# The dashboard listens on this machine only; HOST=0.0.0.0 serves the network (see README, 账号与权限).
+HOST ?= 127.0.0.1
 
 .PHONY: run test setup setup-dev lint system-deps system-deps-test
 
@@ -41,10 +43,12 @@ system-deps:
 system-deps-test:
 	$(call apt_install,$(APT_TEST))
 
-# Set up, load the bundled sample reports (already loaded files are skipped) and start the dashboard.
+# Set up, load the bundled sample reports (already loaded files are skipped), print how to sign in
+# (the first run creates the account admin and prints its password once) and start the dashboard.
 run: setup system-deps
 	$(PY) -m perfeval ingest data/samples --db $(DB)
-	PERFEVAL_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m perfeval user first-admin --db $(DB)
+	PERFEVAL_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(HOST)
 
 # Set up and run every test (with the Debian packages above).
 test: setup-dev system-deps-test

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from perfeval import classify, dbread, problems, rollups, themes, ui
+from perfeval import access, classify, dbread, problems, rollups, themes, ui
 
 f = ui.setup_page("问题归类", "评价报告指出的问题按统一分类统计；「屡次出现」指同一单位同一类问题在两个及以上年度出现。"
                   "分类规则见 data/taxonomy.yaml，每条问题都保留了归类依据（命中的短语）。")
@@ -281,34 +281,40 @@ else:
             if result.category != row["category"] and row["category_source"] != "manual":
                 st.caption(f"按当前分类文件，这条问题会归入「{labels.get(result.category, result.category)}」；"
                            "运行 python -m perfeval reclassify 可把修改后的分类应用到已入库的问题。")
-            st.markdown("**修正类别**")
-            k1, k2 = st.columns([1, 2])
-            new_cat = k1.selectbox("正确的类别", CODES, index=CODES.index(row["category"]) if row["category"] in CODES else 0,
-                                   format_func=lambda c: labels.get(c, c), key="fix_cat")
-            note = k2.text_input("修正说明（可选）", key="fix_note", placeholder="例如：问题实质是合同签订滞后")
-            b1, b2, b3 = st.columns([1, 1, 2])
-            if b1.button("保存修正", type="primary", key="fix_save", disabled=new_cat == row["category"]
-                         and row["category_source"] == "manual"):
-                try:  # store.writer waits for the write lock and holds this process's readers off meanwhile
-                    n = problems.correct(dbread.db_path(), row["eval_id"], row["kind"], int(row["seq"]), new_cat, note)
-                except Exception:  # the database stayed locked (a long import) or changed meanwhile
-                    st.error("保存失败：数据库正被其他程序写入或已发生变化，请稍后刷新页面重试。", icon=":material/error:")
-                else:
-                    dbread.invalidate()
-                    st.session_state["fix_msg"] = f"已将 {n} 条问题修正为「{labels.get(new_cat, new_cat)}」。"
-                    st.rerun()
-            if row["category_source"] == "manual" and b2.button("恢复自动归类", key="fix_clear"):
-                try:
-                    problems.clear_correction(dbread.db_path(), row["eval_id"], row["kind"], int(row["seq"]))
-                except Exception:
-                    st.error("恢复失败：数据库正被其他程序写入或已发生变化，请稍后刷新页面重试。", icon=":material/error:")
-                else:
-                    dbread.invalidate()
-                    st.session_state["fix_msg"] = "已恢复为自动归类。"
-                    st.rerun()
-            with b3:
+            if not access.current().can("correct"):
+                st.caption("修正类别需要编辑者及以上角色（请在左侧登录）。")
                 ui.detail_link(row["eval_id"])
-            st.caption("修正记在文档指纹和问题原文上：重新运行分类（reclassify）或删除后重新导入同一文件，修正依然有效。")
+            else:
+                st.markdown("**修正类别**")
+                k1, k2 = st.columns([1, 2])
+                new_cat = k1.selectbox("正确的类别", CODES, index=CODES.index(row["category"]) if row["category"] in CODES else 0,
+                                       format_func=lambda c: labels.get(c, c), key="fix_cat")
+                note = k2.text_input("修正说明（可选）", key="fix_note", placeholder="例如：问题实质是合同签订滞后")
+                b1, b2, b3 = st.columns([1, 1, 2])
+                if b1.button("保存修正", type="primary", key="fix_save", disabled=new_cat == row["category"]
+                             and row["category_source"] == "manual"):
+                    try:  # store.writer waits for the write lock and holds this process's readers off meanwhile
+                        n = problems.correct(dbread.db_path(), row["eval_id"], row["kind"], int(row["seq"]), new_cat,
+                                             note, actor=access.current())
+                    except Exception:  # the database stayed locked (a long import) or changed meanwhile
+                        st.error("保存失败：数据库正被其他程序写入或已发生变化，请稍后刷新页面重试。", icon=":material/error:")
+                    else:
+                        dbread.invalidate()
+                        st.session_state["fix_msg"] = f"已将 {n} 条问题修正为「{labels.get(new_cat, new_cat)}」。"
+                        st.rerun()
+                if row["category_source"] == "manual" and b2.button("恢复自动归类", key="fix_clear"):
+                    try:
+                        problems.clear_correction(dbread.db_path(), row["eval_id"], row["kind"], int(row["seq"]),
+                                                 actor=access.current())
+                    except Exception:
+                        st.error("恢复失败：数据库正被其他程序写入或已发生变化，请稍后刷新页面重试。", icon=":material/error:")
+                    else:
+                        dbread.invalidate()
+                        st.session_state["fix_msg"] = "已恢复为自动归类。"
+                        st.rerun()
+                with b3:
+                    ui.detail_link(row["eval_id"])
+                st.caption("修正记在文档指纹和问题原文上：重新运行分类（reclassify）或删除后重新导入同一文件，修正依然有效。")
 if st.session_state.get("fix_msg"):
     st.success(st.session_state.pop("fix_msg"), icon=":material/check_circle:")
 

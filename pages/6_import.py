@@ -2,12 +2,13 @@
 import pandas as pd
 import streamlit as st
 
-from perfeval import dbread, ui, uploads
+from perfeval import access, dbread, ui, uploads
 from perfeval.readers import MAX_FILE_BYTES
 
 ui.setup_page("数据导入", "上传预算绩效评价报告（绩效自评表、评价报告、评价结果信息表），可一次选择多个文件。"
                       "先预览识别出的评价和数据质量提示，确认后再导入；导入后各页面立即显示新数据。",
-              require_data=False)
+              require_data=False, require="upload")
+me = access.current()
 
 db = dbread.db_path()
 root = uploads.staging_root(db)
@@ -104,7 +105,7 @@ if files:
     if st.button(f"导入 {len(ready)} 个文件" if ready else "没有可以导入的文件", type="primary",
                  disabled=not ready, key=f"commit_{state['upload_round']}", icon=":material/database_upload:"):
         with st.spinner("正在写入数据库…"):
-            results = uploads.commit(items, db=db)
+            results = uploads.commit(items, db=db, actor=me)
         n_ok = sum(r.status == "loaded" for r in results)
         n_failed = sum(r.status == "failed" for r in results)
         rows = [{"name": r.name, "status_l": STATUS_LABELS[r.status], "message": r.message} for r in results]
@@ -131,15 +132,16 @@ ev = ui.table(docs, {"file_name": ("文件", "text"), "title": ("文档标题", 
                      "doc_id": ("文档编号", "text")},
               key=f"t_docs_{state['upload_round']}", select=True, height=min(420, 38 + 35 * len(docs)))
 st.caption(f"共 {len(docs)} 份文档" + ("（仅显示最近的 500 份）" if len(docs) >= 500 else "")
-           + "。选中一行可删除该文档。")
+           + ("。选中一行可删除该文档。" if me.can("delete") else "。"))
 row = ui.selected_row(ev, docs)
-if row is not None:
+if row is not None and me.can("delete"):
     doc_id, n_evals = row["doc_id"], int(row["n_evaluations"])
     st.warning(f"删除「{ui.plain(row['file_name'])}」会在一个事务中移除该文档以及由它产生的全部 {n_evals} 项评价"
-               "及其指标、问题、支出进度、数据质量提示和出处记录，不可撤销。确认删除吗？", icon=":material/delete:")
+               "及其指标、问题、支出进度、数据质量提示和出处记录（移入回收站，管理员可在「管理」页面恢复）。确认删除吗？",
+               icon=":material/delete:")
     if st.button("确认删除", type="primary", key=f"delete_{doc_id}", icon=":material/delete_forever:"):
         with st.spinner("正在删除…"):
-            uploads.delete(doc_id, db=db, root=root)
-        state["import_done"] = ("ok", f"已删除「{ui.plain(row['file_name'])}」及其 {n_evals} 项评价。", [])
+            uploads.delete(doc_id, db=db, root=root, actor=me)
+        state["import_done"] = ("ok", f"已删除「{ui.plain(row['file_name'])}」及其 {n_evals} 项评价（已移入回收站）。", [])
         state["upload_round"] += 1  # clears the table's selection
         st.rerun()

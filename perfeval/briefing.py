@@ -150,7 +150,7 @@ def collect(path: str, filters: dbread.Filters, threshold: float = DEFAULT_THRES
     """Every query result the HTML pack needs, run on one short read-only connection."""
     f = filters.params()
     batch = {
-        "status": ("data_status", {}),
+        "status": ("data_status", f),
         "kpis": ("overview_kpis", f),
         "grades": ("grade_mix", f),
         "checks": ("checks_summary", f),

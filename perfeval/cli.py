@@ -103,7 +103,201 @@ def build_parser() -> argparse.ArgumentParser:
     br.add_argument("--kind", action="append", default=[], help="source kind filter (repeatable), e.g. self_assessment")
     br.add_argument("--threshold", type=int, default=90, help="execution-rate threshold in %% (default 90)")
     br.set_defaults(func=cmd_briefing)
+    _add_access_commands(sub)
     return parser
+
+
+def _add_access_commands(sub) -> None:
+    db_help = "DuckDB file (default: $PERFEVAL_DB, else data/perfeval.duckdb)"
+    u = sub.add_parser("user", help="local accounts: add, list, remove, passwd (see README, 账号与权限)")
+    usub = u.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    a = usub.add_parser("add", help="create an account (asks for the password twice)")
+    a.add_argument("name")
+    a.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    a.add_argument("--region", action="append", default=[], help="limit the account to this region (repeatable)")
+    a.add_argument("--unit", action="append", default=[], help="limit the account to this unit (repeatable)")
+    a.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    a.add_argument("--generate", action="store_true", help="generate a password and print it once")
+    a.set_defaults(func=cmd_user_add)
+    ls = usub.add_parser("list", help="list the accounts (never their passwords)")
+    ls.set_defaults(func=cmd_user_list)
+    rm = usub.add_parser("remove", help="delete an account (its sessions end)")
+    rm.add_argument("name")
+    rm.set_defaults(func=cmd_user_remove)
+    pw = usub.add_parser("passwd", help="set a new password (its sessions end)")
+    pw.add_argument("name")
+    pw.add_argument("--password-stdin", action="store_true")
+    pw.add_argument("--generate", action="store_true", help="generate a password and print it once")
+    pw.set_defaults(func=cmd_user_passwd)
+    fa = usub.add_parser("first-admin", help="(make run) create account 'admin' with a generated password when "
+                                             "there is no account yet, and print how to sign in")
+    fa.set_defaults(func=cmd_user_first_admin)
+    for p in (a, ls, rm, pw, fa):
+        p.add_argument("--db", help=db_help)
+    b = sub.add_parser("backup", help="write a consistent copy of the database (and the uploaded originals) "
+                                      "into DIR, also while the dashboard serves")
+    b.add_argument("dir")
+    b.add_argument("--db", help=db_help)
+    b.set_defaults(func=cmd_backup)
+    r = sub.add_parser("restore", help="put a backup file in place of the database (the current one is backed "
+                                       "up first into backups/ beside it)")
+    r.add_argument("file")
+    r.add_argument("--db", help=db_help)
+    r.set_defaults(func=cmd_restore)
+    t = sub.add_parser("trash", help="回收站: list deleted documents, restore one, or empty it")
+    t.add_argument("action", choices=["list", "restore", "empty"])
+    t.add_argument("doc_id", nargs="?", help="document id (restore)")
+    t.add_argument("--db", help=db_help)
+    t.set_defaults(func=cmd_trash)
+
+
+def _read_password(args, name: str) -> str | None:
+    """The new password: generated, from stdin, or typed twice (never an argument: it would sit in
+    the shell history and the process list)."""
+    import getpass
+
+    from perfeval import auth
+    if getattr(args, "generate", False):
+        return auth.generate_password()
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"password for {name}: ")
+    if getpass.getpass("again: ") != first:
+        print("ERROR: the two passwords differ", file=sys.stderr)
+        return None
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from perfeval import auth
+    db = args.db or store.default_db_path()
+    password = _read_password(args, args.name)
+    if password is None:
+        return 1
+    try:
+        auth.add_user(db, args.name, args.role, password, actor=auth.cli_principal(),
+                      regions=args.region, units=args.unit)
+    except ValueError as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 1
+    print(f"account {args.name} created: {args.role}"
+          + (f", limited to {', '.join(args.region + args.unit)}" if args.region or args.unit else ""))
+    if args.generate:
+        print(f"password (shown once, not stored in clear anywhere): {password}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    from perfeval import auth
+    db = args.db or store.default_db_path()
+    users = auth.list_users(db)
+    if not users:
+        print("no accounts (create one: python -m perfeval user add NAME --role admin)")
+    for u in users:
+        scope = ", ".join(list(u["regions"] if u["regions"] is not None else [])
+                          + list(u["units"] if u["units"] is not None else [])) or "all"
+        print(f"{u['name']:<24} {u['role']:<7} scope: {scope:<30} password set {u['password_changed_at']:%Y-%m-%d %H:%M}")
+    return 0
+
+
+def cmd_user_remove(args: argparse.Namespace) -> int:
+    from perfeval import auth
+    db = args.db or store.default_db_path()
+    if not auth.remove_user(db, args.name, actor=auth.cli_principal()):
+        print(f"ERROR: no account {args.name}", file=sys.stderr)
+        return 1
+    print(f"account {args.name} removed")
+    return 0
+
+
+def cmd_user_passwd(args: argparse.Namespace) -> int:
+    from perfeval import auth
+    db = args.db or store.default_db_path()
+    password = _read_password(args, args.name)
+    if password is None:
+        return 1
+    try:
+        ok = auth.set_password(db, args.name, password, actor=auth.cli_principal())
+    except ValueError as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 1
+    if not ok:
+        print(f"ERROR: no account {args.name}", file=sys.stderr)
+        return 1
+    print(f"password of {args.name} changed; its sessions have ended")
+    if args.generate:
+        print(f"password (shown once, not stored in clear anywhere): {password}")
+    return 0
+
+
+def cmd_user_first_admin(args: argparse.Namespace) -> int:
+    from perfeval import auth
+    db = args.db or store.default_db_path()
+    if auth.list_users(db):
+        print("Sign in (sidebar, 登录) with your account. Forgot the admin password? "
+              f"python -m perfeval user passwd admin --generate --db {db}")
+        return 0
+    password = auth.generate_password()
+    auth.add_user(db, "admin", "admin", password, actor=auth.cli_principal())
+    print("=" * 72)
+    print("First run: created the administrator account. Sign in in the sidebar (登录) with")
+    print("    账号 admin")
+    print(f"    密码 {password}")
+    print("This password is shown only now (the database keeps an argon2 hash). Change it with")
+    print(f"    python -m perfeval user passwd admin --db {db}")
+    print("=" * 72)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from perfeval import backup, uploads
+    db = args.db or store.default_db_path()
+    if not os.path.exists(db):
+        print(f"ERROR: no database at {db}", file=sys.stderr)
+        return 1
+    target = backup.backup(db, args.dir, uploads.staging_root(db))
+    print(f"wrote {target} ({target.stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from perfeval import backup
+    db = args.db or store.default_db_path()
+    try:
+        saved = backup.restore(args.file, db)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return 1
+    print(f"restored {db} from {args.file}" + (f"; the replaced database is kept as {saved}" if saved else ""))
+    return 0
+
+
+def cmd_trash(args: argparse.Namespace) -> int:
+    from perfeval import auth, dbread, uploads
+    db = args.db or store.default_db_path()
+    if args.action == "list":
+        df = dbread.run(db, "trash_documents", {})
+        if df.empty:
+            print("回收站 is empty")
+        for r in df.itertuples():
+            print(f"{r.doc_id}  {r.file_name}  {r.n_evaluations} evaluations  deleted {r.deleted_at:%Y-%m-%d %H:%M} "
+                  f"by {r.deleted_by}")
+        return 0
+    actor = auth.cli_principal()
+    if args.action == "restore":
+        if not args.doc_id:
+            print("ERROR: name the document id (see: trash list)", file=sys.stderr)
+            return 1
+        try:
+            ok = uploads.restore(args.doc_id, db, actor=actor)
+        except store.RestoreConflict as exc:
+            print(f"ERROR: {exc}", file=sys.stderr)
+            return 1
+        print(f"restored {args.doc_id}" if ok else f"ERROR: {args.doc_id} is not in the 回收站")
+        return 0 if ok else 1
+    gone = uploads.purge(db, uploads.staging_root(db), actor=actor)
+    print(f"removed {len(gone)} documents for good")
+    return 0
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:

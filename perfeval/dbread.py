@@ -48,13 +48,18 @@ class DataUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Filters:
-    """Sidebar filters; None / empty means "all"."""
+    """Sidebar filters; None / empty means "all". ``allowed_regions`` / ``allowed_units``: the
+    scope of the account the filters were made for (perfeval.auth); the app's ``query`` sets them
+    from the signed-in account whatever a caller passes, and exports built from these filters
+    (briefing pack, CSV, Excel) carry them."""
     regions: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
     scope: str | None = None
     kinds: tuple[str, ...] = ()
+    allowed_regions: tuple[str, ...] = ()
+    allowed_units: tuple[str, ...] = ()
 
     def params(self) -> dict[str, Any]:
         return {
@@ -64,6 +69,8 @@ class Filters:
             "year_to": self.year_to,
             "scope": self.scope,
             "kinds": list(self.kinds) or None,
+            "allowed_regions": list(self.allowed_regions) or None,
+            "allowed_units": list(self.allowed_units) or None,
         }
 
 
@@ -243,12 +250,17 @@ def invalidate() -> None:
     lease.close()
 
 
+UNSCOPED = {"allowed_regions": None, "allowed_units": None}
+
+
 def run_many(path: str, batch: list[tuple[str, dict[str, Any]]]) -> list[pd.DataFrame]:
     """Run several named queries on the shared short-lived read-only connection (uncached)."""
     with lease(path) as con:
         out = []
         for name, params in batch:
             sql, used = load_sql(name)
+            # no scope given (CLI, tests): everything. The app's ``query`` always gives one.
+            params = {**UNSCOPED, **params}
             missing = used - params.keys()
             if missing:
                 raise KeyError(f"query {name} needs parameters {sorted(missing)}")
@@ -328,11 +340,42 @@ def _funcs():
 
 
 def query(name: str, filters: Filters | None = None, **params: Any) -> pd.DataFrame:
-    """Run a named query for the app (cached per data version). Filters add the shared params."""
+    """Run a named query for the app (cached per data version). Filters add the shared params.
+
+    Scoped access is applied here, for every page: the signed-in account's regions and units
+    (perfeval.access) replace whatever ``allowed_*`` the caller passed, and an evaluation named by
+    ``eval_id`` / ``eval_ids`` outside them is read as no evaluation at all."""
     path = db_path()
     full = dict(filters.params()) if filters is not None else {}
     full.update(params)
+    from perfeval import access  # the app's principal; imported late (it imports streamlit)
+    p = access.current()
+    full["allowed_regions"] = list(p.regions) or None
+    full["allowed_units"] = list(p.units) or None
+    if p.scoped:
+        if full.get("eval_id") is not None and not evals_in_scope([full["eval_id"]], p):
+            full["eval_id"] = ""  # no evaluation has this id: the query returns no rows
+        if full.get("eval_ids"):
+            full["eval_ids"] = evals_in_scope(list(full["eval_ids"]), p) or [""]
     return _funcs()[0](path, data_version(path), name, _freeze(full))
+
+
+def evals_in_scope(eval_ids: list[str], principal) -> list[str]:
+    """Those of ``eval_ids`` the principal may see (all of them for an account without scope)."""
+    if not principal.scoped:
+        return list(eval_ids)
+    df = run(db_path(), "evals_in_scope", {"eval_ids": list(eval_ids), "allowed_regions": list(principal.regions) or None,
+                                           "allowed_units": list(principal.units) or None})
+    return df["eval_id"].tolist()
+
+
+def units_in_scope(units: list[str], principal) -> list[str]:
+    """Those of ``units`` that hold evaluations the principal may see."""
+    if not principal.scoped:
+        return list(units)
+    df = run(db_path(), "units_in_scope", {"units": list(units), "allowed_regions": list(principal.regions) or None,
+                                           "allowed_units": list(principal.units) or None})
+    return df["unit"].tolist()
 
 
 def app_status() -> str:

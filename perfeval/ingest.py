@@ -192,12 +192,13 @@ def iter_parsed(sources):
                 yield src, IngestError(f"unexpected failure while reading ({type(exc).__name__}: {exc})")
 
 
-def save(con, parsed: Parsed) -> bool:
-    """Write a parsed document in its own transaction; False when the same content is already loaded."""
-    return save_batch(con, [parsed])[0]
+def save(con, parsed: Parsed, actor=None) -> bool:
+    """Write a parsed document in its own transaction; False when the same content is already loaded.
+    ``actor``: who loads it (perfeval.auth.Principal; default the OS user of a CLI run)."""
+    return save_batch(con, [parsed], actor)[0]
 
 
-def save_batch(con, batch: list[Parsed]) -> list[bool]:
+def save_batch(con, batch: list[Parsed], actor=None) -> list[bool]:
     """Write the documents of `batch` in one transaction (all or nothing). Per document True when
     it was written, False when the same content is already loaded or comes earlier in the batch."""
     shas = [p.sha256 for p in batch]
@@ -214,7 +215,7 @@ def save_batch(con, batch: list[Parsed]) -> list[bool]:
                 evaluations=p.evaluations, snippet=p.document.snippet, confidence=p.document.confidence,
                 title=document_title(p.document.lines)))
     if fresh:
-        store.save_documents(con, fresh)
+        store.save_documents(con, fresh, actor)
     return written
 
 

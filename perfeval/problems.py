@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import pathlib
 from dataclasses import dataclass, field
 
 import duckdb
@@ -85,15 +86,21 @@ def _touch(con) -> None:
     con.execute("INSERT OR REPLACE INTO meta VALUES ('data_version', ?)", [dt.datetime.now().isoformat()])
 
 
-def correct(db: str, eval_id: str, kind: str, seq: int, category: str, note: str | None = None) -> int:
+def correct(db: str, eval_id: str, kind: str, seq: int, category: str, note: str | None = None,
+            actor=None) -> int:
     """Set a problem's category by hand (and every identical statement of the same document).
-    Waits for the write lock like an ingest; one transaction; returns the statements changed."""
-    from perfeval import store
+    Waits for the write lock like an ingest; one transaction with its audit row; returns the
+    statements changed. ``actor`` (perfeval.auth.Principal, default the OS user of a CLI run)
+    must be an editor and, when scoped, see the statement's evaluation."""
+    from perfeval import audit, auth, store
+    actor = actor or auth.cli_principal()
+    actor.require("correct")
     if category not in clf.CODES:
         raise ValueError(f"unknown category {category!r}")
     with store.writer(db) as con:
         with store.data_change(con):
             f = _finding(con, eval_id, kind, seq)
+            _require_in_scope(con, actor, eval_id)
             if f.kind != "problem":
                 raise ValueError("only problem statements have a category")
             rollups.apply_findings(con, f.doc_id, -1)
@@ -106,15 +113,21 @@ def correct(db: str, eval_id: str, kind: str, seq: int, category: str, note: str
             _fill_keys(con, f.doc_id)
             n = apply_corrections(con, f.doc_id, f.sha256)
             rollups.apply_findings(con, f.doc_id, 1)
+            audit.record(con, actor, "correct", sha256=f.sha256, file_name=_file_name(con, f.doc_id),
+                         finding_key=f.finding_key, old=f.category, new=category, result=f"{n} 条问题")
     return n
 
 
-def clear_correction(db: str, eval_id: str, kind: str, seq: int) -> bool:
-    """Forget the manager's category of a statement: the classifier's category applies again."""
-    from perfeval import store
+def clear_correction(db: str, eval_id: str, kind: str, seq: int, actor=None) -> bool:
+    """Forget the manager's category of a statement: the classifier's category applies again.
+    ``actor`` as for ``correct``; one audit row in the same transaction."""
+    from perfeval import audit, auth, store
+    actor = actor or auth.cli_principal()
+    actor.require("correct")
     with store.writer(db) as con:
         with store.data_change(con):
             f = _finding(con, eval_id, kind, seq)
+            _require_in_scope(con, actor, eval_id)
             gone = con.execute("DELETE FROM finding_corrections WHERE sha256 = ? AND finding_key = ? RETURNING 1",
                                [f.sha256, f.finding_key]).fetchall()
             rows = con.execute("""
@@ -131,7 +144,25 @@ def clear_correction(db: str, eval_id: str, kind: str, seq: int) -> bool:
                             [r.category, ",".join(r.secondary) or None, "、".join(r.matched) or None, r.score,
                              f.finding_key, e, s])
             rollups.apply_findings(con, f.doc_id, 1)
+            audit.record(con, actor, "uncorrect", sha256=f.sha256, file_name=_file_name(con, f.doc_id),
+                         finding_key=f.finding_key, old=f.category,
+                         new=clf.classify(f.text, taxonomy=tax).category, result=f"{len(same)} 条问题")
     return bool(gone)
+
+
+def _file_name(con, doc_id: str) -> str | None:
+    row = con.execute("SELECT file_name FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+    return row[0] if row else None
+
+
+def _require_in_scope(con, actor, eval_id: str) -> None:
+    """A scoped account changes only what it may see."""
+    from perfeval import auth
+    if not actor.scoped:
+        return
+    row = con.execute("SELECT region, unit FROM evaluations WHERE eval_id = ?", [eval_id]).fetchone()
+    if row is None or not ((not actor.regions or row[0] in actor.regions) and (not actor.units or row[1] in actor.units)):
+        raise auth.PermissionDenied("没有权限：这条问题所属的评价不在您的可见范围内。")
 
 
 @dataclass
@@ -159,9 +190,12 @@ class ReclassifySummary:
         return out
 
 
-def reclassify(db: str, taxonomy_path: str | None = None, dry_run: bool = False) -> ReclassifySummary:
-    """Re-apply the taxonomy to every stored problem statement in one transaction."""
-    from perfeval import store
+def reclassify(db: str, taxonomy_path: str | None = None, dry_run: bool = False, actor=None) -> ReclassifySummary:
+    """Re-apply the taxonomy to every stored problem statement in one transaction (with its audit
+    row unless ``dry_run``). ``actor``: an admin (default the OS user of a CLI run)."""
+    from perfeval import audit, auth, store
+    actor = actor or auth.cli_principal()
+    actor.require("reclassify")
     tax = clf.load_taxonomy(taxonomy_path)
     summary = ReclassifySummary(str(taxonomy_path or clf.TAXONOMY_FILE), tax.version, tax.fingerprint)
     with store.writer(db) as con, store.every_core(con):
@@ -208,6 +242,9 @@ def reclassify(db: str, taxonomy_path: str | None = None, dry_run: bool = False)
                 con.unregister("reclassified")
                 rollups.rebuild_findings(con, tax)  # the advice is classified with the same taxonomy
                 _touch(con)
+                audit.record(con, actor, "reclassify", file_name=pathlib.Path(summary.taxonomy).name,
+                             old=None, new=f"{tax.version} ({tax.fingerprint})",
+                             result=f"{summary.changed} of {summary.problems} changed category")
             con.execute("ROLLBACK" if dry_run else "COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -156,3 +156,45 @@ CREATE INDEX IF NOT EXISTS findings_eval ON findings (eval_id);
 CREATE INDEX IF NOT EXISTS checks_eval ON checks (eval_id);
 CREATE INDEX IF NOT EXISTS field_sources_eval ON field_sources (eval_id);
 CREATE INDEX IF NOT EXISTS progress_eval ON spending_progress (eval_id);
+
+-- ---- Access control (perfeval.auth, perfeval.audit) -------------------------------------------
+-- Local accounts (`python -m perfeval user add|list|remove|passwd`). Passwords only as argon2id
+-- hashes; regions/units empty = every region/unit.
+CREATE TABLE IF NOT EXISTS accounts (
+    name VARCHAR PRIMARY KEY,
+    password_hash VARCHAR NOT NULL,      -- argon2id (argon2-cffi), never the password itself
+    role VARCHAR NOT NULL,               -- viewer | editor | admin
+    regions VARCHAR[],                   -- scope: only these regions (empty/NULL = all)
+    units VARCHAR[],                     -- scope: only these units (empty/NULL = all)
+    created_at TIMESTAMP NOT NULL,
+    password_changed_at TIMESTAMP NOT NULL  -- sessions started before it end
+);
+
+-- One row per data-changing action, written in the transaction of the change it records.
+CREATE TABLE IF NOT EXISTS audit_log (
+    happened_at TIMESTAMP NOT NULL,
+    actor VARCHAR NOT NULL,              -- account name, OIDC e-mail/claim, or the OS user (CLI)
+    role VARCHAR NOT NULL,
+    via VARCHAR NOT NULL,                -- app | oidc | cli
+    action VARCHAR NOT NULL,             -- upload ingest correct uncorrect delete restore purge reclassify user_* backup_restore
+    sha256 VARCHAR,                      -- target document
+    file_name VARCHAR,
+    finding_key VARCHAR,                 -- target problem statement (corrections)
+    old_value VARCHAR,
+    new_value VARCHAR,
+    result VARCHAR NOT NULL
+);
+
+-- 回收站: a deleted document and every row derived from it, kept until an admin empties it
+-- (restore moves them back as they were, manager corrections included). Same columns as the
+-- live tables (a column added to one of them is added here too); trash_documents adds who/when.
+CREATE TABLE IF NOT EXISTS trash_documents AS
+    SELECT *, NULL::TIMESTAMP AS deleted_at, NULL::VARCHAR AS deleted_by FROM documents LIMIT 0;
+CREATE TABLE IF NOT EXISTS trash_evaluations AS SELECT * FROM evaluations LIMIT 0;
+CREATE TABLE IF NOT EXISTS trash_indicators AS SELECT * FROM indicators LIMIT 0;
+CREATE TABLE IF NOT EXISTS trash_spending_progress AS SELECT * FROM spending_progress LIMIT 0;
+CREATE TABLE IF NOT EXISTS trash_disbursements AS SELECT * FROM disbursements LIMIT 0;
+CREATE TABLE IF NOT EXISTS trash_budget_lines AS SELECT * FROM budget_lines LIMIT 0;
+CREATE TABLE IF NOT EXISTS trash_findings AS SELECT * FROM findings LIMIT 0;
+CREATE TABLE IF NOT EXISTS trash_checks AS SELECT * FROM checks LIMIT 0;
+CREATE TABLE IF NOT EXISTS trash_field_sources AS SELECT * FROM field_sources LIMIT 0;

@@ -22,7 +22,8 @@ from typing import Callable, Iterator, TypeVar
 import duckdb
 import pyarrow as pa
 
-from perfeval import normalize, problems, rollups
+from perfeval import audit, auth, normalize, problems, rollups
+from perfeval.auth import Principal
 from perfeval.classify import finding_key
 from perfeval.records import Evaluation
 
@@ -181,6 +182,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         versions = {}
     if versions == {"schema_version": _schema_fingerprint(), "rollups_version": rollups.ROLLUPS_VERSION}:
         return
+    if versions:  # a database of another schema: keep a copy of it as it was before migrating
+        from perfeval import backup
+        backup.before_migration(con)
     with every_core(con):  # a migration may rebuild every rollup
         con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
         _normalize_indicator_levels(con)
@@ -269,11 +273,16 @@ class NewDocument:
     title: str | None = None  # the document's own title (its first title-like line), shown with the file name
 
 
-def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument]) -> None:
+def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument],
+                   actor: Principal | None = None) -> None:
     """Write a batch of documents and all their rows in a single transaction (all or nothing).
+    ``actor`` (default: the OS user of a CLI run) must be allowed to upload; one audit row per
+    document goes in with it.
 
     The rows of the whole batch go in one multi-row INSERT per table and the rollups move in one
     pass: per-statement and per-transaction costs, not the rows, dominate small documents."""
+    actor = actor or auth.cli_principal()
+    actor.require("upload")
     rows = _BatchRows()
     ingested_at = dt.datetime.now().replace(microsecond=0)
     for d in documents:
@@ -288,6 +297,10 @@ def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument])
             corrected = problems.apply_corrections_many(con, [(d.doc_id, d.sha256) for d in documents])
             # the aggregates move with the rows
             rollups.apply_documents(con, [d.doc_id for d in documents], 1, staged=staged and not corrected)
+            action = "ingest" if actor.via == "cli" else "upload"
+            for d in documents:
+                audit.record(con, actor, action, sha256=d.sha256, file_name=d.file_name,
+                             new=f"{len(d.evaluations)} 项评价", result="loaded")
     finally:
         rows.unstage(con)  # after the rollback, if any: inside a failed transaction it fails too
 
@@ -400,13 +413,96 @@ def _insert_many(con, table: str, rows: list, columns: tuple[str, ...] | None = 
     return staged
 
 
-def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
-    """Remove a document and every row derived from it, in one transaction."""
+# The live tables of a document's rows, in the order they are moved (documents last on the way
+# out, first on the way back); each has a trash_<table> twin (schema.sql).
+_DOC_TABLES = ("indicators", "spending_progress", "disbursements", "budget_lines", "findings", "checks",
+               "field_sources")
+
+
+def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str, actor: Principal | None = None) -> bool:
+    """Move a document and every row derived from it to the 回收站 (trash_* tables), in one
+    transaction with its audit row; ``restore_document`` brings them back as they were. ``actor``
+    (default: the OS user of a CLI run) must be an admin. False when there is no such document."""
+    actor = actor or auth.cli_principal()
+    actor.require("delete")
     with data_change(con):
+        doc = con.execute("SELECT sha256, file_name FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        if doc is None:
+            return False
+        n = con.execute("SELECT count(*) FROM evaluations WHERE doc_id = ?", [doc_id]).fetchone()[0]
         rollups.apply_documents(con, [doc_id], -1)
-        ids = "SELECT eval_id FROM evaluations WHERE doc_id = ?"
-        for table in ("indicators", "spending_progress", "disbursements", "budget_lines",
-                      "findings", "checks", "field_sources"):
-            con.execute(f"DELETE FROM {table} WHERE eval_id IN ({ids})", [doc_id])
+        ids = "SELECT eval_id FROM evaluations WHERE doc_id = $doc"
+        # a document deleted, re-ingested and deleted again: the newer copy replaces the older
+        for table in _DOC_TABLES:
+            con.execute(f"DELETE FROM trash_{table} WHERE eval_id IN (SELECT eval_id FROM trash_evaluations "
+                        "WHERE doc_id = $doc)", {"doc": doc_id})
+        con.execute("DELETE FROM trash_evaluations WHERE doc_id = $doc", {"doc": doc_id})
+        con.execute("DELETE FROM trash_documents WHERE doc_id = $doc", {"doc": doc_id})
+        con.execute("INSERT INTO trash_documents BY NAME SELECT *, $now AS deleted_at, $who AS deleted_by "
+                    "FROM documents WHERE doc_id = $doc",
+                    {"doc": doc_id, "now": dt.datetime.now().replace(microsecond=0), "who": actor.name})
+        con.execute("INSERT INTO trash_evaluations BY NAME SELECT * FROM evaluations WHERE doc_id = $doc",
+                    {"doc": doc_id})
+        for table in _DOC_TABLES:
+            con.execute(f"INSERT INTO trash_{table} BY NAME SELECT * FROM {table} WHERE eval_id IN ({ids})",
+                        {"doc": doc_id})
+            con.execute(f"DELETE FROM {table} WHERE eval_id IN ({ids})", {"doc": doc_id})
         con.execute("DELETE FROM evaluations WHERE doc_id = ?", [doc_id])
         con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+        audit.record(con, actor, "delete", sha256=doc[0], file_name=doc[1], old=f"{n} 项评价", new="回收站",
+                     result="deleted")
+    return True
+
+
+class RestoreConflict(ValueError):
+    """The same file was loaded again after it was deleted: restoring would load it twice."""
+
+
+def restore_document(con: duckdb.DuckDBPyConnection, doc_id: str, actor: Principal | None = None) -> bool:
+    """Bring a document of the 回收站 back with every row exactly as it was deleted (manager
+    corrections included); one transaction with its audit row. False when it is not in the
+    回收站; RestoreConflict when the same content is loaded again meanwhile."""
+    actor = actor or auth.cli_principal()
+    actor.require("restore")
+    with data_change(con):
+        doc = con.execute("SELECT sha256, file_name FROM trash_documents WHERE doc_id = ?", [doc_id]).fetchone()
+        if doc is None:
+            return False
+        if con.execute("SELECT 1 FROM documents WHERE doc_id = ? OR sha256 = ?", [doc_id, doc[0]]).fetchone():
+            raise RestoreConflict(f"{doc[1]} is loaded again already")
+        ids = "SELECT eval_id FROM trash_evaluations WHERE doc_id = $doc"
+        con.execute("INSERT INTO documents BY NAME SELECT * EXCLUDE (deleted_at, deleted_by) FROM trash_documents "
+                    "WHERE doc_id = $doc", {"doc": doc_id})
+        con.execute("INSERT INTO evaluations BY NAME SELECT * FROM trash_evaluations WHERE doc_id = $doc",
+                    {"doc": doc_id})
+        for table in _DOC_TABLES:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM trash_{table} WHERE eval_id IN ({ids})",
+                        {"doc": doc_id})
+            con.execute(f"DELETE FROM trash_{table} WHERE eval_id IN ({ids})", {"doc": doc_id})
+        n = con.execute("DELETE FROM trash_evaluations WHERE doc_id = ? RETURNING 1", [doc_id]).fetchall()
+        con.execute("DELETE FROM trash_documents WHERE doc_id = ?", [doc_id])
+        rollups.apply_documents(con, [doc_id], 1)
+        audit.record(con, actor, "restore", sha256=doc[0], file_name=doc[1], old="回收站", new=f"{len(n)} 项评价",
+                     result="restored")
+    return True
+
+
+def purge_trash(con: duckdb.DuckDBPyConnection, actor: Principal | None = None,
+                doc_ids: list[str] | None = None) -> list[str]:
+    """Empty the 回收站 for good (``doc_ids``: only these): one transaction, one audit row per
+    document. Returns the doc_ids removed (their original files can then be removed)."""
+    actor = actor or auth.cli_principal()
+    actor.require("purge")
+    with data_change(con):
+        docs = con.execute("SELECT doc_id, sha256, file_name FROM trash_documents "
+                           "WHERE $ids IS NULL OR list_contains($ids, doc_id) ORDER BY deleted_at",
+                           {"ids": doc_ids}).fetchall()
+        gone = [d for d, _, _ in docs]
+        ids = "SELECT eval_id FROM trash_evaluations WHERE list_contains($docs, doc_id)"
+        for table in _DOC_TABLES:
+            con.execute(f"DELETE FROM trash_{table} WHERE eval_id IN ({ids})", {"docs": gone})
+        con.execute("DELETE FROM trash_evaluations WHERE list_contains($docs, doc_id)", {"docs": gone})
+        con.execute("DELETE FROM trash_documents WHERE list_contains($docs, doc_id)", {"docs": gone})
+        for _, sha, name in docs:
+            audit.record(con, actor, "purge", sha256=sha, file_name=name, old="回收站", new=None, result="purged")
+    return gone

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from perfeval import briefing, dbread
+from perfeval import access, briefing, dbread
 from perfeval.style import (  # noqa: F401  (pages use them as ui.*)
     APP_TITLE,
     CJK_FONT,
@@ -61,7 +61,10 @@ PAGES = [
     ("pages/5_detail.py", "评价明细", ":material/description:"),
     ("pages/7_briefing.py", "会议简报", ":material/summarize:"),
     ("pages/6_import.py", "数据导入", ":material/upload_file:"),
+    ("pages/8_admin.py", "管理", ":material/admin_panel_settings:"),
 ]
+# pages a principal sees in the navigation only when its role allows the action (perfeval.auth)
+PAGE_NEEDS = {"pages/6_import.py": "upload", "pages/8_admin.py": "audit"}
 IMPORT_PAGE = "pages/6_import.py"
 BRIEFING_PAGE = "pages/7_briefing.py"
 DETAIL_PAGE = "pages/5_detail.py"
@@ -263,7 +266,10 @@ def detail_link(eval_id: str, label: str = "查看评价明细") -> None:
 
 def _sidebar_nav() -> None:
     params = filter_query_params()
+    p = access.current()
     for script, label, icon in PAGES:
+        if script in PAGE_NEEDS and not p.can(PAGE_NEEDS[script]):
+            continue
         st.sidebar.page_link(script, label=label, icon=icon, query_params=params)
 
 
@@ -288,15 +294,23 @@ def uploader_in_chinese(limit_mb: int) -> None:
 
 # ---- page setup and filters ---------------------------------------------------------------
 
-def setup_page(title: str, caption: str | None = None, require_data: bool = True) -> dbread.Filters | None:
-    """Page config, navigation, sidebar filters; stops the page with guidance when no data.
+def setup_page(title: str, caption: str | None = None, require_data: bool = True,
+               require: str = "view") -> dbread.Filters | None:
+    """Page config, sign-in, navigation, sidebar filters; stops the page with guidance when no data.
 
-    ``require_data=False`` (数据导入): no filters and no stop; returns None."""
+    ``require``: the action (perfeval.auth.NEEDS) the page is for; a principal that may not do it
+    gets a Chinese refusal instead of the page (``access.gate``), as does a link naming data
+    outside its scope. ``require_data=False`` (数据导入): no filters and no stop; returns None."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/analytics:", layout="wide",
                        initial_sidebar_state="expanded")
     st.sidebar.markdown(f"### {APP_TITLE}")
-    _sidebar_nav()
     st.title(title)
+    with st.sidebar:
+        nav = st.container()
+    me = access.sign_in()
+    with nav:
+        _sidebar_nav()
+    access.gate(me, require)
     if caption:
         st.caption(caption)
     if not require_data:
@@ -350,8 +364,9 @@ def _sidebar_filters() -> dbread.Filters:
     kinds_all = sorted(opts["source_kind"].dropna().unique().tolist())
     kinds = sb.multiselect("评价类型", kinds_all, format_func=lambda k: KIND_LABELS.get(k, k),
                            key="kind", bind="query-params", placeholder="全部类型")
+    me = access.current()
     f = dbread.Filters(regions=tuple(regions), units=tuple(units), year_from=year_from, year_to=year_to,
-                       scope=scope, kinds=tuple(kinds))
+                       scope=scope, kinds=tuple(kinds), allowed_regions=me.regions, allowed_units=me.units)
     ds = dbread.query("data_status").iloc[0]
     sb.divider()
     last = ds["last_ingest"]

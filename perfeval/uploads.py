@@ -7,7 +7,9 @@
   evaluations and their checks for the preview, "already loaded" (same sha256), or refused with
   the reason in Chinese (``chinese_reason``: one table mapping the readers' English reasons).
 * ``commit`` writes the ready files (one transaction per document, ``perfeval.ingest.save``) and
-  ``delete`` removes a document with every row derived from it (``store.delete_document``); while
+  ``delete`` moves a document with every row derived from it to the 回收站
+  (``store.delete_document``; ``restore`` and ``purge`` bring it back or empty it); each takes the
+  acting principal (perfeval.auth), checks its role and writes the audit row; while
   they write, this process's dashboard readers wait (``store.writer`` enters ``dbread.exclusive``),
   and afterwards the cached query results are dropped, so every page shows the change at once.
 """
@@ -26,6 +28,7 @@ from typing import Callable
 import pandas as pd
 
 from perfeval import dbread, store
+from perfeval.auth import Principal
 from perfeval.ingest import SUPPORTED_SUFFIXES, IngestError, Parsed, parse_bytes, save
 from perfeval.readers import MAX_FILE_BYTES, ReadError, prepare, sniff_format
 from perfeval.readers.archive import is_zip_archive, read_members
@@ -172,7 +175,8 @@ def unstage(doc_id: str, root: pathlib.Path) -> None:
 
 def prune(root: pathlib.Path, db: str | None = None, older_than: float = 24 * 3600) -> list[str]:
     """Remove the staging folders of uploads previewed but never committed, once older than a
-    day (a loaded document keeps its staged original). Returns the removed folder names."""
+    day (a loaded document, or one in the 回收站, keeps its staged original). Returns the removed
+    folder names."""
     root = pathlib.Path(root)
     if not root.is_dir():
         return []
@@ -190,6 +194,8 @@ def prune(root: pathlib.Path, db: str | None = None, older_than: float = 24 * 36
     keep = set()
     if dbread.status(path) not in ("missing", "uninitialised"):
         keep = set(dbread.run(path, "documents_by_sha", {"shas": None, "doc_ids": old})["doc_id"])
+        # a document in the 回收站 keeps its original until the 回收站 is emptied
+        keep |= set(dbread.run(path, "trash_documents", {})["doc_id"])
     removed = [d for d in old if d not in keep]
     for d in removed:
         shutil.rmtree(root / d, ignore_errors=True)
@@ -407,8 +413,10 @@ class Committed:
     counts: dict = field(default_factory=dict)
 
 
-def commit(items: list[Checked], db: str | None = None) -> list[Committed]:
-    """Load the ready files, one transaction per document; the others are reported unchanged."""
+def commit(items: list[Checked], db: str | None = None, *, actor: Principal) -> list[Committed]:
+    """Load the ready files, one transaction per document (with its audit row); the others are
+    reported unchanged. ``actor`` must be allowed to upload (PermissionDenied before anything)."""
+    actor.require("upload")
     path = db or dbread.db_path()
     out: list[Committed] = []
     ready = [c for c in items if c.status == "ready" and c.parsed is not None]
@@ -416,7 +424,7 @@ def commit(items: list[Checked], db: str | None = None) -> list[Committed]:
         with store.writer(path) as con:  # holds this process's readers off (dbread.exclusive)
             for item in ready:
                 try:
-                    loaded = save(con, item.parsed)
+                    loaded = save(con, item.parsed, actor)
                 except Exception as exc:  # the document's transaction was rolled back
                     out.append(Committed(item.name, "failed", f"写入数据库失败，该文件未导入（{type(exc).__name__}: {exc}）。"))
                     continue
@@ -436,11 +444,40 @@ def commit(items: list[Checked], db: str | None = None) -> list[Committed]:
     return out
 
 
-def delete(doc_id: str, db: str | None = None, root: pathlib.Path | None = None) -> None:
-    """Remove one document and every row derived from it (one transaction); drop its staged copy."""
+def delete(doc_id: str, db: str | None = None, root: pathlib.Path | None = None, *, actor: Principal) -> bool:
+    """Move one document and every row derived from it to the 回收站 (one transaction with its
+    audit row). Its original stays in the staging folder until the 回收站 is emptied."""
+    actor.require("delete")
     path = db or dbread.db_path()
     with store.writer(path) as con:  # holds this process's readers off (dbread.exclusive)
-        store.delete_document(con, doc_id)
+        done = store.delete_document(con, doc_id, actor)
+    dbread.invalidate()
+    return done
+
+
+def restore(doc_id: str, db: str | None = None, *, actor: Principal) -> bool:
+    """Bring a document back from the 回收站 (``store.restore_document``)."""
+    actor.require("restore")
+    path = db or dbread.db_path()
+    with store.writer(path) as con:
+        done = store.restore_document(con, doc_id, actor)
+    dbread.invalidate()
+    return done
+
+
+def purge(db: str | None = None, root: pathlib.Path | None = None, *, actor: Principal,
+          doc_ids: list[str] | None = None) -> list[str]:
+    """Empty the 回收站 for good and remove the originals of what it held (unless the same file
+    is loaded again)."""
+    actor.require("purge")
+    path = db or dbread.db_path()
+    with store.writer(path) as con:
+        gone = store.purge_trash(con, actor, doc_ids)
+        live = {d for (d,) in con.execute("SELECT doc_id FROM documents WHERE list_contains(?, doc_id)",
+                                          [gone]).fetchall()}
     dbread.invalidate()
     if root is not None:
-        unstage(doc_id, root)
+        for doc_id in gone:
+            if doc_id not in live:
+                unstage(doc_id, root)
+    return gone

@@ -13,10 +13,11 @@ SAMPLES = ROOT / "data" / "samples"
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def run_cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    """`python -m perfeval …` from the repository root, as a user runs it."""
+def run_cli(*args: str, env: dict | None = None, timeout: int = 300, input: str | None = None
+            ) -> subprocess.CompletedProcess:
+    """`python -m perfeval …` from the repository root, as a user runs it (``input``: its stdin)."""
     return subprocess.run([sys.executable, "-m", "perfeval", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})}, input=input)
 
 
 @pytest.fixture(scope="session")

@@ -98,3 +98,15 @@ def truth_evaluations() -> list[dict]:
 
 def streamlit_env(db: pathlib.Path) -> dict:
     return dict(os.environ, PERFEVAL_DB=str(db))
+
+
+def account_session(db: pathlib.Path, role: str = "admin", name: str | None = None, regions=(), units=()) -> str:
+    """A session token of a real local account (created in ``db`` if missing; the password checked
+    by perfeval.auth as on the sign-in form). AppTest runs the app in this process, so a test puts
+    the token in ``at.session_state["perfeval_session"]`` as the sign-in form would."""
+    from perfeval import auth
+    name = name or f"test_{role}"
+    password = f"pw-of-{name}-1234"
+    if not any(u["name"] == name for u in auth.list_users(str(db))):
+        auth.add_user(str(db), name, role, password, actor=auth.cli_principal(), regions=regions, units=units)
+    return auth.start_session(auth.authenticate(str(db), name, password))

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from perfeval import ui
 
+from conftest import run_cli
 from conftest_app import SAMPLES, ingest
+from test_browser_access import sign_in
 from test_browser_dashboard import SHOTS, Server, browser, settle  # noqa: F401 (browser: a fixture)
 
 FILES = [sorted(SAMPLES.glob("*.txt"))[1], sorted(SAMPLES.glob("*.txt"))[2]]
@@ -41,10 +43,15 @@ def shot(page, name: str) -> None:
 
 
 def test_upload_two_files_then_find_them_on_execution_page(browser, tmp_path, expected):  # noqa: F811
-    db = tmp_path / "data" / "perfeval.duckdb"  # nothing loaded yet
+    db = tmp_path / "data" / "perfeval.duckdb"  # nothing loaded yet: only the first admin of `make run`
+    res = run_cli("user", "add", "editor1", "--role", "editor", "--password-stdin", "--db", str(db),
+                  input="editor-password-1\n")
+    assert res.returncode == 0, res.stderr
     srv = Server(db, tmp_path / "streamlit.log")
     try:
         page = browser.new_page(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
+        sign_in(page, srv.base, "editor1", "editor-password-1")  # uploading needs an editor
+        documents_before = db.read_bytes()
         page.goto(srv.base + "/import")
         settle(page)
         main = page.locator('[data-testid="stMain"]')
@@ -58,7 +65,7 @@ def test_upload_two_files_then_find_them_on_execution_page(browser, tmp_path, ex
         for f in FILES:
             expect(main).to_contain_text(f.name)
         expect(main).to_contain_text("识别出的评价")
-        assert not db.exists()  # previewing writes nothing
+        assert db.read_bytes() == documents_before  # previewing writes nothing
         shot(page, "21_import_preview")
 
         page.get_by_role("button", name="导入 2 个文件").click()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import pathlib
 import shutil
 import tomllib
@@ -20,7 +21,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 from streamlit.testing.v1 import AppTest
-from test_rollups import assert_maintained_equals_rebuilt
 
 from perfeval import dbread, uploads
 from perfeval.ingest import parse_bytes
@@ -28,8 +28,9 @@ from perfeval.readers import MAX_FILE_BYTES
 from perfeval.readers.render import MAX_UNPACKED_BYTES
 from perfeval.readers.text import read_text
 
-from conftest_app import ROOT, SAMPLES, build_sample_db, truth_evaluations
+from conftest_app import ROOT, SAMPLES, account_session, build_sample_db, truth_evaluations
 from test_readers_formats import FONT, _minimal_docx, _with_member, _xlsx, docx_from_blocks
+from test_rollups import assert_maintained_equals_rebuilt
 
 IMPORT = "pages/6_import.py"
 SEEDS = sorted(SAMPLES.glob("*.txt"))
@@ -37,7 +38,9 @@ SEEDS = sorted(SAMPLES.glob("*.txt"))
 
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory) -> pathlib.Path:
-    return build_sample_db(tmp_path_factory.mktemp("import") / "samples.duckdb")
+    db = build_sample_db(tmp_path_factory.mktemp("import") / "samples.duckdb")
+    account_session(db, "admin")  # the account the page is used with (uploading needs editor, deleting admin)
+    return db
 
 
 @pytest.fixture
@@ -52,8 +55,10 @@ def db_copy(sample_db, tmp_path, monkeypatch) -> pathlib.Path:
     dbread.lease.close()
 
 
-def open_page(page: str = IMPORT) -> AppTest:
+def open_page(page: str = IMPORT, role: str | None = "admin") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if role:
+        at.session_state["perfeval_session"] = account_session(pathlib.Path(os.environ["PERFEVAL_DB"]), role)
     if page != "app.py":
         at.switch_page(page)
     at.run()
@@ -265,9 +270,10 @@ def test_upload_ceiling_is_set_explicitly_above_the_readers_limit():
 
 
 def test_two_files_preview_commit_and_every_page_shows_them(tmp_path, monkeypatch):
-    db = tmp_path / "fresh" / "perfeval.duckdb"  # no database yet: the import page creates it
+    db = tmp_path / "fresh" / "perfeval.duckdb"  # no document yet: only the first admin (`make run`)
     monkeypatch.setenv("PERFEVAL_DB", str(db))
     at = open_page()
+    before = snapshot(db)
     assert at.file_uploader[0].proto.max_upload_size_mb == uploads.UPLOAD_CEILING_MB
     assert f"单个文件不超过 {MAX_FILE_BYTES // 2**20} MB" in texts(at)  # the limit, in Chinese, by the uploader
     assert at.file_uploader[0].accept_multiple_files
@@ -275,7 +281,8 @@ def test_two_files_preview_commit_and_every_page_shows_them(tmp_path, monkeypatc
     files = [(SEEDS[1].name, SEEDS[1].read_bytes()), (SEEDS[2].name, SEEDS[2].read_bytes())]
     upload(at, files)
     assert "可以导入 **2** 个" in texts(at)
-    assert not db.exists()  # the preview never writes
+    assert snapshot(db) == before  # the preview never writes
+    assert dbread.run(str(db), "data_status", {})["n_documents"].iloc[0] == 0
     previews = [d.value for d in at.dataframe if "单位" in d.value.columns and "执行率" in d.value.columns]
     expected = sum(parse_bytes(data, name).counts()["evaluations"] for name, data in files)
     assert sum(len(p) for p in previews) == expected

@@ -2,6 +2,7 @@
 recurrence with the earlier years' advice, candidate themes; everything in Chinese."""
 from __future__ import annotations
 
+import os
 import pathlib
 import re
 
@@ -12,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from perfeval import classify as clf
 from perfeval import rollups
 
-from conftest_app import ROOT, build_sample_db
+from conftest_app import ROOT, account_session, build_sample_db
 
 PAGE = "pages/4_problems.py"
 CODES = re.compile(r"\b(" + "|".join(clf.CODES) + r")\b")
@@ -25,8 +26,11 @@ def db(tmp_path, monkeypatch) -> pathlib.Path:
     return path
 
 
-def run(select: dict | None = None) -> AppTest:
+def run(select: dict | None = None, role: str | None = "editor") -> AppTest:
+    """The page as ``role`` sees it (an editor may correct categories; None: a visitor)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if role:
+        at.session_state["perfeval_session"] = account_session(pathlib.Path(os.environ["PERFEVAL_DB"]), role)
     at.switch_page(PAGE)
     at.run()
     assert not at.exception, [e.message for e in at.exception]

@@ -494,9 +494,9 @@ def _write_in_batches(db: pathlib.Path, parsed: list, monkeypatch, max_docs: int
     tried: list[int] = []
     save_documents = store.save_documents
 
-    def counting(con, documents):
+    def counting(con, documents, actor=None):
         tried.append(len(documents))
-        return save_documents(con, documents)
+        return save_documents(con, documents, actor)
 
     monkeypatch.setattr(store, "save_documents", counting)
     outcomes: list = []
