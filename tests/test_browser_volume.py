@@ -14,7 +14,9 @@ from playwright.sync_api import Page, expect
 
 from perfeval.readers import MAX_FILE_BYTES
 
+from conftest import run_cli
 from conftest_app import shots_dir
+from test_browser_access import sign_in
 from test_browser_dashboard import PAGE_PATHS, Server, browser, settle  # noqa: F401 (browser: a fixture)
 
 PAGES = {**PAGE_PATHS, "import": "/import"}
@@ -174,11 +176,17 @@ def test_lag_is_one_positive_number_behind_everywhere(server, browser, volume_db
     page.close()
 
 
-def test_oversized_upload_is_refused_in_chinese_in_the_list(server, browser, tmp_path):  # noqa: F811
+def test_oversized_upload_is_refused_in_chinese_in_the_list(server, browser, tmp_path, volume_db):  # noqa: F811
     big = tmp_path / "超大报告.txt"
     big.write_bytes(("项目支出绩效评价报告\n" * 8).encode() * (MAX_FILE_BYTES // 200 + 1000))
     assert big.stat().st_size > MAX_FILE_BYTES
-    page = open_page(browser, server.base + "/import")
+    res = run_cli("user", "add", "volume_editor", "--role", "editor", "--password-stdin", "--db", str(volume_db),
+                  input="volume-editor-password\n")
+    assert res.returncode == 0, res.stderr
+    page = browser.new_page(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
+    sign_in(page, server.base, "volume_editor", "volume-editor-password")  # uploading needs an editor
+    page.goto(server.base + "/import")
+    settle(page)
     dropzone = page.locator('[data-testid="stFileUploaderDropzoneInstructions"]')
     after = dropzone.evaluate("e => getComputedStyle(e, '::after').content")
     assert "单个文件不超过 50 MB" in after
