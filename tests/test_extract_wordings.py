@@ -744,3 +744,15 @@ def test_quarterly_progress_in_a_form_and_down_a_report_table():
     ev = one(report("项目预算2,400万元，实际支出2,313.6万元，执行率96.4%。\n表1 分季度支出情况（单位：万元）\n" + table))
     assert sorted((p.month, p.cumulative_rate) for p in ev.candidate.progress) == [
         (3, 0.186), (6, 0.423), (9, 0.679), (12, 0.964)]
+
+
+def test_a_numbered_list_whose_first_number_is_missing():
+    """Before any numbered row nothing can be broken down: an unnumbered first row is a project (a
+    number not written, or not recognised on a scan); after one, an unnumbered row is a breakdown."""
+    text = "2023年度财政支出项目绩效评价结果\n" + _cells([
+        ["序号", "部门名称", "项目名称", "预算数（万元）", "执行数（万元）", "得分"],
+        ["", "某区农牧局", "肉牛产业发展补贴", "2600.00", "2470.00", "92.5"],
+        ["2", "某区农牧局", "草原生态保护补助", "3840.50", "3840.50", "95"],
+        ["", "某区农牧局", "其中：中央资金", "3000.00", "3000.00", ""]])
+    parsed = parse_bytes(text.encode("utf-8"), "list.txt")
+    assert sorted(ev.get("project") for ev in parsed.evaluations) == ["肉牛产业发展补贴", "草原生态保护补助"]

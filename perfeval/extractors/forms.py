@@ -258,9 +258,15 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
     numbered = serial_at is not None and any(serial_at < len(r) and r[serial_at].text for r in rows)
     out = []
     above: dict[str, Cell] = {}  # the last filled cell of the grouping columns
+    seen_number = False
     for row in rows:
         if numbered and (serial_at >= len(row) or not row[serial_at].text):
-            continue  # projects are numbered: a row without a number is a breakdown ("其中：…") or a note
+            if seen_number:
+                continue  # projects are numbered: a row without a number is a breakdown ("其中：…") or a note
+            # before any numbered row there is no project to break down: the number is missing
+            # (not written, or not recognised on a scan)
+        elif numbered:
+            seen_number = True
         cells = dict(zip(keys, row))
         for key in GROUP_COLUMNS:
             cell = cells.get(key)

@@ -26,7 +26,7 @@ from perfeval.readers import ReadError
 from perfeval.readers.pdf import _assemble, _cell_text, _drop_page_furniture, _Line, _Page, _Table
 from perfeval.readers.render import LineBuilder
 
-DPI = 200                 # scanned PDF pages are rendered at this resolution for recognition
+MIN_DPI, MAX_DPI = 150, 200  # scanned PDF pages are rendered within these resolutions for recognition
 MAX_SIDE = 4000           # photos are scaled down to this many pixels on their longer side
 MIN_SIDE = 1000           # and small images up to this many on their shorter side
 LOW_CONFIDENCE = 0.85     # a value read with less than this gets a check
@@ -80,13 +80,16 @@ def _scaled(img: np.ndarray) -> np.ndarray:
     return img
 
 
-def ocr_pdf_pages(data: bytes, numbers: list[int]) -> list[_Page]:
-    """The given pages (1-based) of a PDF rendered at DPI and read by OCR."""
+def ocr_pdf_pages(data: bytes, pages: list[tuple[int, float]]) -> list[_Page]:
+    """The given pages (1-based number, the scan's own resolution or 0) of a PDF, each rendered at
+    its scan's resolution within MIN_DPI–MAX_DPI (more pixels than the scan has only cost time),
+    and read by OCR."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
     try:
-        return [ocr_page(n, pdf[n - 1].render(scale=DPI / 72).to_numpy()[:, :, :3]) for n in numbers]
+        return [ocr_page(n, pdf[n - 1].render(scale=min(MAX_DPI, max(MIN_DPI, dpi or MAX_DPI)) / 72)
+                         .to_numpy()[:, :, :3]) for n, dpi in pages]
     finally:
         pdf.close()
 
@@ -237,7 +240,9 @@ def _deskewed(img: np.ndarray) -> np.ndarray:
     gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
     small = cv2.resize(gray, (w * 600 // max(w, h), h * 600 // max(w, h)), interpolation=cv2.INTER_AREA)
     edges = cv2.Canny(small, 50, 150)
-    lines = cv2.HoughLinesP(edges, 1, np.pi / 1800, threshold=100, minLineLength=small.shape[1] // 4, maxLineGap=4)
+    # angles in steps of 0.25°: the median of many lines is finer than a step, and a 0.1° grid cost
+    # more than the rest of a page's layout work
+    lines = cv2.HoughLinesP(edges, 1, np.pi / 720, threshold=100, minLineLength=small.shape[1] // 4, maxLineGap=4)
     if lines is None:
         return img
     angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4).astype(float)]

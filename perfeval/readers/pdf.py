@@ -96,6 +96,7 @@ class _Page:
     items: list = field(default_factory=list)  # _Line and _Table, top to bottom
     n_chars: int = 0
     n_images: int = 0
+    image_dpi: float = 0.0  # the resolution of the page's largest image (a scan's own)
 
 
 def read_pdf(data: bytes, file_name: str = "") -> Document:
@@ -118,7 +119,7 @@ def read_pdf(data: bytes, file_name: str = "") -> Document:
     scanned = [p.number for p in pages if not p.n_chars and p.n_images]
     if scanned:
         from perfeval.readers.ocr import ocr_pdf_pages
-        for page in ocr_pdf_pages(data, scanned):
+        for page in ocr_pdf_pages(data, [(n, pages[n - 1].image_dpi) for n in scanned]):
             pages[page.number - 1] = page
         read = [n for n in scanned if pages[n - 1].n_chars]
         if read:
@@ -204,6 +205,9 @@ def _read_page(number: int, page) -> _Page:
     result = _Page(number, float(page.width), float(page.height), n_chars=len(chars))
     if not chars:
         result.n_images = len(page.images)
+        dpis = [img["srcsize"][0] * 72 / (img["x1"] - img["x0"]) for img in page.images
+                if img.get("srcsize") and img["x1"] - img["x0"] > page.width * 0.3]
+        result.image_dpi = max(dpis, default=0.0)
         return result
     tables = []
     for t in page.find_tables():
