@@ -116,7 +116,8 @@ rows = []
 for fld in fields:
     s = srcmap.get(fld)
     rows.append({"字段": ui.FIELD_LABELS[fld], "数值": show_value(fld, e[fld]),
-                 "出处": (f"{s.file_name} {ui.line_range(s.line_start, s.line_end)}" + ui.ocr_note(s.ocr_confidence)
+                 "读取方式": ui.ocr_note(s.ocr_confidence) if s is not None else "",
+                 "出处": (f"{s.file_name} {ui.line_range(s.line_start, s.line_end)}"
                         if s is not None and s.line_start == s.line_start
                         else ("由其他字段推算" if fld in ("grade_from_score", "scope", "source_kind") else "—")),
                  "原文片段": s.snippet if s is not None else ""})
@@ -130,16 +131,20 @@ for p in pts.itertuples():
 # The open tab is part of the view's link (?tab=…); its labels carry this evaluation's counts.
 t1, t2, t3, t4, t5 = st.tabs([f"字段与出处（{len(rows)}）", f"绩效指标（{len(ind)}）", f"问题与建议（{len(fnd)}）",
                               f"数据质量（{len(chk)}）", "历年对比"], key="tab", bind="query-params")
+scanned = bool(src["ocr_confidence"].notna().any())
 with t1:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder=ui.MISSING,
+    shown = pd.DataFrame(rows)
+    if not scanned:  # the column says which figures a scan gave: only where there is one
+        shown = shown.drop(columns="读取方式")
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder=ui.MISSING,
                  column_config={"字段": st.column_config.TextColumn("字段", width=250),  # "累计支出进度（12月末，…）" whole
                                 "原文片段": st.column_config.TextColumn("原文片段", width="large")},
                  height=38 + 35 * len(rows))
     st.caption(f"行号指来源文档「{ui.plain(ui.doc_name(e['doc_title'], e['file_name']))}」中的行；"
                + (f"最后 {len(pts)} 行是支出进度的各月数值及其出处。" if len(pts) else "")
                + "原文片段按纯文本显示。"
-               + ("标注「扫描件 OCR」的数值由扫描件或照片经文字识别读出，括号内为识别置信度，"
-                  "置信度偏低的数值另有数据质量提示，请与原件核对。" if src["ocr_confidence"].notna().any() else ""))
+               + ("「读取方式」标注「扫描件 OCR」的数值由扫描件或照片经文字识别读出，括号内为识别置信度，"
+                  "置信度偏低的数值另有数据质量提示，请与原件核对。" if scanned else ""))
 with t2:
     if ind.empty:
         st.caption("该评价没有逐项指标评分。")

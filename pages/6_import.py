@@ -50,18 +50,21 @@ st.caption(f"单个文件上限 {LIMIT_MB} MB。上传的文件先保存在暂�
 if files:
     # a bar per file: reading a scan (OCR) or an old Office file takes seconds
     bars: dict[str, object] = {}
-    reading = st.container()
+    reading = st.empty()  # the bars go once every file is read; the list below says what became of each
+    progress_box = reading.container()
 
     def show_progress(done: int, total: int, name: str) -> None:
         for shown, bar in bars.items():
-            bar.progress(1.0, text=f"{shown} · 已读取")
+            bar.progress(1.0, text=f"{ui.plain(shown)} · 已读取")
         if name:
-            bars[name] = reading.progress(0.0, text=f"{ui.plain(name)} · 正在读取（第 {done + 1}/{total} 个）")
+            bars[name] = progress_box.progress(0.0, text=f"{ui.plain(name)} · 正在读取（第 {done + 1}/{total} 个）")
 
-    # sizes checked here, before the bytes are read: an oversized file is refused in the list
-    items = uploads.check_all([(f.name, f.getvalue()) for f in files if f.size <= MAX_FILE_BYTES], db=db,
+    # sizes checked here, before the bytes are read: an oversized file is refused in the list (an
+    # archive is judged member by member)
+    fits = [f.size <= MAX_FILE_BYTES or f.name.lower().endswith(".zip") for f in files]
+    items = uploads.check_all([(f.name, f.getvalue()) for f, ok in zip(files, fits) if ok], db=db,
                               root=root, memo=state["upload_memo"], progress=show_progress)
-    items += [uploads.too_large(f.name, f.size) for f in files if f.size > MAX_FILE_BYTES]
+    items += [uploads.too_large(f.name, f.size) for f, ok in zip(files, fits) if not ok]
     reading.empty()
     ready = [i for i in items if i.status == "ready"]
     n_dup = sum(i.status == "duplicate" for i in items)

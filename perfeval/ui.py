@@ -485,7 +485,7 @@ def year_comparison(eval_id: str, key: str, link_all: bool = False) -> None:
 
 
 def ocr_note(confidence) -> str:
-    """The mark of a value read by OCR from a scan or photo, for a provenance line ("" otherwise)."""
+    """How a value was read, when a scan or photo gave it: "扫描件 OCR（置信度 0.97）" ("" otherwise)."""
     if confidence is None or confidence != confidence:  # None or NaN: not read by OCR
         return ""
-    return f" · 扫描件 OCR（置信度 {float(confidence):.2f}）"
+    return f"扫描件 OCR（置信度 {float(confidence):.2f}）"

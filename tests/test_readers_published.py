@@ -310,7 +310,7 @@ def test_ocr_values_are_marked_and_low_confidence_gets_a_check(scans, tmp_path, 
     assert not at.exception, [e.message for e in at.exception]
     fields = at.dataframe[0].value
     budget_row = fields[fields["字段"] == "全年预算数"].iloc[0]
-    assert "自评表扫描件.pdf" in budget_row["出处"] and "扫描件 OCR（置信度 " in budget_row["出处"]
+    assert "自评表扫描件.pdf" in budget_row["出处"] and budget_row["读取方式"].startswith("扫描件 OCR（置信度 ")
     assert any("由扫描件或照片经文字识别读出" in c.value for c in at.caption)
     dbread.lease.close()
     # a reading whose lines were recognised with low confidence is named in a check
