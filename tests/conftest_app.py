@@ -26,6 +26,7 @@ VOLUME_SOURCES = [SAMPLES, *sorted(p for p in FIXTURES.iterdir() if p.is_dir() a
 # repository's ignored build folder, so a checkout keeps its own and nothing is written elsewhere.
 CHROMIUM = os.environ.get("PERFEVAL_CHROMIUM", "/usr/bin/chromium")
 SHOTS = ROOT / "build" / "screenshots"
+SHOTS.mkdir(parents=True, exist_ok=True)  # every browser test may write one, in any order
 PAGES = ["app.py", "pages/1_execution.py", "pages/2_progress.py", "pages/3_scores.py",
          "pages/4_problems.py", "pages/5_detail.py", "pages/7_briefing.py"]
 

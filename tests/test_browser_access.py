@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 from perfeval import auth, dbread
 
 from conftest import FIXTURES as FIXTURES_DIR
-from conftest_app import build_sample_db
-from test_browser_dashboard import SHOTS, Server, browser, settle  # noqa: F401 (browser: a fixture)
+from conftest_app import build_sample_db, shots_dir
+from test_browser_dashboard import Server, browser, settle  # noqa: F401 (browser: a fixture)
 
 PASSWORDS = {"viewer": "viewer-password-1", "editor": "editor-password-1", "admin": "admin-password-1",
              "scoped": "scoped-password-1"}
@@ -51,9 +51,8 @@ def q(db, sql: str, *params):
 
 
 def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
     assert page.locator('[data-testid="stException"]').count() == 0, name
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(shots_dir() / f"{name}.png"), full_page=True)
 
 
 def open_page(page: Page, url: str) -> None:
