@@ -114,7 +114,7 @@ def _check_ocr_readings(doc: Document, evaluations: list[Evaluation]) -> None:
         low = []
         for name in store.EVAL_COLUMNS:
             reading = ev.candidate.best(name)
-            if reading is None or name in ("scope", "source_kind", "grade_from_score"):
+            if reading is None or name in store.DERIVED_FIELDS:
                 continue
             conf = doc.confidence(reading.line_start, reading.line_end)
             if conf is not None and conf < LOW_CONFIDENCE:

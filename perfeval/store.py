@@ -235,6 +235,8 @@ def document_exists(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
     return con.execute("SELECT 1 FROM documents WHERE sha256 = ?", [sha256]).fetchone() is not None
 
 
+# Fields derived from others rather than read from lines of the document: no field_sources row.
+DERIVED_FIELDS = ("scope", "source_kind", "grade_from_score")
 EVAL_COLUMNS = (
     "region", "unit", "department", "year", "project", "scope", "source_kind",
     "budget_initial_yuan", "budget_yuan", "funds_received_yuan", "spent_yuan", "execution_rate",
@@ -342,7 +344,7 @@ class _BatchRows:
                                   "auto" if f.category else None])
         self.checks += [[ev.eval_id, k.rule, k.severity, k.message] for k in ev.checks]
         for name, reading in best.items():
-            if reading is None or name in ("scope", "source_kind", "grade_from_score"):
+            if reading is None or name in DERIVED_FIELDS:
                 continue
             self.field_sources.append([ev.eval_id, name, doc_id, reading.line_start, reading.line_end,
                                        snippet(reading.line_start, reading.line_end),
