@@ -29,6 +29,7 @@ import os
 import pathlib
 import re
 import secrets
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -105,6 +106,8 @@ def anonymous_access() -> str:
 
 
 def _inside_app() -> bool:
+    if "streamlit.runtime" not in sys.modules:  # not imported: no app is running (importing it costs 0.5 s)
+        return False
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
     except ImportError:  # pragma: no cover

@@ -212,13 +212,18 @@ def _walk(el, out: LineBuilder, buf: list[str]) -> None:
         flush()
 
 
+# HTML collapses runs of white space (newlines in the source included) to one space; &nbsp;
+# pads cells and numbers in pages exported from Word
+_WHITE_SPACE = re.compile(r"[ \t\r\n\f\xa0]+")
+
+
 def _space(text: str) -> str:
-    # HTML collapses runs of white space (newlines in the source included) to one space; &nbsp;
-    # pads cells and numbers in pages exported from Word
-    return re.sub(r"[ \t\r\n\f\xa0]+", " ", text)
+    return _WHITE_SPACE.sub(" ", text)
 
 
 def _cell_text(cell) -> str:
+    if len(cell) == 0:  # most cells hold text only
+        return _space(cell.text or "").strip()
     lines: list[str] = []
     cur: list[str] = []
 
