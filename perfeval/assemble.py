@@ -3,7 +3,8 @@
 Steps: complete each candidate from the document context (unit, year, region); join the parts of
 one report (a cover with tables and a body without a name); merge candidates naming the same
 object; match the project summaries of a department report to the projects' own evaluations
-(by name, else by their figures); then derive what follows from stated figures (the budget the
+(by name, else by their figures); reconcile the money readings read in an assumed unit
+(perfeval.reconcile); then derive what follows from stated figures (the budget the
 rate is measured against, a computed rate, the score band) and run the consistency checks.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 
 from perfeval.context import Context, is_division, region_of, strip_region_and_year
 from perfeval.normalize import grade_from_score, name_key
+from perfeval.reconcile import SCALES, reconcile_money
 from perfeval.records import Candidate, Check, Evaluation, Progress, Reading
 from perfeval.validate import money_close, run_checks
 
@@ -31,12 +33,14 @@ def assemble(candidates: list[Candidate], ctx: Context, doc_key: str) -> list[Ev
     evaluations = [Evaluation(c) for c in merged]
     orphans = _attach_mentions(evaluations, mentions)
     for ev in evaluations:
+        ev.checks.extend(reconcile_money(ev.candidate))
         _derive(ev.candidate)
         ev.checks.extend(run_checks(ev.candidate))
     dept = next((e for e in evaluations if e.candidate.scope == "department"), None)
     for cand in orphans:
         if cand.get("project"):
             ev = Evaluation(cand)
+            ev.checks.extend(reconcile_money(cand))
             _derive(cand)
             ev.checks.extend(run_checks(cand))
             evaluations.append(ev)
@@ -257,7 +261,6 @@ def _absorb(target: Candidate, other: Candidate) -> None:
     texts = {(f.kind, f.text) for f in target.findings}
     target.findings += [f for f in other.findings if (f.kind, f.text) not in texts]
     target.checks += other.checks
-    target.raw_numbers.update({k: v for k, v in other.raw_numbers.items() if k not in target.raw_numbers})
     target.line_start = min(target.line_start, other.line_start)
     target.line_end = max(target.line_end, other.line_end)
 
@@ -269,9 +272,9 @@ def _figures_match(target: Candidate, mention: Candidate) -> bool:
     if not pairs:
         return False
     for field, value in pairs:
-        got = target.get(field)
-        raw = target.raw_numbers.get(field)
-        if not (money_close(got, value) or (raw is not None and money_close(raw, value))):
+        got = target.best(field)
+        if got is None or not (money_close(got.value, value) or (  # or read in a wrong unit (reconcile)
+                got.unit_assumed and any(money_close(got.value * k, value) for k in SCALES))):
             return False
     return True
 
@@ -299,41 +302,11 @@ def _attach_mentions(evaluations: list[Evaluation], mentions: list[Candidate]) -
             target.candidate.progress += [p for p in mention.progress if p.month not in months]
             target.candidate.progress.sort(key=lambda p: p.month)
             continue
-        _reinterpret_units(target, mention)
         for field, readings in mention.fields.items():
             if field not in ("project", "unit", "region", "year", "scope", "source_kind", "department"):
                 target.candidate.fields.setdefault(field, []).extend(readings)
         target.candidate.progress += [p for p in mention.progress if p.month not in months]
     return orphans
-
-
-def _reinterpret_units(ev: Evaluation, mention: Candidate) -> None:
-    """A 万元 column holding a 元-scale figure: seen against the same project's other mention."""
-    cand = ev.candidate
-    confirmed = None
-    for field in sorted(cand.raw_numbers):
-        raw, stated = cand.raw_numbers.get(field), mention.get(field)
-        reading = cand.best(field)
-        if raw is None or stated is None or reading is None or reading.authority < 90:
-            continue
-        if money_close(raw, stated) and not money_close(reading.value, stated):
-            confirmed = stated
-    fixed = []
-    if confirmed is not None:
-        # the column's unit is wrong for the whole row, not only for the figure the mention repeats
-        for field in sorted(cand.raw_numbers):
-            reading, raw = cand.best(field), cand.raw_numbers.get(field)
-            if reading is not None and raw is not None and reading.authority >= 90:
-                reading.value = float(raw)
-                fixed.append((field, raw, confirmed))
-    if fixed:
-        names = {"budget_initial_yuan": "年初预算数", "budget_yuan": "全年预算数", "spent_yuan": "全年执行数"}
-        unit = cand.money_unit or "万元"
-        listed = "、".join(f"{names.get(f, f)} {raw:g}" for f, raw, _ in fixed)
-        ev.checks.append(Check(
-            "money_unit", "warning",
-            f"自评表金额列标明单位为{unit}，但所填数值（{listed}）按{unit}计与本文件其他处对同一项目的表述"
-            f"（{fixed[0][2] / 10000:g}万元）相差一万倍；已按元计入，请核对原表。"))
 
 
 # ---- derived values -------------------------------------------------------------------------

@@ -75,16 +75,23 @@ def find_money(text: str) -> list[tuple[float, str, int, int]]:
     return out
 
 
-def parse_money(text: str, default_unit: str | None = None) -> float | None:
-    """'9,459.70万元' → 94597000.0; a bare number takes `default_unit` (from a header)."""
+def read_money(text: str, default_unit: str | None = None) -> tuple[float | None, str | None]:
+    """(yuan, the unit taken from elsewhere): '9,459.70万元' → (94597000.0, None), the unit written
+    next to the number; a bare number takes `default_unit` (a header's, a caption's) and says so,
+    for reconciliation to rescale it if the document's other figures show that unit was wrong."""
     found = find_money(text)
     if found:
-        return found[0][0]
+        return found[0][0], None
     if default_unit:
         n = parse_number(text)
         if n is not None:
-            return money_to_yuan(n, default_unit)
-    return None
+            return money_to_yuan(n, default_unit), default_unit
+    return None, None
+
+
+def parse_money(text: str, default_unit: str | None = None) -> float | None:
+    """'9,459.70万元' → 94597000.0; a bare number takes `default_unit` (from a header)."""
+    return read_money(text, default_unit)[0]
 
 
 def unit_in_label(label: str) -> str | None:

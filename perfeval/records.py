@@ -29,6 +29,9 @@ class Reading:
     line_end: int
     authority: int
     origin: str          # where it was read, in Chinese, for check messages ("自评表", "报告正文")
+    # a money figure written without a unit: the unit it was read in (from a column header, a
+    # caption, the template's default), which reconciliation may find wrong; None: written with it
+    unit_assumed: str | None = None
 
 
 @dataclass
@@ -108,16 +111,14 @@ class Candidate:
     budget_lines: list[BudgetLine] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
-    # money figures whose unit came from a column header, not from next to the number: the number
-    # as written, so a wrong column unit can be undone (assemble._reinterpret_units)
-    raw_numbers: dict[str, float | None] = field(default_factory=dict)
     money_unit: str | None = None
 
-    def add(self, name: str, value: Any, line_start: int, line_end: int, kind: str, origin: str) -> None:
+    def add(self, name: str, value: Any, line_start: int, line_end: int, kind: str, origin: str,
+            unit_assumed: str | None = None) -> None:
         if value is None or value == "":
             return
         self.fields.setdefault(name, []).append(
-            Reading(value, line_start, line_end, AUTHORITY[kind], origin))
+            Reading(value, line_start, line_end, AUTHORITY[kind], origin, unit_assumed))
 
     def best(self, name: str) -> Reading | None:
         readings = self.fields.get(name)

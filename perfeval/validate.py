@@ -18,7 +18,8 @@ def _fmt(v: float) -> str:
     return f"{v:.2f}".rstrip("0").rstrip(".")
 
 
-def _where(r: Reading) -> str:
+def where_read(r: Reading) -> str:
+    """Where a reading was read, for messages: '自评表（第12行）'."""
     lines = f"第{r.line_start}行" if r.line_start == r.line_end else f"第{r.line_start}–{r.line_end}行"
     return f"{r.origin}（{lines}）"
 
@@ -52,10 +53,10 @@ def _conflicts(cand: Candidate) -> list[Check]:
             continue
         shown = lambda r: (_fmt(r.value / 10000) + "万元") if field.endswith("_yuan") else (
             f"{r.value * 100:.2f}%" if field == "execution_rate" else (r.value if field == "grade" else _fmt(r.value)))
-        rest = "；".join(f"{_where(r)}为 {shown(r)}" for r in others)
+        rest = "；".join(f"{where_read(r)}为 {shown(r)}" for r in others)
         rule = "two_totals" if field == "score" else "value_conflict"
         out.append(Check(rule, "warning",
-                         f"同一评价的{label}在文件中前后不一：{_where(chosen)}为 {shown(chosen)}，{rest}。"
+                         f"同一评价的{label}在文件中前后不一：{where_read(chosen)}为 {shown(chosen)}，{rest}。"
                          f"采用{chosen.origin}的数值。"))
     return out
 

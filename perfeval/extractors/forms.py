@@ -24,7 +24,7 @@ from perfeval.extractors.tables import (
     read_progress_table,
 )
 from perfeval.model import Cell, Table
-from perfeval.normalize import clean_name, halfwidth, parse_grade, parse_money, parse_number, parse_percent
+from perfeval.normalize import clean_name, halfwidth, parse_grade, parse_money, parse_number, parse_percent, read_money
 from perfeval.records import Candidate, Finding, Progress
 
 SELF_ASSESSMENT = "self_assessment"
@@ -131,8 +131,8 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
     elif key in DIMENSION_KEYS:
         cand.add(key, parse_number(text), vc.line_start, vc.line_end, "form", origin)
     elif key in MONEY_KEYS:
-        value, _ = money_from_cell(text, label, unit)
-        cand.add(key, value, vc.line_start, vc.line_end, "form", origin)
+        value, assumed = money_from_cell(text, label, unit)
+        cand.add(key, value, vc.line_start, vc.line_end, "form", origin, assumed)
     elif key == "execution_rate":
         cand.add(key, parse_percent(text), vc.line_start, vc.line_end, "form", origin)
     elif key == "score":
@@ -357,8 +357,8 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
         budget = None
         if budget_at is not None and budget_at < len(row):
             bc = row[budget_at]
-            budget = parse_money(bc.text, money_unit)
-            cand.add("budget_yuan", budget, bc.line_start, bc.line_end, "form", "月度执行表")
+            budget, assumed = read_money(bc.text, money_unit)
+            cand.add("budget_yuan", budget, bc.line_start, bc.line_end, "form", "月度执行表", assumed)
         if all("%" in c.text for c in cells.values()):
             points = [(m, parse_percent(c.text), c) for m, c in sorted(cells.items())]
         elif percent_head:
@@ -376,7 +376,8 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
                 amounts = cumulated
             if amounts and amounts[-1][1] is not None:
                 last = amounts[-1]
-                cand.add("spent_yuan", round(last[1], 2), last[2].line_start, last[2].line_end, "form", "月度执行表")
+                cand.add("spent_yuan", round(last[1], 2), last[2].line_start, last[2].line_end, "form", "月度执行表",
+                         read_money(last[2].text, money_unit)[1])
             points = [(m, round(a / budget, 6) if budget and a is not None else None, c) for m, a, c in amounts]
         cand.progress = [Progress(m, v, "monthly_sheet", c.line_start, c.line_end) for m, v, c in points if v is not None]
         if cand.progress or cand.fields.get("spent_yuan"):

@@ -180,8 +180,8 @@ def read_tables(cand: Candidate, tables: list[Table], captions: dict[int, str] |
             continue  # "指标 | 2023年 | 2024年 | 增减": a label's next cell is last year's figure
         for key, label, lc, vc in kv_pairs(_total_column(rows)):
             if key in MONEY_KEYS:
-                value, _ = money_from_cell(vc.text, label, None)
-                cand.add(key, value, vc.line_start, vc.line_end, "form", "基本信息表")
+                value, assumed = money_from_cell(vc.text, label, None)
+                cand.add(key, value, vc.line_start, vc.line_end, "form", "基本信息表", assumed)
             elif key == "grade":
                 cand.add("grade", parse_grade(vc.text), vc.line_start, vc.line_end, "form", "基本信息表")
             elif key == "execution_rate":

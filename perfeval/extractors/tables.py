@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from perfeval.model import Cell
-from perfeval.normalize import halfwidth, parse_money, parse_number, parse_percent, period_month, unit_in_label
+from perfeval.normalize import halfwidth, parse_number, parse_percent, period_month, read_money, unit_in_label
 from perfeval.records import Candidate, Indicator, Progress
 
 # Labels of label/value cells, matched against the cell text without white space.
@@ -94,10 +94,9 @@ def kv_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:
 
 
 def money_from_cell(value: str, label: str, default_unit: str | None) -> tuple[float | None, str | None]:
-    """Yuan from a cell: a unit next to the number wins, then the label's unit, then the table's."""
-    unit = unit_in_label(label) or default_unit
-    amount = parse_money(value, unit)
-    return amount, unit
+    """(yuan, the unit assumed) from a cell: a unit next to the number wins, then the label's
+    unit, then the table's."""
+    return read_money(value, unit_in_label(label) or default_unit)
 
 
 # ---- scored indicator tables ------------------------------------------------------------------
@@ -296,10 +295,8 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
                 continue
             cell = row[j]
             if key in MONEY_KEYS:
-                value = parse_money(cell.text, unit)
-                cand.add(key, value, cell.line_start, cell.line_end, "form", origin)
-                if value is not None and not re.search(r"元", cell.text):
-                    cand.raw_numbers[key] = parse_number(cell.text)
+                value, assumed = read_money(cell.text, unit)
+                cand.add(key, value, cell.line_start, cell.line_end, "form", origin, assumed)
             elif key == "execution_rate":
                 cand.add(key, parse_percent(cell.text), cell.line_start, cell.line_end, "form", origin)
             else:
