@@ -252,8 +252,8 @@ def test_department_self_assessment_form():
 
 
 def test_label_key_takes_the_first_label_whose_expression_matches():
-    """label_key matches every label in one expression; it must pick the key that trying the labels
-    one by one, in KV_LABELS order, picks: over every cell and line of the bundled and written
+    """label_key matches every label in one expression; a whole-cell match must pick the key that
+    trying the labels one by one, in KV_LABELS order, picks: over every cell and line of the bundled and written
     documents, and over each label pattern's own wordings with a unit or colon after them."""
     from perfeval.extractors import tables
     from perfeval.normalize import halfwidth
@@ -272,9 +272,11 @@ def test_label_key_takes_the_first_label_whose_expression_matches():
                 texts.update(read_document(path.read_bytes(), path.name).lines)
     words = {w for _, pat in tables.KV_LABELS for w in re.sub(r"\(\?:[^()]*\)\??", "", pat).split("|")}
     texts |= {w + end for w in words for end in ("", "：", ":", "（万元）", "(元)")}
-    found = {label: tables.label_key(label) for label in texts}
+    found = {label: tables.label_key(label, whole=True) for label in texts}
     assert found == {label: sequential(label) for label in texts}
     assert len({key for key in found.values() if key}) == len(tables.KV_LABELS)  # every key was met
+    # a label with a qualifier before its term names the same field as the term alone
+    assert all(tables.label_key(label) == key for label, key in found.items() if key)
 
 
 def test_results_list_reads_a_unit_merged_down_over_its_projects():

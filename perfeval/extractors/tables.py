@@ -36,16 +36,29 @@ LABEL_END = r"(?:\((?:亿元|万元|元)\)|[:：])?$"  # a label may end in its 
 # All labels in one expression, in KV_LABELS order: an alternation takes the first alternative with
 # which the whole expression matches, so the key is the first whose own expression matches (the
 # patterns group without capturing, so the matched named group is the key).
-_KV_ANY = re.compile("^(?:" + "|".join(f"(?P<{key}>{pat})" for key, pat in KV_LABELS) + ")" + LABEL_END)
+_KV_ANY = re.compile("(?:" + "|".join(f"(?P<{key}>{pat})" for key, pat in KV_LABELS) + ")" + LABEL_END)
+# A label is a vocabulary term with what documents put before it (综合评价得分, 存在的主要问题, 年度预算数):
+# the term ends the label, a short qualifier without figures or sentence punctuation may lead it.
+MAX_QUALIFIER = 6
+_QUALIFIER_BREAK = re.compile(r"[,，。；;、]|\d(?!\d*年)")  # a year may lead it (2023年度预算数)
 MONEY_KEYS = {"budget_initial_yuan", "budget_yuan", "funds_received_yuan", "spent_yuan"}
 DIMENSION_KEYS = {"score_decision", "score_process", "score_performance"}
 
 
-def label_key(cell_text: str) -> str | None:
+def label_key(cell_text: str, whole: bool = False) -> str | None:
+    """The field a label cell names; `whole`: only a cell that is a term itself (a value cell that
+    ends in a term, "资金使用存在问题", is no label after a label)."""
     compact = halfwidth("".join(cell_text.split()))
     compact = compact.replace("（", "(").replace("）", ")")
-    m = _KV_ANY.match(compact)
-    return m.lastgroup if m else None
+    if len(compact) > MAX_QUALIFIER + 12:
+        return None
+    m = _KV_ANY.search(compact)
+    if m is None:
+        return None
+    if m.start() and (whole or m.start() > MAX_QUALIFIER
+                      or ((b := _QUALIFIER_BREAK.search(compact)) is not None and b.start() < m.start())):
+        return None
+    return m.lastgroup
 
 
 def first_filled(cells: list[Cell]) -> Cell | None:
@@ -83,7 +96,7 @@ def kv_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:
             for c in row[i + 1:]:
                 if not c.text:
                     continue
-                if label_key(c.text) is not None:
+                if label_key(c.text, whole=True) is not None:
                     break
                 parts.append(c)
             if parts:

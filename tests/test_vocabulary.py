@@ -1,0 +1,61 @@
+"""Form labels are vocabulary terms with what documents put before them, not whole-cell spellings."""
+from __future__ import annotations
+
+import pytest
+
+from perfeval.extractors.tables import label_key
+from perfeval.ingest import parse_bytes
+
+
+@pytest.mark.parametrize("label, key", [
+    ("存在的主要问题", "problems"), ("综合评价得分", "score"), ("年度预算数（万元）", "budget_yuan"),
+    ("预算执行数", "spent_yuan"), ("绩效评价等次", "grade"), ("自评等级：", "grade"), ("决策得分", "score_decision"),
+    ("绩效评价得分", "score"), ("项目实施单位", "unit"), ("2023年度预算数", "budget_yuan"),
+    ("部门整体支出绩效评价得分", "score"),
+])
+def test_a_label_is_a_term_with_its_qualifiers(label, key):
+    assert label_key(label) == key
+
+
+@pytest.mark.parametrize("text", ["年度总体目标", "单位：万元", "其中：当年财政拨款", "资金拨付进度偏慢，影响进度",
+                                  "共计3项问题", "某县水利局"])
+def test_what_is_no_label(text):
+    assert label_key(text) is None
+
+
+def test_a_value_ending_in_a_term_does_not_cut_the_value_after_a_label():
+    assert label_key("资金使用存在问题") == "problems"
+    assert label_key("资金使用存在问题", whole=True) is None
+
+
+FORM = """某县2023年度项目支出绩效评价结果信息表
+\t项目名称
+\t农村饮水安全巩固提升工程
+
+\t主管部门
+\t某县水利局
+
+\t年度预算数（万元）
+\t320.5
+
+\t预算执行数
+\t301.2
+
+\t综合评价得分
+\t88.5
+
+\t绩效评价等次
+\t良
+
+\t存在的主要问题
+\t一是项目前期准备不充分，开工时间推迟；二是资金拨付进度偏慢。
+"""
+
+
+def test_a_form_in_other_wordings_gives_its_record():
+    parsed = parse_bytes(FORM.encode("utf-8"), "form.txt")
+    assert len(parsed.evaluations) == 1
+    c = parsed.evaluations[0].candidate
+    assert (c.get("project"), c.get("budget_yuan"), c.get("spent_yuan"), c.get("score"), c.get("grade")) == (
+        "农村饮水安全巩固提升工程", 3_205_000.0, 3_012_000.0, 88.5, "良")
+    assert [f.kind for f in c.findings] == ["problem", "problem"]
