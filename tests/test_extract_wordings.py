@@ -758,3 +758,15 @@ def test_a_numbered_list_whose_first_number_is_missing():
         ["", "某区农牧局", "其中：中央资金", "3000.00", "3000.00", ""]])
     parsed = parse_bytes(text.encode("utf-8"), "list.txt")
     assert sorted(ev.get("project") for ev in parsed.evaluations) == ["肉牛产业发展补贴", "草原生态保护补助"]
+
+
+def test_a_short_sentence_under_a_problem_heading_is_a_problem_not_a_title():
+    from perfeval.extractors.findings import extract_findings
+    from perfeval.model import Paragraph
+
+    found = extract_findings([Paragraph("三、存在问题", 1, 1), Paragraph("项目前期工作滞后。", 2, 2),
+                              Paragraph("四、有关建议", 3, 3), Paragraph("加快前期工作。", 4, 4)])
+    assert [(f.kind, f.text) for f in found] == [("problem", "项目前期工作滞后。"), ("suggestion", "加快前期工作。")]
+    # a title may still end in a full stop when it names a section
+    found = extract_findings([Paragraph("存在的主要问题。", 1, 1), Paragraph("项目前期工作准备不足。", 2, 2)])
+    assert [(f.kind, f.text) for f in found] == [("problem", "项目前期工作准备不足。")]

@@ -35,8 +35,8 @@ def is_heading(text: str) -> bool:
     inner = body.rstrip("。.：:")
     if re.search(r"[，。；;,]", inner):
         return False
-    if item_marker(t) is None:
-        return len(body) <= 24
+    if item_marker(t) is None:  # a bare line ending as a sentence does is a title only if it names a section
+        return len(body) <= 24 and (not t.endswith(("。", "；", ";")) or heading_kind(t) != "other")
     return True
 
 
