@@ -90,7 +90,26 @@ def _divisions() -> tuple[dict[str, str], dict[str, list[str]]]:
         names[code] = name
         if name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
             by_name.setdefault(name, []).append(code)
+            short = _short_name(code, name)
+            if short and short not in by_name:
+                by_name[short] = [code]
     return names, by_name
+
+
+# the peoples an autonomous prefecture or region is named after ("黔东南苗族侗族自治州")
+_AUTONOMY = re.compile(r"(?:(?:朝鲜|土家|布依|哈尼|景颇|傈僳|蒙古|维吾尔|柯尔克孜|哈萨克|[苗藏羌彝侗壮傣白回])族?)*自治(州|区)$")
+
+
+def _short_name(code: str, name: str) -> str | None:
+    """The short name documents use: a province without 省 (贵州), an autonomous region without its
+    peoples (广西), an autonomous prefecture as its place and 州 (黔东南州). Cities and counties keep
+    their suffix: without it a name is too often a word ("东方", "安康")."""
+    m = _AUTONOMY.search(name)
+    if m:  # 内蒙古自治区: the place's own name ends like a people's
+        return (name[:m.start()] if m.start() >= 2 else name[:-3]) + ("州" if m.group(1) == "州" else "")
+    if code.endswith("0000") and name.endswith("省") and len(name) >= 3:
+        return name[:-1]
+    return None
 
 
 def _division_chain(name: str) -> tuple[list[str], int]:

@@ -59,3 +59,32 @@ def test_a_form_in_other_wordings_gives_its_record():
     assert (c.get("project"), c.get("budget_yuan"), c.get("spent_yuan"), c.get("score"), c.get("grade")) == (
         "农村饮水安全巩固提升工程", 3_205_000.0, 3_012_000.0, 88.5, "良")
     assert [f.kind for f in c.findings] == ["problem", "problem"]
+
+
+REPORT = """黔东南州某县民政局2023年度机关整体支出绩效自评报告
+
+一、部门基本情况
+某县民政局为县政府工作部门。2023年度机关整体支出预算数为2,356.80万元，实际支出2,201.35万元，预算执行率93.40%。
+
+二、绩效自评结论
+经自评，本部门整体支出绩效自评得分为91.2分，自评等级为优。
+"""
+
+
+def test_a_report_on_the_overall_spending_of_an_office_is_a_department_evaluation():
+    parsed = parse_bytes(REPORT.encode("utf-8"), "report.txt")
+    assert len(parsed.evaluations) == 1
+    c = parsed.evaluations[0].candidate
+    assert (c.scope, c.get("project"), c.get("score"), c.get("grade")) == ("department", "部门整体支出", 91.2, "优")
+    assert c.get("region") == "贵州省黔东南苗族侗族自治州"  # named by its short name, 黔东南州
+
+
+@pytest.mark.parametrize("name, region", [
+    ("延边州财政局", "吉林省延边朝鲜族自治州"), ("内蒙古包头市财政局", "内蒙古自治区包头市"),
+    ("贵州遵义市教育局", "贵州省遵义市"), ("广西南宁市财政局", "广西壮族自治区南宁市"),
+    ("东方红小学", None),  # a city's name without its 市 is too often a word
+])
+def test_regions_named_by_their_short_names(name, region):
+    from perfeval.context import region_of
+
+    assert region_of(name) == region

@@ -12,12 +12,13 @@ from perfeval.extractors.findings import extract_findings
 from perfeval.extractors.forms import extract_forms, find_forms
 from perfeval.extractors.reports import MENTION, extract_report, read_prose
 from perfeval.extractors.tables import first_filled_row, indicator_header
-from perfeval.extractors.text import strip_marker, year_votes
+from perfeval.extractors.text import DEPARTMENT_SCOPE, strip_marker, year_votes
 from perfeval.model import Document, Paragraph, Table
 from perfeval.normalize import name_key
 from perfeval.records import Candidate
 
-DEPARTMENT_TITLE = re.compile(r"部门(?:整体)?(?:支出)?(?:绩效)?(?:评价|自评)(?:报告)?$|部门整体(?:支出)?绩效(?:评价|自评)?(?:报告|情况)?$")
+DEPARTMENT_TITLE = re.compile(rf"(?:{DEPARTMENT_SCOPE}|部门)(?:绩效)?(?:评价|自评)(?:报告)?$|"
+                              rf"(?:{DEPARTMENT_SCOPE})绩效(?:评价|自评)?(?:报告|情况)?$")
 PROJECT_TITLE = re.compile(r"(?:项目|支出|资金|经费|专项)(?:支出)?(?:绩效)?(?:评价|自评)报告$|绩效(?:评价|自评)报告$")
 BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|决算说明$")  # parts of a file that are no evaluation
 
@@ -44,7 +45,7 @@ def title_kind(text: str) -> str | None:
         return None  # a numbered section of a report ("四、部门整体支出绩效情况"), not another report
     if DEPARTMENT_TITLE.search(t):
         return "department"
-    if PROJECT_TITLE.search(t) and "部门整体" not in t:
+    if PROJECT_TITLE.search(t) and not re.search(DEPARTMENT_SCOPE, t):
         return "project"
     if BOUNDARY_TITLE.search(t):
         return "boundary"

@@ -23,13 +23,14 @@ from perfeval.extractors.tables import (
     read_funds,
     read_progress_table,
 )
+from perfeval.extractors.text import DEPARTMENT_SCOPE
 from perfeval.model import Cell, Table
 from perfeval.normalize import clean_name, halfwidth, parse_grade, parse_money, parse_number, parse_percent, read_money
 from perfeval.records import Candidate, Finding, Progress
 
 SELF_ASSESSMENT = "self_assessment"
 RESULTS = "results_disclosure"
-DEPARTMENT_NAME = re.compile(r"部门整体|整体支出|部门支出")
+DEPARTMENT_NAME = re.compile(DEPARTMENT_SCOPE)
 
 
 DEPARTMENT_LABEL = re.compile(r"^(?:部门(?:\(单位\))?名称|单位名称|预算部门(?:名称)?)$")

@@ -310,7 +310,7 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
     if title is not None and scope == "department":
         # "榆中县卫生健康局2024年度部门整体支出绩效评价报告": the unit leads the title (a project
         # report's title led by its unit gives the document's unit: perfeval.context)
-        m = re.match(r"^(.{4,40}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*(?:部门整体|整体支出|部门支出)", tx.strip_marker(title.text))
+        m = re.match(rf"^(.{{4,40}}?)\s*(?:(?:19|20)\d{{2}}\s*年度?)?\s*(?:{tx.DEPARTMENT_SCOPE})", tx.strip_marker(title.text))
         if m and ORGANISATION.search(m.group(1)):
             cand.add("unit", clean_name(m.group(1)), title.line_start, title.line_end, "text", origin)
     read_fields(cand, own, origin)
@@ -332,7 +332,7 @@ def is_project_summary(text: str) -> bool:
     amounts = [a.kind for s, _ in tx.sentences(text) for a in tx.labelled_amounts(s)]
     if "budget_yuan" not in amounts or "spent_yuan" not in amounts:
         return False
-    if re.search(r"基本支出|部门整体|整体支出|部门预算|部门决算", text):
+    if re.search(rf"基本支出|{tx.DEPARTMENT_SCOPE}|部门预算|部门决算", text):
         return False
     if not re.search(r"执行率|综合评价|得分|评价", text):
         return False

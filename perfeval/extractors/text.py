@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from perfeval.normalize import NUMBER, find_dates, find_money, halfwidth, parse_grade, period_month
 
 GRADE = r"(优秀|良好|一般|较差|不合格|合格|中等|优|良|中|差)"
+# what names a department's (a unit's, an office's) overall spending rather than a project
+DEPARTMENT_SCOPE = r"(?:部门|机关|单位)整体(?:支出)?|整体支出|部门支出"
 NUM = NUMBER
 
 # Numbered items: 1. 1、 1． （1） (1) 1) 一、 （一） 一是 第一，
