@@ -88,3 +88,11 @@ def test_regions_named_by_their_short_names(name, region):
     from perfeval.context import region_of
 
     assert region_of(name) == region
+
+
+def test_unnumbered_statements_in_one_cell_are_one_finding_each():
+    from perfeval.extractors.findings import split_items
+
+    items = split_items("资金拨付不及时，影响进度；绩效目标不够明确。", 5, 5)
+    assert [t for t, _, _ in items] == ["资金拨付不及时，影响进度；", "绩效目标不够明确。"]
+    assert [t for t, _, _ in split_items("一是资金拨付不及时；二是目标不明确。", 5, 5)] == ["资金拨付不及时；", "目标不明确。"]

@@ -65,6 +65,8 @@ def split_items(text: str, line_start: int, line_end: int) -> list[tuple[str, in
     items = [p.strip() for p in parts if p and p.strip()]
     if len(items) <= 1:
         items = [p.strip() for p in text.split("\n") if p.strip()]
+    if len(items) <= 1:  # unnumbered statements one after another: "资金拨付不及时；绩效目标不明确。"
+        items = [p.strip() for p in re.split(r"(?<=[；;])", text) if p.strip()]
     return [(strip_marker(i).replace("\n", ""), line_start, line_end) for i in items
             if len(strip_marker(i)) >= 2 and strip_marker(i) not in ("无", "暂无", "无。")]
 
