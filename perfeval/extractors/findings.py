@@ -19,6 +19,9 @@ RECTIFICATION_HEAD = re.compile(r"整改(?:情况|落实情况|结果)")
 CONCLUSION_HEAD = re.compile(r"评价结论|综合评价|总体评价|评价结果|评分情况|得分情况")
 IGNORED_HEAD = re.compile(r"其他需(?:要)?说明|经验|做法")
 OPENER = re.compile(r"(?:扣分|失分)(?:原因|情况|的原因)(?:主要)?(?:是|为|如下|有)?\s*[:：]\s*$")
+# a statement introduced by its kind inside a paragraph: "…执行率96.82%。存在问题：服务记录不规范。建议：…"
+INLINE_LABEL = re.compile(rf"(?:^|(?<=[。；;，,\s]))(?:(?P<problem>{PROBLEM_HEAD.pattern})|(?P<suggestion>{SUGGESTION_HEAD.pattern}))"
+                          r"\s*[:：]")
 INSTRUCTION = re.compile(r"^(?:主要(?:是)?对|对照|按照附件|包括|说明)|分析[。.]?$")
 MIN_ITEM_CHARS = 8
 INLINE_ITEM = re.compile(r"(?:^|[。；;，,])\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、]|[（(]\d{1,2}[）)])")
@@ -96,6 +99,10 @@ def extract_findings(paragraphs: list[Paragraph]) -> list[Finding]:
     for para in paragraphs:
         text = para.text.strip()
         marker = item_marker(text)
+        labelled = _labelled_statements(text, para)
+        if labelled and section not in ("problem", "suggestion", "rectification", "mixed"):
+            out.extend(labelled)
+            continue
         if opener_style is not None:
             if marker and marker[0] != opener_style[0] and marker[0] in ("arabic-paren", "arabic-half", "cn-paren"):
                 item = strip_marker(text)
@@ -143,6 +150,22 @@ def extract_findings(paragraphs: list[Paragraph]) -> list[Finding]:
             flush_pending()
     flush_pending()
     return _dedupe(out)
+
+
+def _labelled_statements(text: str, para: Paragraph) -> list[Finding]:
+    """The statements a paragraph introduces by their kind ("存在问题：…", "建议：…"), each part up to
+    the next such label, split into items."""
+    labels = list(INLINE_LABEL.finditer(text))
+    if not labels or OPENER.search(text):
+        return []
+    out = []
+    for k, m in enumerate(labels):
+        kind = m.lastgroup or "problem"
+        part = text[m.end():labels[k + 1].start() if k + 1 < len(labels) else len(text)]
+        for item, _, _ in split_items(part.strip(), para.line_start, para.line_end):
+            if _keep(item, kind):
+                out.append(Finding(kind, item, para.line_start, para.line_end))
+    return out
 
 
 _CN_NUMBERS = "一二三四五六七八九十"

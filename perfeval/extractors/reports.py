@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from perfeval.extractors import text as tx
-from perfeval.extractors.findings import extract_findings
+from perfeval.extractors.findings import extract_findings, heading_kind, is_heading
 from perfeval.extractors.forms import default_money_unit
 from perfeval.extractors.tables import (
     DIMENSION_KEYS,
@@ -28,7 +28,7 @@ from perfeval.extractors.tables import (
 )
 from perfeval.model import Block, Paragraph, Table
 from perfeval.normalize import clean_name, find_money, halfwidth, parse_grade, parse_number, parse_percent, unit_in_label
-from perfeval.records import BudgetLine, Candidate, Disbursement, Progress
+from perfeval.records import AUTHORITY, BudgetLine, Candidate, Disbursement, Progress
 
 REPORT = "evaluation_report"
 DEPARTMENT = "department_evaluation"
@@ -295,9 +295,11 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
     mentions: list[Candidate] = []
     own = paragraphs
     if scope == "department":
-        summaries = [p for p in paragraphs if is_project_summary(p.text)]
-        own = [p for p in paragraphs if p not in summaries]
-        mentions = [read_summary(p) for p in summaries]
+        sections = project_sections(paragraphs)
+        inside = {id(p) for heading, body in sections for p in [heading, *body]}
+        summaries = [p for p in paragraphs if id(p) not in inside and is_project_summary(p.text)]
+        own = [p for p in paragraphs if id(p) not in inside and p not in summaries]
+        mentions = [read_section(heading, body) for heading, body in sections] + [read_summary(p) for p in summaries]
     title = paragraphs[0] if paragraphs else None
     if title is not None and scope == "project":
         text, end = title.text, title.line_end
@@ -354,6 +356,57 @@ def summary_name(text: str) -> str | None:
         return None
     name = re.sub(r"项目$", "", name) if re.search(r"(?:费|费用|经费|资金)项目$", name) else name
     return clean_name(name)
+
+
+# a heading that names a project: what is evaluated ends its name (…项目, …专项资金, …工程, …经费)
+PROJECT_HEADING = re.compile(r"(?:项目|资金|经费|工程|补助|补贴|专项)$")
+SECTION_ORIGIN = "部门报告项目章节"
+
+
+def project_sections(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, list[Paragraph]]]:
+    """The sections of a department report given to one project each: a numbered heading naming a
+    project, and what follows it up to the next heading of its level or above (levels: numbering
+    styles in the order the document first uses them), when that holds figures of its own."""
+    rank: dict[str, int] = {}
+    for p in paragraphs:
+        marker = tx.item_marker(p.text)
+        if marker and is_heading(p.text):
+            rank.setdefault(marker[0], len(rank))
+    out = []
+    i = 0
+    while i < len(paragraphs):
+        p = paragraphs[i]
+        marker = tx.item_marker(p.text)
+        name = tx.strip_marker(p.text).rstrip("。.：:")
+        if not (marker and is_heading(p.text) and heading_kind(p.text) == "other" and len(name) >= 4
+                and PROJECT_HEADING.search(name) and not re.search(tx.DEPARTMENT_SCOPE, name)):
+            i += 1
+            continue
+        body = []
+        for q in paragraphs[i + 1:]:
+            m = tx.item_marker(q.text)
+            if m and is_heading(q.text) and rank.get(m[0], 99) <= rank[marker[0]]:
+                break
+            body.append(q)
+        if any(find_money(q.text) or tx.find_rate(q.text) for q in body):
+            out.append((p, body))
+            i += 1 + len(body)
+        else:
+            i += 1
+    return out
+
+
+def read_section(heading: Paragraph, body: list[Paragraph]) -> Candidate:
+    """A project's own section of a department report: named by its heading."""
+    cand = Candidate(MENTION, heading.line_start, (body[-1] if body else heading).line_end)
+    name = tx.strip_marker(heading.text).rstrip("。.：:")
+    cand.add("project", clean_name(name), heading.line_start, heading.line_end, "mention", SECTION_ORIGIN)
+    read_prose(cand, body, SECTION_ORIGIN)
+    cand.findings = extract_findings(body)
+    for field in list(cand.fields):
+        for reading in cand.fields[field]:
+            reading.authority = AUTHORITY["mention"]
+    return cand
 
 
 def read_summary(para: Paragraph) -> Candidate:

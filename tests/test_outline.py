@@ -1,0 +1,50 @@
+"""A department report's project sections are evaluations of their own; statements introduced by their kind are found."""
+from __future__ import annotations
+
+from perfeval.ingest import parse_bytes
+
+REPORT = """某市卫生健康委员会2022年度部门整体支出绩效评价报告
+
+一、部门基本情况
+某市卫生健康委员会2022年度部门整体支出预算8,650.00万元，全年支出8,120.40万元，预算执行率93.88%。
+
+二、部门整体支出绩效情况
+部门整体支出绩效评价得分为90.5分，等级为优。
+
+三、重点项目绩效情况
+（一）基本公共卫生服务补助项目
+该项目年初预算1,500.00万元，全年支出1,452.30万元，预算执行率96.82%。项目绩效自评得分94分。存在问题：部分乡镇卫生院服务记录不规范。
+（二）医疗卫生机构能力建设项目
+该项目预算800.00万元，实际支出612.00万元，预算执行率76.50%，自评得分82分。存在问题：设备采购进度滞后，资金支出偏慢。建议：加快设备采购。
+
+四、存在的问题
+1.预算执行进度不均衡，下半年支出集中。
+2.绩效目标编制质量有待提高。
+"""
+
+
+def _by_project():
+    parsed = parse_bytes(REPORT.encode("utf-8"), "dept.txt")
+    return {ev.candidate.get("project"): ev.candidate for ev in parsed.evaluations}
+
+
+def test_each_project_section_is_an_evaluation_named_by_its_heading():
+    found = _by_project()
+    assert set(found) == {"部门整体支出", "基本公共卫生服务补助项目", "医疗卫生机构能力建设项目"}
+    first, second = found["基本公共卫生服务补助项目"], found["医疗卫生机构能力建设项目"]
+    assert (first.scope, first.get("spent_yuan"), first.get("execution_rate"), first.get("score")) == (
+        "project", 14_523_000.0, 0.9682, 94.0)
+    assert (second.get("budget_yuan"), second.get("spent_yuan"), second.get("score")) == (8_000_000.0, 6_120_000.0, 82.0)
+
+
+def test_a_sections_figures_and_problems_stay_with_its_project():
+    found = _by_project()
+    dept = found["部门整体支出"]
+    assert (dept.scope, dept.get("budget_yuan"), dept.get("spent_yuan"), dept.get("score")) == (
+        "department", 86_500_000.0, 81_204_000.0, 90.5)
+    assert [f.text for f in dept.findings] == ["预算执行进度不均衡，下半年支出集中。", "绩效目标编制质量有待提高。"]
+    second = found["医疗卫生机构能力建设项目"]
+    assert [(f.kind, f.text) for f in second.findings] == [("problem", "设备采购进度滞后，资金支出偏慢。"),
+                                                           ("suggestion", "加快设备采购。")]
+    assert [(f.kind, f.text) for f in found["基本公共卫生服务补助项目"].findings] == [
+        ("problem", "部分乡镇卫生院服务记录不规范。")]
