@@ -40,6 +40,7 @@ _INCLUDE_RE = re.compile(r"\{include\((_[a-z0-9_]+)\)\}")
 _PARAM_RE = re.compile(r"\$([A-Za-z_]\w*)")
 _SQL_CACHE: dict[str, tuple[str, frozenset[str]]] = {}
 LOCK_RETRY_SECONDS = 10.0
+DYNAMIC_IN_LIST_MAX = 2000
 
 
 class DataUnavailable(RuntimeError):
@@ -126,6 +127,10 @@ def _connect(path: str) -> duckdb.DuckDBPyConnection:
         raise DataUnavailable(path)
     if _MEMORY is None:
         _MEMORY = duckdb.connect(":memory:")
+        # A join on a few hundred evaluation ids (a department's 历年对比 at 1M+ evaluations) then
+        # passes them on as an IN list, which the eval_id indexes answer; past DuckDB's default of
+        # 50 it passed a min/max range instead, which read whole tables (0.5 s instead of 0.1 s).
+        _MEMORY.execute(f"SET dynamic_or_filter_threshold = {DYNAMIC_IN_LIST_MAX}")
     quoted = os.path.abspath(path).replace("'", "''")
     store.retry_while_locked(lambda: _MEMORY.execute(f"ATTACH '{quoted}' AS {_ALIAS} (READ_ONLY)"),
                              LOCK_RETRY_SECONDS)
