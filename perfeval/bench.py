@@ -272,6 +272,94 @@ def measure_reruns(path: str, repeat: int, seed: int = 1) -> dict[str, list[floa
     return times
 
 
+# the analysis pages a visitor opens, by URL path (数据导入 and 管理 need a sign-in)
+PAGE_PATHS = {"overview": "/", "execution": "/execution", "progress": "/progress", "scores": "/scores",
+              "problems": "/problems", "detail": "/detail", "briefing": "/briefing"}
+# Streamlit has finished the page's run: no running indicator, no element left stale
+_SETTLED_JS = ("() => !!document.querySelector('[data-testid=\"stMain\"] h1') && "
+               "!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
+               "!document.querySelector('[data-stale=\"true\"]')")
+
+
+def rss_kib(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of a process in KiB: its resident memory now and at its peak."""
+    fields = {}
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = int(value.split()[0])
+    return fields["VmRSS"], fields["VmHWM"]
+
+
+def measure_sessions(path: str, sessions: int, port: int, rounds: int = 1) -> dict[str, float]:
+    """Start the dashboard on ``path`` and let ``sessions`` headless Chromium sessions open every
+    analysis page at once (filtered: one region and three years, and unfiltered; ``rounds``
+    times), waiting for each page to finish drawing. Returns the app process's resident memory
+    (MiB) before the first session and at its peak (VmHWM), and the page views' wall times (ms)."""
+    import asyncio
+    import shutil
+    import subprocess
+    import urllib.parse
+    import urllib.request
+
+    from playwright.async_api import async_playwright
+
+    chromium = os.environ.get("PERFEVAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    _, regions, ymax = _sample(path)
+    base = f"http://127.0.0.1:{port}"
+    rnd = random.Random(3)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=dict(os.environ, PERFEVAL_DB=os.path.abspath(path)),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    views: list[float] = []
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(base + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("the dashboard did not start")
+                time.sleep(0.3)
+        start_rss, _ = rss_kib(proc.pid)
+
+        async def session(browser, n: int) -> None:
+            context = await browser.new_context(viewport={"width": 1500, "height": 1000}, locale="zh-CN")
+            page = await context.new_page()
+            for _ in range(rounds):
+                for name, page_path in PAGE_PATHS.items():
+                    for query in ({"region": rnd.choice(regions), "years": [ymax - 2, ymax]}, {}):
+                        t0 = time.perf_counter()
+                        await page.goto(base + page_path + "?" + urllib.parse.urlencode(query, doseq=True))
+                        await page.wait_for_function(_SETTLED_JS, timeout=300_000)
+                        if await page.locator('[data-testid="stException"]').count():
+                            raise RuntimeError(f"session {n}: {name} {query} raised an exception")
+                        views.append((time.perf_counter() - t0) * 1000)
+            await context.close()
+
+        async def run_all() -> None:
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=chromium,
+                                                  args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+                await asyncio.gather(*(session(browser, n) for n in range(sessions)))
+                await browser.close()
+
+        asyncio.run(run_all())
+        _, peak = rss_kib(proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return {"start_rss_mib": start_rss / 1024, "peak_rss_mib": peak / 1024, "views": len(views),
+            "view_p50_ms": statistics.median(views), "view_p95_ms": pct(views, 0.95)}
+
+
 def pct(values: list[float], q: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
@@ -295,6 +383,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rerun-repeat", type=int, default=10,
                     help="full page reruns per page and scenario (default 10; 0 skips them)")
     ap.add_argument("--regenerate", action="store_true", help="rebuild the synthetic database")
+    ap.add_argument("--sessions", type=int, default=0,
+                    help="instead of timing: start the dashboard and let N headless Chromium sessions open every "
+                         "page at once; prints the app process's peak resident memory")
+    ap.add_argument("--port", type=int, default=8599, help="the dashboard's port for --sessions (default 8599)")
     args = ap.parse_args(argv)
     path = args.db or f"data/bench/synthetic_{args.evaluations}.duckdb"
     fresh = args.regenerate or not os.path.exists(path)
@@ -317,6 +409,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generating SYNTHETIC database {path} with {args.evaluations:,} evaluations …", file=sys.stderr)
         generate(path, args.evaluations, progress=lambda message: print("  " + message, file=sys.stderr, flush=True))
         print(f"generated in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    if args.sessions > 0:
+        m = measure_sessions(path, args.sessions, args.port)
+        print(f"sessions={args.sessions} page_views={m['views']} view_p50_ms={m['view_p50_ms']:.0f} "
+              f"view_p95_ms={m['view_p95_ms']:.0f}", flush=True)
+        print(f"app_start_rss_mib={m['start_rss_mib']:.0f} app_peak_rss_mib={m['peak_rss_mib']:.0f}", flush=True)
+        return 0
     measure(path, 2)  # warm the OS page cache
     if args.repeat > 0:
         report(measure(path, args.repeat), "", ".1f")

@@ -309,7 +309,7 @@ PROJECT_KEY_PATTERN = r"(19|20)[0-9]{2}年度?|[\s\x{3000}]+|项目$"
 _EVAL_PROJECTS = f"""
 INSERT INTO eval_projects
 SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project,
-       regexp_replace(e.project, '{PROJECT_KEY_PATTERN}', '', 'g')
+       regexp_replace(e.project, '{PROJECT_KEY_PATTERN}', '', 'g') AS project_key
 FROM {{evaluations}} e
 WHERE e.unit IS NOT NULL AND e.project IS NOT NULL AND {_DOC_FILTER}
 ORDER BY e.year DESC NULLS LAST, e.region, e.unit, project_key
