@@ -2,11 +2,13 @@
 
 Generates (once, reused afterwards) a clearly marked SYNTHETIC database with realistic
 distributions — ~30 regions, ~800 units, 10 years, ≈15 indicators, 3 findings and 6 progress points
-per evaluation — builds the rollups, then measures every page two ways:
+per evaluation — builds the rollups, then measures every page two ways (or, with ``--sessions N``,
+the app process's peak memory while N browser sessions open every page):
 
 * queries: the page's named queries plus the sidebar's (status, filter options, data status),
-  run the way the app runs them on a rerun (perfeval.dbread: a freshly opened short-lived
-  read-only connection shared by the rerun's queries, no cache). One line per page
+  run the way the app runs them on a rerun after a change of filters (perfeval.dbread: a freshly
+  opened short-lived read-only connection shared by the rerun's queries, no cache of results but
+  the per-data-version one of the sidebar's queries, filled by the warm-up). One line per page
   ``<page> p50_ms=… p95_ms=…`` with typical filters (one region, the last three years) and
   ``<page>_unfiltered …`` for the first view without filters; last ``max_p95_ms=…``.
 * rerun: the whole page script (queries, pandas, plotly figures, tables) run with Streamlit's
