@@ -303,12 +303,16 @@ def _by_scope(sql: str) -> dict[str, str]:
 _UPSERTS = {scope: tuple(_by_scope(q)[scope] for q in _UPSERT_TEMPLATES) for scope in SCOPES}
 # RE2 syntax (DuckDB's regexp_replace): \s is ASCII whitespace; the full-width space is listed.
 PROJECT_KEY_PATTERN = r"(19|20)[0-9]{2}年度?|[\s\x{3000}]+|项目$"
+# newest year first (a rebuild; later ingests append): a year filter (the year-over-year candidates
+# of 会议简报) skips the row groups of other years. The unit and region names cannot do that: row
+# groups keep an 8-byte prefix of a string's bounds, and Chinese names share their first bytes.
 _EVAL_PROJECTS = f"""
 INSERT INTO eval_projects
 SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project,
-       regexp_replace(e.project, '{PROJECT_KEY_PATTERN}', '', 'g')
+       regexp_replace(e.project, '{PROJECT_KEY_PATTERN}', '', 'g') AS project_key
 FROM {{evaluations}} e
 WHERE e.unit IS NOT NULL AND e.project IS NOT NULL AND {_DOC_FILTER}
+ORDER BY e.year DESC NULLS LAST, e.region, e.unit, project_key
 """
 _EVAL_PROJECTS_SQL = _by_scope(_EVAL_PROJECTS)
 _EVAL_PROGRESS_SQL = _by_scope(_EVAL_PROGRESS)
