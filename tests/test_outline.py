@@ -48,3 +48,27 @@ def test_a_sections_figures_and_problems_stay_with_its_project():
                                                            ("suggestion", "加快设备采购。")]
     assert [(f.kind, f.text) for f in found["基本公共卫生服务补助项目"].findings] == [
         ("problem", "部分乡镇卫生院服务记录不规范。")]
+
+
+SUMMARIES = """某县交通运输局2023年度部门整体支出绩效自评报告
+
+一、部门概况
+2023年度部门整体支出预算3,600.00万元，实际支出3,420.00万元，预算执行率95.00%。专项资金共1,200.00万元，主要用于农村公路养护。
+
+二、项目支出情况
+农村公路养护工程项目年初预算600.00万元，实际支出585.00万元，执行率97.50%，自评得分92分。
+乡村客运补贴资金预算180.00万元，支出150.00万元，执行率83.33%，自评得分85分。
+
+三、自评结论
+部门整体支出自评得分91分，等级为优。
+"""
+
+
+def test_projects_summarised_in_one_sentence_each_are_evaluations_and_keep_their_scores():
+    parsed = parse_bytes(SUMMARIES.encode("utf-8"), "dept.txt")
+    found = {ev.candidate.get("project"): ev.candidate for ev in parsed.evaluations}
+    # named up to the first figure's label; a funds total of the unit is no evaluation
+    assert set(found) == {"部门整体支出", "农村公路养护工程项目", "乡村客运补贴资金"}
+    assert found["部门整体支出"].get("score") == 91.0  # not the first project's 92
+    assert (found["农村公路养护工程项目"].get("budget_yuan"), found["农村公路养护工程项目"].get("score")) == (6_000_000.0, 92.0)
+    assert found["乡村客运补贴资金"].get("spent_yuan") == 1_500_000.0

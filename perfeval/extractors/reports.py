@@ -332,7 +332,7 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
 
 def is_project_summary(text: str) -> bool:
     amounts = [a.kind for s, _ in tx.sentences(text) for a in tx.labelled_amounts(s)]
-    if "budget_yuan" not in amounts or "spent_yuan" not in amounts:
+    if not {"budget_yuan", "budget_initial_yuan"} & set(amounts) or "spent_yuan" not in amounts:
         return False
     if re.search(rf"基本支出|{tx.DEPARTMENT_SCOPE}|部门预算|部门决算", text):
         return False
@@ -348,7 +348,8 @@ def summary_name(text: str) -> str | None:
     s = text.strip()
     if re.match(r"^(?:完成|保障|按照|通过|为|在|对|根据|经过|已|共)", s):
         return None
-    m = re.match(r"^\s*([^，,。；;：:]{3,50})[，,：:。]", s)
+    # the name ends where the punctuation or the first figure's label begins ("X资金预算180万元，…")
+    m = re.match(r"^\s*([^，,。；;：:]{3,50}?)(?:[，,：:。]|(?=(?:年初|全年|年度)?(?:预算|计划投资|总投资)))", s)
     if not m:
         return None
     name = m.group(1).strip()
