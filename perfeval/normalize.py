@@ -36,6 +36,39 @@ def halfwidth(text: str) -> str:
     return text
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_POWERS = {"十": 10, "百": 100, "千": 1000}
+# a number written in Chinese where a figure stands: after what introduces it (为, 得, 达, 百分之 …) and
+# before its unit ("得分为九十二点五分", "执行率为百分之九十五"); "十分重要" is no number
+_CN_NUMBER = re.compile(r"百分之([零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)|"
+                        r"(?<=[为得是达计到共约:：])([零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)"
+                        r"(?=分(?!之)|%|个百分点|万元|亿元|元)")
+
+
+def _cn_value(text: str) -> str:
+    whole, _, fraction = text.partition("点")
+    total, digit = 0, None
+    if all(c in _CN_DIGITS for c in whole) and len(whole) > 1:  # digit by digit: 二〇二三
+        total = int("".join(str(_CN_DIGITS[c]) for c in whole))
+    else:
+        for c in whole:
+            if c in _CN_DIGITS:
+                digit = _CN_DIGITS[c]
+            else:
+                total += (digit if digit is not None else 1) * _CN_POWERS[c]
+                digit = None
+        total += digit or 0
+    return str(total) + ("." + "".join(str(_CN_DIGITS[c]) for c in fraction) if fraction else "")
+
+
+def chinese_numerals(text: str) -> str:
+    """Numbers written in Chinese where a figure stands → digits: '得分为九十二点五分' → '得分为92.5分',
+    '百分之九十五' → '95%'. Other Chinese numerals (一是, 十分重要, 第三季度) stay as written."""
+    if not any(c in text for c in "十百点零〇") and "百分之" not in text:
+        return text
+    return _CN_NUMBER.sub(lambda m: _cn_value(m.group(1)) + "%" if m.group(1) else _cn_value(m.group(2)), text)
+
+
 def parse_number(text: str | None) -> float | None:
     """The single number a cell or fragment states ('1,351.88', '９９', ' 16 '), else None."""
     if text is None:

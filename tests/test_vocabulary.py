@@ -96,3 +96,37 @@ def test_unnumbered_statements_in_one_cell_are_one_finding_each():
     items = split_items("资金拨付不及时，影响进度；绩效目标不够明确。", 5, 5)
     assert [t for t, _, _ in items] == ["资金拨付不及时，影响进度；", "绩效目标不够明确。"]
     assert [t for t, _, _ in split_items("一是资金拨付不及时；二是目标不明确。", 5, 5)] == ["资金拨付不及时；", "目标不明确。"]
+
+
+@pytest.mark.parametrize("text, read", [
+    ("项目自评得分为九十二点五分", "项目自评得分为92.5分"), ("执行率为百分之九十五", "执行率为95%"),
+    ("总分为一百分", "总分为100分"), ("共计三百万元", "共计300万元"),
+    ("十分重要", "十分重要"), ("一是资金拨付慢", "一是资金拨付慢"), ("第三季度", "第三季度"),
+])
+def test_numbers_written_in_chinese_where_a_figure_stands(text, read):
+    from perfeval.normalize import chinese_numerals
+
+    assert chinese_numerals(text) == read
+
+
+COMPONENTS = """某县2024年度农村危房改造补助资金项目绩效自评报告
+
+一、项目概况
+农村危房改造补助资金由某县住房和城乡建设局实施。项目预算安排中央补助资金300万元、省级补助资金150万元、县级配套资金50万元。截至2024年12月31日，实际支出中央补助资金290万元、省级补助资金140万元、县级配套资金45万元，预算执行率95%。
+
+二、自评结论
+项目自评得分为九十二点五分，自评等级为优。
+"""
+
+
+def test_budget_and_spending_stated_as_their_parts_are_summed():
+    parsed = parse_bytes(COMPONENTS.encode("utf-8"), "report.txt")
+    c = parsed.evaluations[0].candidate
+    assert (c.get("budget_yuan"), c.get("spent_yuan"), c.get("execution_rate"), c.get("score")) == (
+        5_000_000.0, 4_750_000.0, 0.95, 92.5)
+    assert not [k for k in parsed.evaluations[0].checks if k.rule == "rate_mismatch"]
+    # the parts after a stated total are parts, not a second total
+    from perfeval.extractors.text import labelled_amounts
+
+    assert [(a.kind, a.yuan) for a in labelled_amounts("项目预算500万元，其中中央资金300万元、省级资金200万元。")] == [
+        ("budget_yuan", 5_000_000.0)]

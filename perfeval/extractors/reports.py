@@ -27,7 +27,7 @@ from perfeval.extractors.tables import (
     read_progress_table,
 )
 from perfeval.model import Block, Paragraph, Table
-from perfeval.normalize import clean_name, find_money, halfwidth, parse_grade, parse_number, parse_percent, unit_in_label
+from perfeval.normalize import chinese_numerals, clean_name, find_money, halfwidth, parse_grade, parse_number, parse_percent, unit_in_label
 from perfeval.records import AUTHORITY, BudgetLine, Candidate, Disbursement, Progress
 
 REPORT = "evaluation_report"
@@ -64,7 +64,7 @@ def title_name(title: str) -> str | None:
 def _sentences(paragraphs: list[Paragraph]):
     for para in paragraphs:
         for sentence, _ in tx.sentences(para.text):
-            yield para, sentence
+            yield para, chinese_numerals(sentence)
 
 
 def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> None:

@@ -73,6 +73,10 @@ _SKIP_LABEL = re.compile(r"其中[:：，,]?\s*(?:中央|省|市|县|区|财政|
                          r"调减|调增|追加|压减|核减|收回")
 
 
+# a component of a figure named by where the money comes from: "中央补助资金300万元、省级补助资金150万元"
+_COMPONENT = re.compile(r"(?:中央|省级|省|市级|市|县级|县|区级|区|乡镇|上级|本级|地方|财政|配套|自筹|社会|其他)[^、，,；;。]{0,8}$")
+
+
 @dataclass
 class Amount:
     kind: str
@@ -88,6 +92,7 @@ def labelled_amounts(sentence: str) -> list[Amount]:
     out: list[Amount] = []
     prev_end = 0
     breakdown = False  # inside "其中A X万元、B Y万元": the parts of a total, not totals
+    components: list[tuple[float, str, int, int]] = []  # a figure stated as its parts, no total
     for yuan, unit, start, end in find_money(s):
         label = s[max(prev_end, start - 24):start]
         label = re.split(r"[，,；;。（(]", label.rstrip("）) "))[-1]
@@ -109,7 +114,25 @@ def labelled_amounts(sentence: str) -> list[Amount]:
                 best = ("funds_received_yuan", 0)
         if best:
             out.append(Amount(best[0], yuan, unit, start, end))
-    return out
+        elif _COMPONENT.search(label):
+            components.append((yuan, unit, start, end))
+    return out + _component_sum(s, components, {a.kind for a in out})
+
+
+def _component_sum(s: str, components: list[tuple[float, str, int, int]], stated: set[str]) -> list[Amount]:
+    """"预算安排中央补助资金300万元、省级补助资金150万元": the budget is the sum of its parts when the
+    sentence states no total; the figure the parts make up is named before the first of them."""
+    if len(components) < 2:
+        return []
+    first = components[0]
+    lead = s[:first[2]]
+    found = [(m.end(), kind) for kind, pat in _LABELS for m in re.finditer(pat, lead) if m.group()]
+    if not found:
+        return []
+    kind = max(found)[1]
+    if kind in stated or kind in ("budget_adjusted", "budget_total"):
+        return []
+    return [Amount(kind, round(sum(c[0] for c in components), 2), first[1], first[2], components[-1][3])]
 
 
 # ---- rates, scores, grades -----------------------------------------------------------------
