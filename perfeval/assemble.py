@@ -69,7 +69,8 @@ def _complete(cand: Candidate, ctx: Context) -> None:
         cand.fields.pop("department", None)
     if "year" not in cand.fields and ctx.year:
         cand.add("year", ctx.year, *ctx.year_lines, "context", "文件年度")
-    region = region_of(cand.get("unit")) or region_of(cand.get("department")) or region_of(ctx.unit)
+    region = (region_of(cand.get("unit"), ctx.regions) or region_of(cand.get("department"), ctx.regions)
+              or region_of(ctx.unit, ctx.regions) or ctx.region())
     if region:
         src = cand.best("unit") or cand.best("department")
         cand.add("region", region, src.line_start if src else 0, src.line_end if src else 0, "context", "单位名称")

@@ -27,6 +27,17 @@ class Context:
     year_lines: tuple[int, int] = (0, 0)
     aliases: dict[str, str] = field(default_factory=dict)
     money_unit: str | None = None
+    # the divisions the document's title and header name ("青海省…", "互助县…"): what an ambiguous
+    # county name in it is read against, and the region of evaluations whose unit names none
+    regions: list[str] = field(default_factory=list)
+
+    def region(self) -> str | None:
+        """The most specific division the document's title and header name, when it is one line of
+        divisions (a province and a county in it); None when they name divisions apart."""
+        deepest = max(self.regions, key=lambda c: (c[4:] != "00", c[2:] != "0000"), default=None)
+        if deepest is None or not all(deepest.startswith(_prefix(c)) for c in self.regions):
+            return None
+        return region_name(deepest)
 
     def canonical_unit(self, name: str | None) -> str | None:
         """A unit as its full name: short names and names without their region prefix resolved."""
@@ -73,6 +84,9 @@ def document_context(doc: Document) -> Context:
     if votes:
         ctx.year = max(votes, key=lambda y: (votes[y], -first_line[y][0]))
         ctx.year_lines = first_line[ctx.year]
+    for p in paragraphs[:8]:
+        chain, _ = _division_chain(clean_name(p.text))
+        ctx.regions += [c for c in chain if c != "?" and c not in ctx.regions]
     for p in paragraphs[:12]:
         m = re.search(r"单位\s*[:：]\s*(万元|元|亿元)", halfwidth(p.text))
         if m:
@@ -97,23 +111,26 @@ def _divisions() -> tuple[dict[str, str], dict[str, list[str]]]:
 
 
 # the peoples an autonomous prefecture or region is named after ("黔东南苗族侗族自治州")
-_AUTONOMY = re.compile(r"(?:(?:朝鲜|土家|布依|哈尼|景颇|傈僳|蒙古|维吾尔|柯尔克孜|哈萨克|[苗藏羌彝侗壮傣白回])族?)*自治(州|区)$")
+_AUTONOMY = re.compile(r"(?:(?:朝鲜|土家|布依|哈尼|景颇|傈僳|蒙古|维吾尔|柯尔克孜|哈萨克|纳西|拉祜|仡佬|仫佬|毛南|撒拉|东乡|保安|"
+                       r"裕固|锡伯|达斡尔|鄂温克|鄂伦春|塔吉克|独龙|普米|各|[苗藏羌彝侗壮傣白回土畲瑶黎满水佤怒])族?)*自治(州|区|县|旗)$")
 
 
 def _short_name(code: str, name: str) -> str | None:
     """The short name documents use: a province without 省 (贵州), an autonomous region without its
-    peoples (广西), an autonomous prefecture as its place and 州 (黔东南州). Cities and counties keep
+    peoples (广西), an autonomous prefecture as its place and 州 (黔东南州), an autonomous county or
+    banner as its place and 县/旗 (互助县). Cities and other counties keep
     their suffix: without it a name is too often a word ("东方", "安康")."""
     m = _AUTONOMY.search(name)
     if m:  # 内蒙古自治区: the place's own name ends like a people's
-        return (name[:m.start()] if m.start() >= 2 else name[:-3]) + ("州" if m.group(1) == "州" else "")
+        return (name[:m.start()] if m.start() >= 2 else name[:-3]) + ("" if m.group(1) == "区" else m.group(1))
     if code.endswith("0000") and name.endswith("省") and len(name) >= 3:
         return name[:-1]
     return None
 
 
-def _division_chain(name: str) -> tuple[list[str], int]:
-    """Adcodes of the divisions a name starts with, and where they end in the name."""
+def _division_chain(name: str, within: list[str] | None = None) -> tuple[list[str], int]:
+    """Adcodes of the divisions a name starts with, and where they end in the name; a name several
+    divisions share is the one inside a division of `within`, else '?'."""
     names, by_name = _divisions()
     chain: list[str] = []
     pos = 0
@@ -129,6 +146,8 @@ def _division_chain(name: str) -> tuple[list[str], int]:
         if hit is None:
             return chain, pos
         length, codes = hit
+        if len(codes) > 1 and not chain and within:
+            codes = [c for c in codes if any(c.startswith(_prefix(w)) for w in within)] or codes
         chain.append(codes[0] if len(codes) == 1 or chain else "?")
         pos += length
 
@@ -139,16 +158,22 @@ def strip_region_and_year(name: str) -> str:
     return re.sub(r"^\s*(?:19|20)\d{2}\s*年度?", "", name[pos:])
 
 
-def region_of(name: str | None) -> str | None:
+def region_of(name: str | None, within: list[str] | None = None) -> str | None:
     """The administrative region a unit name starts with, completed upward from the gazetteer:
-    '三亚市旅游发展局' → '海南省三亚市', '杭州市西湖区城市管理局' → '浙江省杭州市西湖区'."""
+    '三亚市旅游发展局' → '海南省三亚市', '杭州市西湖区城市管理局' → '浙江省杭州市西湖区'. A district
+    name several divisions share is read as the one inside a division of `within` (what the
+    document names elsewhere), else not at all."""
     if not name:
         return None
-    names, _ = _divisions()
-    chain, _ = _division_chain(name)
+    chain, _ = _division_chain(name, within or [])
     if not chain or chain[0] == "?":
         return None  # none, or an ambiguous district name without its city: do not guess
-    code = chain[-1]
+    return region_name(chain[-1])
+
+
+def region_name(code: str) -> str:
+    """The full name of a division with those above it: '630223' → '青海省海东市互助土族自治县'."""
+    names, _ = _divisions()
     parts = []
     for parent in (code[:2] + "0000", code[:4] + "00", code):
         label = names.get(parent)
