@@ -27,7 +27,7 @@ class Context:
     year_lines: tuple[int, int] = (0, 0)
     aliases: dict[str, str] = field(default_factory=dict)
     money_unit: str | None = None
-    # the divisions the document's title and header name ("青海省…", "互助县…"): what an ambiguous
+    # the divisions the document's title and header name ("青海省…", "门源县…"): what an ambiguous
     # county name in it is read against, and the region of evaluations whose unit names none
     regions: list[str] = field(default_factory=list)
 
@@ -118,7 +118,7 @@ _AUTONOMY = re.compile(r"(?:(?:朝鲜|土家|布依|哈尼|景颇|傈僳|蒙古|
 def _short_name(code: str, name: str) -> str | None:
     """The short name documents use: a province without 省 (贵州), an autonomous region without its
     peoples (广西), an autonomous prefecture as its place and 州 (黔东南州), an autonomous county or
-    banner as its place and 县/旗 (互助县). Cities and other counties keep
+    banner as its place and 县/旗 (门源县). Cities and other counties keep
     their suffix: without it a name is too often a word ("东方", "安康")."""
     m = _AUTONOMY.search(name)
     if m:  # 内蒙古自治区: the place's own name ends like a people's
@@ -172,7 +172,7 @@ def region_of(name: str | None, within: list[str] | None = None) -> str | None:
 
 
 def region_name(code: str) -> str:
-    """The full name of a division with those above it: '630223' → '青海省海东市互助土族自治县'."""
+    """The full name of a division with those above it: '632221' → '青海省海北藏族自治州门源回族自治县'."""
     names, _ = _divisions()
     parts = []
     for parent in (code[:2] + "0000", code[:4] + "00", code):

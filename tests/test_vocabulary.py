@@ -137,11 +137,11 @@ def test_a_district_name_several_cities_share_is_read_against_the_division_the_d
 
     assert region_of("朝阳区财政局") is None  # Beijing's or Changchun's: not guessed
     assert region_of("朝阳区财政局", ["220000"]) == "吉林省长春市朝阳区"
-    assert region_of("互助县教育局") == "青海省海东市互助土族自治县"  # an autonomous county's short name
+    assert region_of("门源县教育局") == "青海省海北藏族自治州门源回族自治县"  # an autonomous county's short name
 
 
 def test_the_region_of_a_unit_without_one_comes_from_the_title():
-    text = "青海省互助县2021年度项目支出绩效自评报告\n\n项目名称：乡村道路养护项目\n项目单位：县交通运输局\n" \
+    text = "青海省门源县2021年度项目支出绩效自评报告\n\n项目名称：乡村道路养护项目\n项目单位：县交通运输局\n" \
            "项目预算50万元，实际支出48万元，预算执行率96%。自评得分为90分，等级为优。\n"
     c = parse_bytes(text.encode("utf-8"), "r.txt").evaluations[0].candidate
-    assert c.get("region") == "青海省海东市互助土族自治县"
+    assert c.get("region") == "青海省海北藏族自治州门源回族自治县"
