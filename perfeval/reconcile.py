@@ -91,14 +91,21 @@ def reconcile_money(cand: Candidate) -> list[Check]:
         members = {id(r) for _, r in group}
         # witnesses: figures written with their unit, and figures read under another assumption
         others = [(f, r) for f, r in readings if id(r) not in members]
-        votes, as_read = _evidence(group, others, rate)
-        if as_read or len(votes) != 1:
+        # each figure by its own evidence (one cell of a table may be filled in another unit);
+        # the figures without evidence of their own follow the table's when it is one factor
+        verdicts = [(f, r, *_evidence([(f, r)], others, rate)) for f, r in group]
+        factors = {next(iter(v)) for _, _, v, as_read in verdicts if len(v) == 1 and not as_read}
+        if len(factors) != 1 or any(len(v) > 1 for _, _, v, _ in verdicts):
             continue
-        (k, (shown_r, witness)), = votes.items()
-        listed = "、".join(f"{FIELD_NAMES[f]} {_shown(r.value)}" for f, r in group)
-        for _, r in group:
+        k = factors.pop()
+        supported = any(as_read for _, _, _, as_read in verdicts)
+        moved = [(f, r, v) for f, r, v, as_read in verdicts if not as_read and (v or not supported)]
+        shown_r, witness = next(v[k] for _, _, v in moved if v)
+        listed = "、".join(f"{FIELD_NAMES[f]} {_shown(r.value)}" for f, r, _ in moved)
+        for _, r, _ in moved:
             r.value = round(r.value * k, 2)
             r.unit_assumed = None
+        group = [(f, r) for f, r, _ in moved]
         checks.append(Check(
             "money_unit", "warning",
             f"{where_read(shown_r)}的金额未写单位，按{unit}读为 {listed}，与{where_read(witness)}所述"

@@ -21,7 +21,7 @@ IGNORED_HEAD = re.compile(r"其他需(?:要)?说明|经验|做法")
 OPENER = re.compile(r"(?:扣分|失分)(?:原因|情况|的原因)(?:主要)?(?:是|为|如下|有)?\s*[:：]\s*$")
 # a statement introduced by its kind inside a paragraph: "…执行率96.82%。存在问题：服务记录不规范。建议：…"
 INLINE_LABEL = re.compile(rf"(?:^|(?<=[。；;，,\s]))(?:(?P<problem>{PROBLEM_HEAD.pattern})|(?P<suggestion>{SUGGESTION_HEAD.pattern}))"
-                          r"\s*[:：]")
+                          r"\s*(?P<end>[:：。])")
 INSTRUCTION = re.compile(r"^(?:主要(?:是)?对|对照|按照附件|包括|说明)|分析[。.]?$")
 MIN_ITEM_CHARS = 8
 INLINE_ITEM = re.compile(r"(?:^|[。；;，,])\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、]|[（(]\d{1,2}[）)])")
@@ -155,12 +155,14 @@ def extract_findings(paragraphs: list[Paragraph]) -> list[Finding]:
 def _labelled_statements(text: str, para: Paragraph) -> list[Finding]:
     """The statements a paragraph introduces by their kind ("存在问题：…", "建议：…"), each part up to
     the next such label, split into items."""
-    labels = list(INLINE_LABEL.finditer(text))
+    text = strip_marker(text)
+    # "存在问题。（1）…" opens a paragraph as a colon would; inside a sentence "…存在问题。" ends it
+    labels = [m for m in INLINE_LABEL.finditer(text) if m.group("end") != "。" or m.start() == 0]
     if not labels or OPENER.search(text):
         return []
     out = []
     for k, m in enumerate(labels):
-        kind = m.lastgroup or "problem"
+        kind = "problem" if m.group("problem") else "suggestion"
         part = text[m.end():labels[k + 1].start() if k + 1 < len(labels) else len(text)]
         for item, _, _ in split_items(part.strip(), para.line_start, para.line_end):
             if _keep(item, kind):
