@@ -176,6 +176,21 @@ def parse_grade(text: str | None) -> str | None:
     return None
 
 
+_SCORE_IN_CELL = re.compile(r"(\d+(?:\.\d+)?)\s*(?:分)?")
+_AROUND_GRADE = re.compile(r"\d+(?:\.\d+)?\s*分?|[,，/、;；]|(?:评价|自评|综合)?(?:等级|等次|结果|得分)|为")
+
+
+def read_score(text: str | None, full_marks: float = 100.0) -> tuple[float | None, str | None]:
+    """(score, grade) of a cell or phrase that states either or both: '94.27分（优）' → (94.27, '优'),
+    '良好（85.5分）' → (85.5, '良'), '91' → (91.0, None), '优' → (None, '优')."""
+    if not text:
+        return None, None
+    s = halfwidth(text)
+    m = _SCORE_IN_CELL.search(s)
+    score = float(m.group(1)) if m and float(m.group(1)) <= full_marks else None
+    return score, parse_grade(_AROUND_GRADE.sub("", s))
+
+
 def grade_from_score(score: float | None) -> str | None:
     """Score band of 财预〔2020〕10号: 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60."""
     if score is None:

@@ -145,3 +145,13 @@ def test_the_region_of_a_unit_without_one_comes_from_the_title():
            "项目预算50万元，实际支出48万元，预算执行率96%。自评得分为90分，等级为优。\n"
     c = parse_bytes(text.encode("utf-8"), "r.txt").evaluations[0].candidate
     assert c.get("region") == "青海省海北藏族自治州门源回族自治县"
+
+
+@pytest.mark.parametrize("cell, read", [
+    ("94.27分（优）", (94.27, "优")), ("良好（85.5分）", (85.5, "良")), ("91", (91.0, None)), ("优秀", (None, "优")),
+    ("得分：91.2分，等级：优", (91.2, "优")), ("2023", (None, None)),
+])
+def test_one_score_reader_for_every_cell_that_states_a_score_or_grade(cell, read):
+    from perfeval.normalize import read_score
+
+    assert read_score(cell) == read

@@ -25,7 +25,7 @@ from perfeval.extractors.tables import (
 )
 from perfeval.extractors.text import DEPARTMENT_SCOPE
 from perfeval.model import Cell, Table
-from perfeval.normalize import clean_name, halfwidth, parse_grade, parse_money, parse_number, parse_percent, read_money
+from perfeval.normalize import clean_name, halfwidth, parse_grade, parse_money, parse_number, parse_percent, read_money, read_score
 from perfeval.records import Candidate, Finding, Progress
 
 SELF_ASSESSMENT = "self_assessment"
@@ -136,19 +136,10 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
         cand.add(key, value, vc.line_start, vc.line_end, "form", origin, assumed)
     elif key == "execution_rate":
         cand.add(key, parse_percent(text), vc.line_start, vc.line_end, "form", origin)
-    elif key == "score":
-        m = re.search(r"\d+(?:\.\d+)?", halfwidth(text))
-        if m and float(m.group()) <= 100:
-            cand.add("score", float(m.group()), vc.line_start, vc.line_end, "form", origin)
-        bracket = re.search(r"[（(]\s*([^）)]{1,4}?)\s*(?:级|等)?\s*[）)]", text)  # "91.5（优）"
-        if m and bracket and parse_grade(bracket.group(1)):
-            cand.add("grade", parse_grade(bracket.group(1)), vc.line_start, vc.line_end, "form", origin)
-    elif key == "grade":
-        grade = parse_grade(re.split(r"[（(]", text)[0])
+    elif key in ("score", "grade"):  # either cell may state both: "91.5（优）", "良（85分）", "93分（优）"
+        score, grade = read_score(text)
+        cand.add("score", score, vc.line_start, vc.line_end, "form", origin)
         cand.add("grade", grade, vc.line_start, vc.line_end, "form", origin)
-        m = re.search(r"[（(]\s*(\d+(?:\.\d+)?)\s*分", halfwidth(text))
-        if m:
-            cand.add("score", float(m.group(1)), vc.line_start, vc.line_end, "form", origin)
     elif key == "year":
         m = re.search(r"(?:19|20)\d{2}", text)
         cand.add("year", int(m.group()) if m else None, vc.line_start, vc.line_end, "form", origin)

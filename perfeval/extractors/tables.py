@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from perfeval.model import Cell
-from perfeval.normalize import halfwidth, parse_number, parse_percent, period_month, read_money, unit_in_label
+from perfeval.normalize import halfwidth, parse_number, parse_percent, period_month, read_money, read_score, unit_in_label
 from perfeval.records import Candidate, Indicator, Progress
 
 # Labels of label/value cells, matched against the cell text without white space.
@@ -172,12 +172,14 @@ def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Can
     for row in rows:
         texts = [c.compact for c in row]
         first = next((t for t in texts if t), "")
-        if TOTAL_LABEL.match(halfwidth(first)):
-            numbers = [parse_number(c.text) for c in row]
-            numbers = [n for n in numbers if n is not None]
+        if TOTAL_LABEL.match(halfwidth(first)) or label_key(first) == "score":
+            read = [read_score(c.text) for c in row[1:]]  # "94.27分（优）": the total and its grade
+            numbers = [s for s, _ in read if s is not None]
             if numbers:
                 total = numbers[-1]
                 total_lines = (row[0].line_start, row[-1].line_end)
+                grade = next((g for _, g in reversed(read) if g), None)
+                cand.add("grade", grade, row[0].line_start, row[-1].line_end, "form", origin)
             used += 1
             break
         if label_key(first) == "project" or indicator_header(row):
