@@ -187,6 +187,7 @@ def _department_scope(cand: Candidate) -> None:
 # ---- results lists: one row per project -------------------------------------------------------
 
 _COLUMN_EXTRA = [
+    ("project", re.compile(r"^项目$")),  # a list's column of names: 项目 alone (as a form label it is no field)
     ("unit", re.compile(r"^(?:单位|部门|单位名称|部门名称|预算单位|实施单位)$")),
     ("year", re.compile(r"^(?:年度|年份|评价年度)$")),
     ("execution_rate", re.compile(r"^(?:预算)?执行率(?:\(%\))?$")),

@@ -20,7 +20,7 @@ KV_LABELS: list[tuple[str, str]] = [
                    r"决算(?:金额|数)|支出金额|支出数"),
     ("execution_rate", r"(?:预算|资金)?执行率|资金支出率|支出率"),
     # a core word after any of the qualifiers documents put before it: 综合评价得分, 自评等次, 绩效评价等级
-    ("score", r"评价分值|(?:综合|绩效|评价|自评|最终|总)*得分"),
+    ("score", r"评价分值|(?:综合|绩效|评价|自评|最终|总)*(?:得分|评分|分数)|自评分"),
     ("grade", r"(?:综合|绩效|评价|自评|最终)*(?:等级|等次|评级)|评价结论|评价结果|自评结论"),
     ("score_decision", r"(?:项目)?决策(?:得分|指标得分)?"),
     ("score_process", r"(?:项目)?(?:管理|过程)(?:得分|指标得分)?"),
