@@ -72,3 +72,17 @@ def test_projects_summarised_in_one_sentence_each_are_evaluations_and_keep_their
     assert found["部门整体支出"].get("score") == 91.0  # not the first project's 92
     assert (found["农村公路养护工程项目"].get("budget_yuan"), found["农村公路养护工程项目"].get("score")) == (6_000_000.0, 92.0)
     assert found["乡村客运补贴资金"].get("spent_yuan") == 1_500_000.0
+
+
+def test_a_plain_text_table_aligned_with_spaces_is_a_table():
+    from perfeval.model import Table
+    from perfeval.readers.text import parse_lines
+
+    lines = ["某州2023年度项目绩效评价结果", "", "序号  部门  项目名称  预算数(万元)  得分",
+             "1  州水务局  饮水安全工程  1320.00  89", "2  州教育局  实训基地建设  760.00  92.5", "",
+             "说明：  以上为自评结果。"]
+    blocks = parse_lines(lines)
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert len(tables) == 1 and [c.text for c in tables[0].rows[1]] == ["1", "州水务局", "饮水安全工程", "1320.00", "89"]
+    assert (tables[0].line_start, tables[0].line_end) == (3, 5)
+    assert blocks[-1].text.startswith("说明")  # one line that splits in two is no table

@@ -64,6 +64,30 @@ def _is_row_line(line: str) -> bool:
     return "\t" in stripped and not _is_cell_line(stripped)
 
 
+# columns aligned with runs of spaces instead of tabs ("序号  部门  项目名称  预算数"): two or more
+# spaces, or an ideographic space, between cells
+_SPACED = re.compile(r" {2,}|\u3000+")
+MIN_SPACED_COLUMNS = 3
+
+
+def _spaced_cells(line: str) -> list[str]:
+    parts = _SPACED.split(line.strip())
+    return parts if len(parts) >= MIN_SPACED_COLUMNS and all(parts) else []
+
+
+def _parse_spaced_table(lines: list[str], i: int) -> tuple[Table | None, int]:
+    """Consecutive lines that split into the same number (≥ 3) of space-separated cells."""
+    width = len(_spaced_cells(lines[i]))
+    j = i
+    while j < len(lines) and len(_spaced_cells(lines[j].rstrip("\r"))) == width:
+        j += 1
+    if j - i < 2:
+        return None, i
+    rows = [[Cell(clean_markup(part), k + 1, k + 1) for part in _spaced_cells(lines[k].rstrip("\r"))]
+            for k in range(i, j)]
+    return Table(rows, i + 1, j), j
+
+
 def parse_lines(lines: list[str]) -> list[Paragraph | Table]:
     blocks: list[Paragraph | Table] = []
     i, n = 0, len(lines)
@@ -77,6 +101,9 @@ def parse_lines(lines: list[str]) -> list[Paragraph | Table]:
             blocks.append(table)
         elif _is_row_line(line):
             table, i = _parse_row_table(lines, i)
+            blocks.append(table)
+        elif _spaced_cells(line) and (spaced := _parse_spaced_table(lines, i))[0] is not None:
+            table, i = spaced
             blocks.append(table)
         else:
             text = clean_markup(line)
