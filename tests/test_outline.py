@@ -86,3 +86,15 @@ def test_a_plain_text_table_aligned_with_spaces_is_a_table():
     assert len(tables) == 1 and [c.text for c in tables[0].rows[1]] == ["1", "州水务局", "饮水安全工程", "1320.00", "89"]
     assert (tables[0].line_start, tables[0].line_end) == (3, 5)
     assert blocks[-1].text.startswith("说明")  # one line that splits in two is no table
+
+
+def test_a_progress_table_after_a_form_is_that_forms_progress():
+    import pathlib
+
+    form = (pathlib.Path(__file__).parent / "fixtures" / "general" / "g03_self_assessment_henan_zhengzhou_2023.txt").read_text("utf-8")
+    table = "\n附：项目资金分月累计支出进度\n\t月份\n\t累计支出（万元）\n\t累计执行进度\n\n" + "".join(
+        f"\t{m}月\n\t{v:.2f}\n\t{r}%\n\n" for m, v, r in ((3, 30.1, 15.3), (6, 80.2, 40.8), (9, 140.0, 71.2), (12, 183.62, 93.45)))
+    parsed = parse_bytes((form + table).encode("utf-8"), "form.txt")
+    assert len(parsed.evaluations) == 1
+    progress = [(p.month, p.cumulative_rate) for p in parsed.evaluations[0].candidate.progress]
+    assert progress == [(3, 0.153), (6, 0.408), (9, 0.712), (12, 0.9345)]

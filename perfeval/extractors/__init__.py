@@ -11,7 +11,7 @@ import re
 from perfeval.extractors.findings import extract_findings
 from perfeval.extractors.forms import extract_forms, find_forms
 from perfeval.extractors.reports import MENTION, extract_report, read_prose
-from perfeval.extractors.tables import first_filled_row, indicator_header
+from perfeval.extractors.tables import first_filled_row, indicator_header, read_progress_table
 from perfeval.extractors.text import DEPARTMENT_SCOPE, strip_marker, year_votes
 from perfeval.model import Document, Paragraph, Table
 from perfeval.normalize import name_key
@@ -177,14 +177,20 @@ def _table_year(doc: Document, index: int, forms: list[Candidate]) -> None:
 
 
 def _attach_explanation(doc: Document, table_index: int, cuts: list[int], forms: list[Candidate]) -> None:
-    """The 自评情况说明 after a single form: its problems and suggestions belong to that form."""
+    """The 自评情况说明 after a single form: its problems and suggestions belong to that form, and so
+    does a table of its progress by period there (a sheet of its own, a table below the form)."""
     if len(forms) != 1:
         return  # prose after several forms cannot be told apart
     end = next(c for c in cuts if c > table_index)
+    form = forms[0]
+    months = {p.month for p in form.progress}
+    for table in (b for b in doc.blocks[table_index + 1:end] if isinstance(b, Table)):
+        form.progress += [p for p in read_progress_table(table.rows) if p.month not in months]
+        months |= {p.month for p in form.progress}
+    form.progress.sort(key=lambda p: p.month)
     paragraphs = [b for b in doc.blocks[table_index + 1:end] if isinstance(b, Paragraph)]
     if not paragraphs:
         return
-    form = forms[0]
     read_prose(form, paragraphs, "自评说明")
     texts = {(f.kind, f.text) for f in form.findings}
     form.findings += [f for f in extract_findings(paragraphs) if (f.kind, f.text) not in texts]

@@ -109,7 +109,9 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
             progress.setdefault(month, Progress(month, rate, "stated", para.line_start, para.line_end))
         for paid_on, yuan, purpose in tx.find_disbursements(sentence):
             cand.disbursements.append(Disbursement(paid_on, yuan, purpose, para.line_start, para.line_end))
-    cand.progress = sorted(progress.values(), key=lambda p: p.month)
+    # what the candidate already holds (a form's or a table's progress) is not replaced by the prose
+    held = {p.month for p in cand.progress}
+    cand.progress = sorted(cand.progress + [p for m, p in progress.items() if m not in held], key=lambda p: p.month)
     if total_investment is not None:
         add("budget_yuan", *total_investment)  # no year's budget was stated (else add keeps that)
     if adjusted is not None:
