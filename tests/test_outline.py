@@ -98,3 +98,17 @@ def test_a_progress_table_after_a_form_is_that_forms_progress():
     assert len(parsed.evaluations) == 1
     progress = [(p.month, p.cumulative_rate) for p in parsed.evaluations[0].candidate.progress]
     assert progress == [(3, 0.153), (6, 0.408), (9, 0.712), (12, 0.9345)]
+
+
+def test_projects_listed_one_after_another_in_one_paragraph_are_each_an_evaluation():
+    text = ("某县民宗局2024年度部门整体支出绩效自评报告\n\n一、部门整体支出情况\n"
+            "部门全年预算1,586.42万元，全年支出1,502.18万元，预算执行率94.69%。\n"
+            "2024年我局共实施项目2个，其中：民族发展资金项目预算620.00万元，实际支出598.30万元，执行率96.50%，自评得分93分；"
+            "民族团结创建经费预算85.00万元，实际支出71.40万元，执行率84.00%，自评得分86分。\n"
+            "二、自评结论\n部门整体支出绩效自评得分91.3分，等级为优。\n三、改进措施\n1.加快项目实施进度。2.加强绩效自评质量审核。\n")
+    parsed = parse_bytes(text.encode("utf-8"), "dept.txt")
+    found = {ev.candidate.get("project"): ev.candidate for ev in parsed.evaluations}
+    assert set(found) == {"部门整体支出", "民族发展资金", "民族团结创建经费"}  # no "2024年我局共实施项目2个"
+    assert (found["民族团结创建经费"].get("spent_yuan"), found["民族团结创建经费"].get("score")) == (714_000.0, 86.0)
+    assert [f.text for f in found["部门整体支出"].findings if f.kind == "suggestion"] == [
+        "加快项目实施进度。", "加强绩效自评质量审核。"]

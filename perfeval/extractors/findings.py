@@ -24,7 +24,8 @@ INLINE_LABEL = re.compile(rf"(?:^|(?<=[。；;，,\s]))(?:(?P<problem>{PROBLEM_H
                           r"\s*(?P<end>[:：。])")
 INSTRUCTION = re.compile(r"^(?:主要(?:是)?对|对照|按照附件|包括|说明)|分析[。.]?$")
 MIN_ITEM_CHARS = 8
-INLINE_ITEM = re.compile(r"(?:^|[。；;，,])\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、]|[（(]\d{1,2}[）)])")
+INLINE_ITEM = re.compile(r"(?:^|[。；;，,])\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、]|[（(]\d{1,2}[）)])|"
+                         r"(?:^|[。；;])\s*\d{1,2}[.、．](?!\d)")
 
 
 def is_heading(text: str) -> bool:

@@ -299,9 +299,11 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
     if scope == "department":
         sections = project_sections(paragraphs)
         inside = {id(p) for heading, body in sections for p in [heading, *body]}
-        summaries = [p for p in paragraphs if id(p) not in inside and is_project_summary(p.text)]
-        own = [p for p in paragraphs if id(p) not in inside and p not in summaries]
-        mentions = [read_section(heading, body) for heading, body in sections] + [read_summary(p) for p in summaries]
+        summaries = [(p, items) for p in paragraphs if id(p) not in inside and (items := summary_items(p))]
+        summarised = {id(p) for p, _ in summaries}
+        own = [p for p in paragraphs if id(p) not in inside and id(p) not in summarised]
+        mentions = [read_section(heading, body) for heading, body in sections] + [
+            read_summary(item) for _, items in summaries for item in items]
     title = paragraphs[0] if paragraphs else None
     if title is not None and scope == "project":
         text, end = title.text, title.line_end
@@ -344,6 +346,17 @@ def is_project_summary(text: str) -> bool:
     # (an unnamed summary describes the work done first: "完成了…运维保障工作。预算99万元…")
     return (summary_name(text) is not None or bool(re.search(r"项目预算|项目资金|该项目|项目总?投资", text))
             or bool(re.match(r"\s*(?:完成了|保障了|开展了|实施了|组织了)", text)))
+
+
+def summary_items(para: Paragraph) -> list[Paragraph]:
+    """The project summaries a paragraph gives: itself, or each of the projects it lists one after
+    another ("共实施项目3个，其中：A项目预算…，执行率…；B经费预算…")."""
+    parts = [p for p in re.split(r"[；;]|其中[:：]", para.text) if p.strip()]
+    if len(parts) >= 2:
+        items = [Paragraph(p.strip(), para.line_start, para.line_end) for p in parts if is_project_summary(p)]
+        if len(items) >= 2:
+            return items
+    return [para] if is_project_summary(para.text) else []
 
 
 def summary_name(text: str) -> str | None:
