@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from perfeval import auth, dbread
-from perfeval.auth import ANONYMOUS, Principal
+from perfeval import auth, dbread, roles
+from perfeval.roles import ANONYMOUS, Principal
 
 COOKIE = "perfeval_session"
 _TOKEN = "perfeval_session"            # session_state: this browser session's token
@@ -132,7 +132,7 @@ def _sign_in_box(p: Principal) -> None:
             st.rerun()
         if ss.get("_perfeval_signin_error"):
             st.error(ss["_perfeval_signin_error"], icon=":material/error:")
-        st.caption("访客可以查看分析页面；上传、修正和删除需要登录。" if auth.anonymous_access() == "read"
+        st.caption("访客可以查看分析页面；上传、修正和删除需要登录。" if roles.anonymous_access() == "read"
                    else "请登录后使用。")
 
 
@@ -145,14 +145,14 @@ def sign_in() -> Principal:
 
 
 def gate(p: Principal, require: str = "view") -> Principal:
-    """Stop the page unless the principal may ``require`` (an action of ``auth.NEEDS``) and the
+    """Stop the page unless the principal may ``require`` (an action of ``roles.NEEDS``) and the
     URL stays within its scope."""
-    if not p.signed_in and auth.anonymous_access() == "none":
+    if not p.signed_in and roles.anonymous_access() == "none":
         st.info("请先在左侧「登录」。", icon=":material/login:")
         st.stop()
     if not p.can(require):
-        need = auth.ROLE_LABELS[auth.NEEDS[require]]
-        st.error(f"没有权限访问本页面：需要{need}及以上角色，当前为{auth.ROLE_LABELS[p.role]}。"
+        need = roles.ROLE_LABELS[roles.NEEDS[require]]
+        st.error(f"没有权限访问本页面：需要{need}及以上角色，当前为{roles.ROLE_LABELS[p.role]}。"
                  + ("请先在左侧登录。" if not p.signed_in else "如需权限，请联系管理员。"), icon=":material/block:")
         st.stop()
     if p.scoped:

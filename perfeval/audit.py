@@ -1,14 +1,14 @@
 """The audit trail: one ``audit_log`` row per data-changing action, written by the function that
 makes the change, inside its transaction (so a change that fails or is rolled back leaves no row,
 and no change is committed without its row). Who: the signed-in account, the OIDC identity, or the
-OS user of a CLI command (``perfeval.auth.Principal``)."""
+OS user of a CLI command (``perfeval.roles.Principal``)."""
 from __future__ import annotations
 
 import datetime as dt
 
 import duckdb
 
-from perfeval.auth import Principal
+from perfeval.roles import Principal
 
 ACTION_LABELS = {"upload": "上传导入", "ingest": "命令行导入", "correct": "修正问题类别", "uncorrect": "恢复自动归类",
                  "delete": "删除文档（移入回收站）", "restore": "从回收站恢复", "purge": "清空回收站（永久删除）",

@@ -1,5 +1,5 @@
 """Backups of the database: ``python -m perfeval backup DIR`` and ``restore FILE``; a schema
-migration takes one first (``before_migration``).
+migration takes one first (``store.backup_before_migration``).
 
 A backup is a byte copy of the DuckDB file taken while this process holds the file's write lock
 right after a CHECKPOINT: no other process can write meanwhile (an ingest waits, or has committed
@@ -9,28 +9,14 @@ addressed, never changed once written) are copied beside it.
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import pathlib
 import shutil
 
 import duckdb
 
-from perfeval import store
-
-BACKUP_DIR_NAME = "backups"
-
-
-def _stamp() -> str:
-    return dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-
-
-def _copy_file(src: pathlib.Path, dst: pathlib.Path) -> None:
-    tmp = dst.with_name(dst.name + ".part")
-    shutil.copyfile(src, tmp)
-    with open(tmp, "rb+") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, dst)
+from perfeval import audit, roles, store
+from perfeval.store import BACKUP_DIR_NAME, backup_stamp, copy_file_synced
 
 
 def backup(db: str, out_dir: str | os.PathLike, uploads: pathlib.Path | None = None) -> pathlib.Path:
@@ -40,30 +26,15 @@ def backup(db: str, out_dir: str | os.PathLike, uploads: pathlib.Path | None = N
         raise FileNotFoundError(db)
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / f"perfeval-{_stamp()}.duckdb"
+    target = out / f"perfeval-{backup_stamp()}.duckdb"
     con = store._open_for_writing(str(src))  # the lock, not a schema check: a backup changes nothing
     try:
         con.execute(f"CHECKPOINT {store._WRITE_ALIAS}")
-        _copy_file(src, target)
+        copy_file_synced(src, target)
     finally:
         store._close_for_writing(con)
     if uploads is not None and pathlib.Path(uploads).is_dir():
         shutil.copytree(uploads, target.with_name(target.stem + "-uploads"), dirs_exist_ok=True)
-    return target
-
-
-def before_migration(con: duckdb.DuckDBPyConnection) -> pathlib.Path | None:
-    """Inside ``store.ensure_schema`` (write lock held): copy the attached file to
-    ``backups/perfeval-before-migration-<time>.duckdb`` beside it before the schema changes."""
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    if not row or not row[0] or row[0] == ":memory:":
-        return None
-    src = pathlib.Path(row[0]).resolve()
-    con.execute("CHECKPOINT")
-    folder = src.parent / BACKUP_DIR_NAME
-    folder.mkdir(exist_ok=True)
-    target = folder / f"{src.stem}-before-migration-{_stamp()}.duckdb"
-    _copy_file(src, target)
     return target
 
 
@@ -85,14 +56,13 @@ def restore(backup_file: str | os.PathLike, db: str, actor=None) -> pathlib.Path
     """Put the backup in place of ``db``. The current file is first backed up beside it
     (``backups/…-before-restore-…``, returned). The swap happens under the write lock; one
     audit row in the restored database records it."""
-    from perfeval import audit, auth
-    actor = actor or auth.cli_principal()
+    actor = actor or roles.cli_principal()
     actor.require("restore")
     check_backup(backup_file)
     dst = pathlib.Path(db).resolve()
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(dst.name + ".restoring")
-    _copy_file(pathlib.Path(backup_file), tmp)
+    copy_file_synced(pathlib.Path(backup_file), tmp)
     saved = None
     if dst.exists():
         saved = backup(str(dst), dst.parent / BACKUP_DIR_NAME)

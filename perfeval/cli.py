@@ -7,7 +7,7 @@ import sys
 
 from tqdm import tqdm
 
-from perfeval import store
+from perfeval import roles, store
 from perfeval.ingest import SCANNED_SUFFIXES, BatchWriter, Outcome, Parsed, expand_paths, iter_parsed, iter_sources, settle_heap
 
 
@@ -175,7 +175,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     if password is None:
         return 1
     try:
-        auth.add_user(db, args.name, args.role, password, actor=auth.cli_principal(),
+        auth.add_user(db, args.name, args.role, password, actor=roles.cli_principal(),
                       regions=args.region, units=args.unit)
     except ValueError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
@@ -203,7 +203,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 def cmd_user_remove(args: argparse.Namespace) -> int:
     from perfeval import auth
     db = args.db or store.default_db_path()
-    if not auth.remove_user(db, args.name, actor=auth.cli_principal()):
+    if not auth.remove_user(db, args.name, actor=roles.cli_principal()):
         print(f"ERROR: no account {args.name}", file=sys.stderr)
         return 1
     print(f"account {args.name} removed")
@@ -217,7 +217,7 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
     if password is None:
         return 1
     try:
-        ok = auth.set_password(db, args.name, password, actor=auth.cli_principal())
+        ok = auth.set_password(db, args.name, password, actor=roles.cli_principal())
     except ValueError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1
@@ -238,7 +238,7 @@ def cmd_user_first_admin(args: argparse.Namespace) -> int:
               f"python -m perfeval user passwd admin --generate --db {db}")
         return 0
     password = auth.generate_password()
-    auth.add_user(db, "admin", "admin", password, actor=auth.cli_principal())
+    auth.add_user(db, "admin", "admin", password, actor=roles.cli_principal())
     print("=" * 72)
     print("First run: created the administrator account. Sign in in the sidebar (登录) with")
     print("    账号 admin")
@@ -273,7 +273,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_trash(args: argparse.Namespace) -> int:
-    from perfeval import auth, dbread, uploads
+    from perfeval import dbread, uploads
     db = args.db or store.default_db_path()
     if args.action == "list":
         df = dbread.run(db, "trash_documents", {})
@@ -283,7 +283,7 @@ def cmd_trash(args: argparse.Namespace) -> int:
             print(f"{r.doc_id}  {r.file_name}  {r.n_evaluations} evaluations  deleted {r.deleted_at:%Y-%m-%d %H:%M} "
                   f"by {r.deleted_by}")
         return 0
-    actor = auth.cli_principal()
+    actor = roles.cli_principal()
     if args.action == "restore":
         if not args.doc_id:
             print("ERROR: name the document id (see: trash list)", file=sys.stderr)

@@ -8,9 +8,8 @@ import pathlib
 import re
 from dataclasses import dataclass, field
 
-from perfeval.extractors.text import year_votes
 from perfeval.model import Document, Paragraph, Table
-from perfeval.normalize import clean_name, halfwidth
+from perfeval.normalize import clean_name, halfwidth, year_votes
 
 REGIONS_FILE = pathlib.Path(__file__).resolve().parent.parent / "data" / "regions.csv"
 ORG_SUFFIX = re.compile(r"(?:中心|局|委员会|委|办公室|厅|院|馆|所|站|队|处|部|会|公司|学校|大学|医院|政府|"

@@ -25,7 +25,7 @@ from perfeval.extractors import extract
 from perfeval.model import Document
 from perfeval.readers import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ReadError, prepare, read_document
 from perfeval.readers.archive import is_zip_archive, read_members
-from perfeval.records import Check, Evaluation
+from perfeval.records import FIELD_LABELS, Check, Evaluation
 
 # A folder scan also takes archives: each supported member is a document of its own.
 SCANNED_SUFFIXES = SUPPORTED_SUFFIXES | {".zip"}
@@ -108,7 +108,6 @@ def _check_ocr_readings(doc: Document, evaluations: list[Evaluation]) -> None:
     """A value read by OCR with low confidence is stored with a check naming it, so a manager
     compares it with the scan before trusting it."""
     from perfeval.readers.ocr import LOW_CONFIDENCE
-    from perfeval.style import FIELD_LABELS
 
     for ev in evaluations:
         low = []
@@ -194,7 +193,7 @@ def iter_parsed(sources):
 
 def save(con, parsed: Parsed, actor=None) -> bool:
     """Write a parsed document in its own transaction; False when the same content is already loaded.
-    ``actor``: who loads it (perfeval.auth.Principal; default the OS user of a CLI run)."""
+    ``actor``: who loads it (perfeval.roles.Principal; default the OS user of a CLI run)."""
     return save_batch(con, [parsed], actor)[0]
 
 

@@ -222,3 +222,21 @@ def indicator_level(text: str | None) -> str | None:
     if core in _LEVEL_TERMS:
         return core if core in _LEVEL_TERMS_PLAIN else core + "指标"
     return s.replace("(", "（").replace(")", "）")
+
+
+YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(度)?")
+
+
+def year_votes(text: str, weight: float = 1.0) -> dict[int, float]:
+    """Each year a text names, weighted as evidence of the fiscal year it is about (年度 counts more)."""
+    votes: dict[int, float] = {}
+    for m in YEAR_RE.finditer(halfwidth(text)):
+        year = int(m.group(1))
+        tail = text[m.end():m.end() + 2]
+        w = weight * (2.0 if m.group(2) else 0.5)
+        if tail[:1] in "“\"「":
+            w *= 2
+        if re.match(r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text[m.end():m.end() + 8]):
+            w *= 0.3  # a full date: when something happened, weak evidence of the fiscal year
+        votes[year] = votes.get(year, 0) + w
+    return votes

@@ -6,7 +6,7 @@
 * ``correct(db, eval_id, kind, seq, category)`` records a manager's category in
   ``finding_corrections`` (document sha256 + the statement's ``finding_key``) and applies it to
   every statement with that key in that document; ``clear_correction`` goes back to the
-  classifier. ``apply_corrections`` is called by ``store.save_documents``, so a deleted and
+  classifier. ``store.apply_corrections`` is applied by ``store.save_documents``, so a deleted and
   re-ingested file gets its corrections back.
 """
 from __future__ import annotations
@@ -16,38 +16,10 @@ import datetime as dt
 import pathlib
 from dataclasses import dataclass, field
 
-import duckdb
 import pandas as pd
 
+from perfeval import audit, roles, rollups, store
 from perfeval import classify as clf
-from perfeval import rollups
-
-_SET_SECONDARY_WITHOUT = ("nullif(array_to_string(list_filter(string_split(coalesce(f.categories_secondary, ''), ','), "
-                          "lambda x: x <> '' AND x <> c.category), ','), '')")
-
-
-def apply_corrections(con: duckdb.DuckDBPyConnection, doc_id: str, sha256: str) -> int:
-    """Give the problems of one (just inserted) document the categories managers chose for it.
-    Runs inside the caller's transaction; returns how many statements it changed."""
-    row = con.execute("SELECT count(*) FROM finding_corrections WHERE sha256 = ?", [sha256]).fetchone()
-    if not row or not row[0]:
-        return 0
-    n = con.execute(f"""
-        UPDATE findings f SET category = c.category, category_source = 'manual',
-               categories_secondary = {_SET_SECONDARY_WITHOUT}
-        FROM finding_corrections c
-        WHERE c.sha256 = $sha AND c.finding_key = f.finding_key AND f.kind = 'problem'
-          AND f.eval_id IN (SELECT eval_id FROM evaluations WHERE doc_id = $doc)""",
-                    {"sha": sha256, "doc": doc_id}).fetchone()
-    return int(n[0]) if n else 0
-
-
-def apply_corrections_many(con: duckdb.DuckDBPyConnection, documents: list[tuple[str, str]]) -> int:
-    """`apply_corrections` for a batch of (doc_id, sha256); one query when none has corrections."""
-    shas = [sha for _, sha in documents]
-    corrected = {sha for (sha,) in con.execute(
-        "SELECT DISTINCT sha256 FROM finding_corrections WHERE sha256 IN (SELECT unnest(?))", [shas]).fetchall()}
-    return sum(apply_corrections(con, doc_id, sha) for doc_id, sha in documents if sha in corrected)
 
 
 @dataclass
@@ -90,10 +62,9 @@ def correct(db: str, eval_id: str, kind: str, seq: int, category: str, note: str
             actor=None) -> int:
     """Set a problem's category by hand (and every identical statement of the same document).
     Waits for the write lock like an ingest; one transaction with its audit row; returns the
-    statements changed. ``actor`` (perfeval.auth.Principal, default the OS user of a CLI run)
+    statements changed. ``actor`` (perfeval.roles.Principal, default the OS user of a CLI run)
     must be an editor and, when scoped, see the statement's evaluation."""
-    from perfeval import audit, auth, store
-    actor = actor or auth.cli_principal()
+    actor = actor or roles.cli_principal()
     actor.require("correct")
     if category not in clf.CODES:
         raise ValueError(f"unknown category {category!r}")
@@ -111,7 +82,7 @@ def correct(db: str, eval_id: str, kind: str, seq: int, category: str, note: str
                         [f.sha256, f.finding_key, category, f.category,
                          dt.datetime.now().replace(microsecond=0), (note or "").strip() or None, f.text[:60]])
             _fill_keys(con, f.doc_id)
-            n = apply_corrections(con, f.doc_id, f.sha256)
+            n = store.apply_corrections(con, f.doc_id, f.sha256)
             rollups.apply_findings(con, f.doc_id, 1)
             audit.record(con, actor, "correct", sha256=f.sha256, file_name=_file_name(con, f.doc_id),
                          finding_key=f.finding_key, old=f.category, new=category, result=f"{n} 条问题")
@@ -121,8 +92,7 @@ def correct(db: str, eval_id: str, kind: str, seq: int, category: str, note: str
 def clear_correction(db: str, eval_id: str, kind: str, seq: int, actor=None) -> bool:
     """Forget the manager's category of a statement: the classifier's category applies again.
     ``actor`` as for ``correct``; one audit row in the same transaction."""
-    from perfeval import audit, auth, store
-    actor = actor or auth.cli_principal()
+    actor = actor or roles.cli_principal()
     actor.require("correct")
     with store.writer(db) as con:
         with store.data_change(con):
@@ -157,12 +127,11 @@ def _file_name(con, doc_id: str) -> str | None:
 
 def _require_in_scope(con, actor, eval_id: str) -> None:
     """A scoped account changes only what it may see."""
-    from perfeval import auth
     if not actor.scoped:
         return
     row = con.execute("SELECT region, unit FROM evaluations WHERE eval_id = ?", [eval_id]).fetchone()
     if row is None or not ((not actor.regions or row[0] in actor.regions) and (not actor.units or row[1] in actor.units)):
-        raise auth.PermissionDenied("没有权限：这条问题所属的评价不在您的可见范围内。")
+        raise roles.PermissionDenied("没有权限：这条问题所属的评价不在您的可见范围内。")
 
 
 @dataclass
@@ -193,8 +162,7 @@ class ReclassifySummary:
 def reclassify(db: str, taxonomy_path: str | None = None, dry_run: bool = False, actor=None) -> ReclassifySummary:
     """Re-apply the taxonomy to every stored problem statement in one transaction (with its audit
     row unless ``dry_run``). ``actor``: an admin (default the OS user of a CLI run)."""
-    from perfeval import audit, auth, store
-    actor = actor or auth.cli_principal()
+    actor = actor or roles.cli_principal()
     actor.require("reclassify")
     tax = clf.load_taxonomy(taxonomy_path)
     summary = ReclassifySummary(str(taxonomy_path or clf.TAXONOMY_FILE), tax.version, tax.fingerprint)

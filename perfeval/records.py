@@ -21,6 +21,18 @@ AUTHORITY = {
     "context": 20,       # inferred from the document around it (header unit, dominant year)
 }
 
+# The Chinese name of each evaluation field, for checks and pages alike.
+FIELD_LABELS = {
+    "eval_id": "评价编号", "doc_id": "文档编号", "region": "地区", "unit": "单位", "department": "主管部门",
+    "year": "年度", "project": "项目", "scope": "评价范围", "source_kind": "来源类型",
+    "budget_initial_yuan": "年初预算数", "budget_yuan": "全年预算数", "funds_received_yuan": "到位资金",
+    "spent_yuan": "全年执行数", "execution_rate": "预算执行率", "execution_rate_stated": "执行率为报告所述",
+    "score": "总得分", "grade": "等级（报告所述）", "score_decision": "决策得分", "score_process": "过程得分",
+    "score_performance": "绩效得分", "score_execution": "预算执行得分", "score_execution_max": "预算执行分值",
+    "grade_from_score": "等级（按得分）", "line_start": "起始行", "line_end": "结束行",
+    "file_name": "来源文件", "file_format": "文件格式", "ingested_at": "入库时间", "sha256": "文件指纹",
+}
+
 
 @dataclass
 class Reading:

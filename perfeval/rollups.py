@@ -59,6 +59,8 @@ from typing import Iterator
 
 import duckdb
 
+from perfeval import themes
+
 ROLLUPS_VERSION = "10"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
 #                        4: weak_problems, advice_topics, rollup_advice;
 #                        5: problem_statements (replaces weak_problems), rollup_unit_years;
@@ -514,7 +516,6 @@ def _weak_terms(con: duckdb.DuckDBPyConnection, taxonomy=None):
     """eval_id, seq, key_terms ('、'-separated), hint of the weak problems in _stmt."""
     import pandas as pd
 
-    from perfeval import themes
     rows = con.execute("SELECT eval_id, seq, text FROM _stmt WHERE weak").fetchall()
     terms, hints = themes.terms_and_hints([text for _, _, text in rows], taxonomy)
     return pd.DataFrame({"eval_id": pd.Series([r[0] for r in rows], dtype="object"),
@@ -528,7 +529,6 @@ def _advice_topic_rows(con: duckdb.DuckDBPyConnection, taxonomy=None):
     problems of the same document, unit and year."""
     import pandas as pd
 
-    from perfeval import themes
     advice = con.execute("""
         SELECT eval_id, doc_id, kind, seq, text, coalesce(unit, ''), coalesce(year, 0)
         FROM _stmt WHERE kind IN ('suggestion', 'rectification')""").fetchall()

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import os
 import pathlib
+import shutil
 import threading
 import time
 from contextlib import ExitStack, contextmanager
@@ -22,10 +23,10 @@ from typing import Callable, Iterator, TypeVar
 import duckdb
 import pyarrow as pa
 
-from perfeval import audit, auth, normalize, problems, rollups
-from perfeval.auth import Principal
+from perfeval import audit, normalize, roles, rollups
 from perfeval.classify import finding_key
 from perfeval.records import Evaluation
+from perfeval.roles import Principal
 
 SCHEMA_FILE = pathlib.Path(__file__).with_name("schema.sql")
 DEFAULT_DB = "data/perfeval.duckdb"
@@ -171,6 +172,36 @@ class WriteSession:
         self.close()
 
 
+BACKUP_DIR_NAME = "backups"
+
+
+def backup_stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
+def copy_file_synced(src: pathlib.Path, dst: pathlib.Path) -> None:
+    tmp = dst.with_name(dst.name + ".part")
+    shutil.copyfile(src, tmp)
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, dst)
+
+
+def backup_before_migration(con: duckdb.DuckDBPyConnection) -> pathlib.Path | None:
+    """Inside ``ensure_schema`` (write lock held): copy the attached file to
+    ``backups/perfeval-before-migration-<time>.duckdb`` beside it before the schema changes."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    if not row or not row[0] or row[0] == ":memory:":
+        return None
+    src = pathlib.Path(row[0]).resolve()
+    con.execute("CHECKPOINT")
+    folder = src.parent / BACKUP_DIR_NAME
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{src.stem}-before-migration-{backup_stamp()}.duckdb"
+    copy_file_synced(src, target)
+    return target
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create or migrate the tables. A database already at this schema (the fingerprint of
     schema.sql, so any edit of it counts) and rollups version gets one lookup instead of ~40
@@ -183,8 +214,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     if versions == {"schema_version": _schema_fingerprint(), "rollups_version": rollups.ROLLUPS_VERSION}:
         return
     if versions:  # a database of another schema: keep a copy of it as it was before migrating
-        from perfeval import backup
-        backup.before_migration(con)
+        backup_before_migration(con)
     with every_core(con):  # a migration may rebuild every rollup
         con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
         _normalize_indicator_levels(con)
@@ -258,6 +288,34 @@ def data_change(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
+_SET_SECONDARY_WITHOUT = ("nullif(array_to_string(list_filter(string_split(coalesce(f.categories_secondary, ''), ','), "
+                          "lambda x: x <> '' AND x <> c.category), ','), '')")
+
+
+def apply_corrections(con: duckdb.DuckDBPyConnection, doc_id: str, sha256: str) -> int:
+    """Give the problems of one (just inserted) document the categories managers chose for it.
+    Runs inside the caller's transaction; returns how many statements it changed."""
+    row = con.execute("SELECT count(*) FROM finding_corrections WHERE sha256 = ?", [sha256]).fetchone()
+    if not row or not row[0]:
+        return 0
+    n = con.execute(f"""
+        UPDATE findings f SET category = c.category, category_source = 'manual',
+               categories_secondary = {_SET_SECONDARY_WITHOUT}
+        FROM finding_corrections c
+        WHERE c.sha256 = $sha AND c.finding_key = f.finding_key AND f.kind = 'problem'
+          AND f.eval_id IN (SELECT eval_id FROM evaluations WHERE doc_id = $doc)""",
+                    {"sha": sha256, "doc": doc_id}).fetchone()
+    return int(n[0]) if n else 0
+
+
+def apply_corrections_many(con: duckdb.DuckDBPyConnection, documents: list[tuple[str, str]]) -> int:
+    """`apply_corrections` for a batch of (doc_id, sha256); one query when none has corrections."""
+    shas = [sha for _, sha in documents]
+    corrected = {sha for (sha,) in con.execute(
+        "SELECT DISTINCT sha256 FROM finding_corrections WHERE sha256 IN (SELECT unnest(?))", [shas]).fetchall()}
+    return sum(apply_corrections(con, doc_id, sha) for doc_id, sha in documents if sha in corrected)
+
+
 @dataclass
 class NewDocument:
     """A parsed document as the tables store it (`snippet(line_start, line_end)` quotes its text)."""
@@ -283,7 +341,7 @@ def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument],
 
     The rows of the whole batch go in one multi-row INSERT per table and the rollups move in one
     pass: per-statement and per-transaction costs, not the rows, dominate small documents."""
-    actor = actor or auth.cli_principal()
+    actor = actor or roles.cli_principal()
     actor.require("upload")
     rows = _BatchRows()
     ingested_at = dt.datetime.now().replace(microsecond=0)
@@ -296,7 +354,7 @@ def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument],
         with data_change(con):
             staged = rows.insert(con)
             # a manager's categories outlive re-ingests; they change findings after the staging
-            corrected = problems.apply_corrections_many(con, [(d.doc_id, d.sha256) for d in documents])
+            corrected = apply_corrections_many(con, [(d.doc_id, d.sha256) for d in documents])
             # the aggregates move with the rows
             rollups.apply_documents(con, [d.doc_id for d in documents], 1, staged=staged and not corrected)
             action = "ingest" if actor.via == "cli" else "upload"
@@ -425,7 +483,7 @@ def delete_document(con: duckdb.DuckDBPyConnection, doc_id: str, actor: Principa
     """Move a document and every row derived from it to the 回收站 (trash_* tables), in one
     transaction with its audit row; ``restore_document`` brings them back as they were. ``actor``
     (default: the OS user of a CLI run) must be an admin. False when there is no such document."""
-    actor = actor or auth.cli_principal()
+    actor = actor or roles.cli_principal()
     actor.require("delete")
     with data_change(con):
         doc = con.execute("SELECT sha256, file_name FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
@@ -464,7 +522,7 @@ def restore_document(con: duckdb.DuckDBPyConnection, doc_id: str, actor: Princip
     """Bring a document of the 回收站 back with every row exactly as it was deleted (manager
     corrections included); one transaction with its audit row. False when it is not in the
     回收站; RestoreConflict when the same content is loaded again meanwhile."""
-    actor = actor or auth.cli_principal()
+    actor = actor or roles.cli_principal()
     actor.require("restore")
     with data_change(con):
         doc = con.execute("SELECT sha256, file_name FROM trash_documents WHERE doc_id = ?", [doc_id]).fetchone()
@@ -493,7 +551,7 @@ def purge_trash(con: duckdb.DuckDBPyConnection, actor: Principal | None = None,
                 doc_ids: list[str] | None = None) -> list[str]:
     """Empty the 回收站 for good (``doc_ids``: only these): one transaction, one audit row per
     document. Returns the doc_ids removed (their original files can then be removed)."""
-    actor = actor or auth.cli_principal()
+    actor = actor or roles.cli_principal()
     actor.require("purge")
     with data_change(con):
         docs = con.execute("SELECT doc_id, sha256, file_name FROM trash_documents "

@@ -43,17 +43,6 @@ RULE_LABELS = {
     "unmatched_summary": "摘要中的项目未找到对应评价",
     "ocr_low_confidence": "扫描件识别置信度偏低",
 }
-FIELD_LABELS = {
-    "eval_id": "评价编号", "doc_id": "文档编号", "region": "地区", "unit": "单位", "department": "主管部门",
-    "year": "年度", "project": "项目", "scope": "评价范围", "source_kind": "来源类型",
-    "budget_initial_yuan": "年初预算数", "budget_yuan": "全年预算数", "funds_received_yuan": "到位资金",
-    "spent_yuan": "全年执行数", "execution_rate": "预算执行率", "execution_rate_stated": "执行率为报告所述",
-    "score": "总得分", "grade": "等级（报告所述）", "score_decision": "决策得分", "score_process": "过程得分",
-    "score_performance": "绩效得分", "score_execution": "预算执行得分", "score_execution_max": "预算执行分值",
-    "grade_from_score": "等级（按得分）", "line_start": "起始行", "line_end": "结束行",
-    "file_name": "来源文件", "file_format": "文件格式", "ingested_at": "入库时间", "sha256": "文件指纹",
-}
-
 CJK_FONT = ("'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', "
             "'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif")
 COLORWAY = ["#1f5fa8", "#e07b39", "#2e9e6b", "#c2453d", "#7b5ea7", "#8c6d46", "#d16ba5", "#6b7b8c",

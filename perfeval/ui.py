@@ -18,11 +18,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from perfeval import access, briefing, dbread
+from perfeval.records import FIELD_LABELS  # noqa: F401  (pages use it as ui.FIELD_LABELS)
 from perfeval.style import (  # noqa: F401  (pages use them as ui.*)
     APP_TITLE,
     CJK_FONT,
     COLORWAY,
-    FIELD_LABELS,
     FINDING_KIND_LABELS,
     GRADE_BANDS,
     GRADE_COLORS,
@@ -298,7 +298,7 @@ def setup_page(title: str, caption: str | None = None, require_data: bool = True
                require: str = "view") -> dbread.Filters | None:
     """Page config, sign-in, navigation, sidebar filters; stops the page with guidance when no data.
 
-    ``require``: the action (perfeval.auth.NEEDS) the page is for; a principal that may not do it
+    ``require``: the action (perfeval.roles.NEEDS) the page is for; a principal that may not do it
     gets a Chinese refusal instead of the page (``access.gate``), as does a link naming data
     outside its scope. ``require_data=False`` (数据导入): no filters and no stop; returns None."""
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/analytics:", layout="wide",

@@ -28,11 +28,11 @@ from typing import Callable
 import pandas as pd
 
 from perfeval import dbread, store
-from perfeval.auth import Principal
 from perfeval.ingest import SUPPORTED_SUFFIXES, IngestError, Parsed, parse_bytes, save
 from perfeval.readers import MAX_FILE_BYTES, ReadError, prepare, sniff_format
 from perfeval.readers.archive import is_zip_archive, read_members
 from perfeval.readers.text import DecodeError, decode_text
+from perfeval.roles import Principal
 
 MAX_NAME_CHARS = 100
 MAX_NAME_BYTES = 200  # file systems allow 255 bytes; a Chinese character takes 3 in UTF-8

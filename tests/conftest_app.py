@@ -105,9 +105,9 @@ def account_session(db: pathlib.Path, role: str = "admin", name: str | None = No
     """A session token of a real local account (created in ``db`` if missing; the password checked
     by perfeval.auth as on the sign-in form). AppTest runs the app in this process, so a test puts
     the token in ``at.session_state["perfeval_session"]`` as the sign-in form would."""
-    from perfeval import auth
+    from perfeval import auth, roles
     name = name or f"test_{role}"
     password = f"pw-of-{name}-1234"
     if not any(u["name"] == name for u in auth.list_users(str(db))):
-        auth.add_user(str(db), name, role, password, actor=auth.cli_principal(), regions=regions, units=units)
+        auth.add_user(str(db), name, role, password, actor=roles.cli_principal(), regions=regions, units=units)
     return auth.start_session(auth.authenticate(str(db), name, password))

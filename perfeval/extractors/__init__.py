@@ -12,9 +12,9 @@ from perfeval.extractors.findings import extract_findings
 from perfeval.extractors.forms import extract_forms, find_forms
 from perfeval.extractors.reports import MENTION, extract_report, read_prose
 from perfeval.extractors.tables import first_filled_row, indicator_header
-from perfeval.extractors.text import strip_marker, year_votes
+from perfeval.extractors.text import strip_marker
 from perfeval.model import Document, Paragraph, Table
-from perfeval.normalize import name_key
+from perfeval.normalize import name_key, year_votes
 from perfeval.records import Candidate
 
 DEPARTMENT_TITLE = re.compile(r"部门(?:整体)?(?:支出)?(?:绩效)?(?:评价|自评)(?:报告)?$|部门整体(?:支出)?绩效(?:评价|自评)?(?:报告|情况)?$")

@@ -310,23 +310,6 @@ def find_disbursements(sentence: str):
 
 # ---- years ----------------------------------------------------------------------------------
 
-YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(度)?")
-
-
-def year_votes(text: str, weight: float = 1.0) -> dict[int, float]:
-    votes: dict[int, float] = {}
-    for m in YEAR_RE.finditer(halfwidth(text)):
-        year = int(m.group(1))
-        tail = text[m.end():m.end() + 2]
-        w = weight * (2.0 if m.group(2) else 0.5)
-        if tail[:1] in "“\"「":
-            w *= 2
-        if re.match(r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text[m.end():m.end() + 8]):
-            w *= 0.3  # a full date: when something happened, weak evidence of the fiscal year
-        votes[year] = votes.get(year, 0) + w
-    return votes
-
-
 NEGATIVE_CUES = re.compile(
     r"不够|不足|未|缺乏|缺少|滞后|有待|不规范|偏低|较低|欠缺|不高|无法|不到位|不完善|不健全|不明确|"
     r"不充分|不合理|不科学|不及时|瑕疵|薄弱|偏差|差距|较慢|延迟|超期|低于|没有|尚未|不符合|笼统|"
