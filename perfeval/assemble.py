@@ -13,7 +13,7 @@ import hashlib
 
 from perfeval.context import Context, is_division, region_of, strip_region_and_year
 from perfeval.normalize import grade_from_score, name_key
-from perfeval.records import Candidate, Check, Evaluation, Progress, Reading
+from perfeval.records import AUTHORITY_CONTEXT, AUTHORITY_FORM, Candidate, Check, Evaluation, Progress, Reading
 from perfeval.validate import money_close, run_checks
 
 DEPARTMENT_PROJECT = "部门整体支出"
@@ -100,7 +100,7 @@ def _join_report_parts(cands: list[Candidate]) -> list[Candidate]:
 
 def _named(cand: Candidate) -> bool:
     reading = cand.best("project")
-    return reading is not None and reading.authority > 20
+    return reading is not None and reading.authority > AUTHORITY_CONTEXT
 
 
 @functools.lru_cache(maxsize=4096)
@@ -314,7 +314,7 @@ def _reinterpret_units(ev: Evaluation, mention: Candidate) -> None:
     for field in sorted(cand.raw_numbers):
         raw, stated = cand.raw_numbers.get(field), mention.get(field)
         reading = cand.best(field)
-        if raw is None or stated is None or reading is None or reading.authority < 90:
+        if raw is None or stated is None or reading is None or reading.authority < AUTHORITY_FORM:
             continue
         if money_close(raw, stated) and not money_close(reading.value, stated):
             confirmed = stated
@@ -323,7 +323,7 @@ def _reinterpret_units(ev: Evaluation, mention: Candidate) -> None:
         # the column's unit is wrong for the whole row, not only for the figure the mention repeats
         for field in sorted(cand.raw_numbers):
             reading, raw = cand.best(field), cand.raw_numbers.get(field)
-            if reading is not None and raw is not None and reading.authority >= 90:
+            if reading is not None and raw is not None and reading.authority >= AUTHORITY_FORM:
                 reading.value = float(raw)
                 fixed.append((field, raw, confirmed))
     if fixed:

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # How much a place in a document is trusted for the figures it states (higher wins).
-AUTHORITY = {
-    "form": 90,          # a filled-in form: 自评表, results table, basic-info table, scored indicator table
-    "text": 70,          # a statement in the report's own text
-    "summary_table": 50, # a recap table that restates scores (综合评价 table)
-    "mention": 40,       # the project summarised inside another report (department text)
-    "context": 20,       # inferred from the document around it (header unit, dominant year)
-}
+AUTHORITY_FORM = 90           # a filled-in form: 自评表, results table, basic-info table, scored indicator table
+AUTHORITY_TEXT = 70           # a statement in the report's own text
+AUTHORITY_SUMMARY_TABLE = 50  # a recap table that restates scores (综合评价 table)
+AUTHORITY_MENTION = 40        # the project summarised inside another report (department text)
+AUTHORITY_CONTEXT = 20        # inferred from the document around it (header unit, dominant year)
+AUTHORITY = {"form": AUTHORITY_FORM, "text": AUTHORITY_TEXT, "summary_table": AUTHORITY_SUMMARY_TABLE,
+             "mention": AUTHORITY_MENTION, "context": AUTHORITY_CONTEXT}
 
 # The Chinese name of each evaluation field, for checks and pages alike.
 FIELD_LABELS = {

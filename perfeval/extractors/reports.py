@@ -28,7 +28,7 @@ from perfeval.extractors.tables import (
 )
 from perfeval.model import Block, Paragraph, Table
 from perfeval.normalize import clean_name, find_money, halfwidth, parse_grade, parse_number, parse_percent, unit_in_label
-from perfeval.records import BudgetLine, Candidate, Disbursement, Progress
+from perfeval.records import AUTHORITY_MENTION, BudgetLine, Candidate, Disbursement, Progress
 
 REPORT = "evaluation_report"
 DEPARTMENT = "department_evaluation"
@@ -364,6 +364,6 @@ def read_summary(para: Paragraph) -> Candidate:
     read_prose(cand, [para], "部门报告项目摘要")
     for field in list(cand.fields):
         for reading in cand.fields[field]:
-            reading.authority = 40  # a summary in another report is the least authoritative place
+            reading.authority = AUTHORITY_MENTION  # a summary in another report is the least authoritative place
     cand.disbursements = []
     return cand
