@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_access_commands(sub) -> None:
     db_help = "DuckDB file (default: $PERFEVAL_DB, else data/perfeval.duckdb)"
-    u = sub.add_parser("user", help="local accounts: add, list, remove, passwd (see README, 账号与权限)")
+    u = sub.add_parser("user", help="local accounts: add, list, remove, passwd (see docs/operations.md, 账号与权限)")
     usub = u.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     a = usub.add_parser("add", help="create an account (asks for the password twice)")
     a.add_argument("name")
