@@ -8,10 +8,9 @@ rate is measured against, a computed rate, the score band) and run the consisten
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 
-from perfeval.context import Context, is_division, region_of, strip_region_and_year
+from perfeval.context import Context, is_division, project_key, region_of
 from perfeval.normalize import grade_from_score, name_key
 from perfeval.records import AUTHORITY_CONTEXT, AUTHORITY_FORM, Candidate, Check, Evaluation, Progress, Reading
 from perfeval.validate import money_close, run_checks
@@ -103,12 +102,6 @@ def _named(cand: Candidate) -> bool:
     return reading is not None and reading.authority > AUTHORITY_CONTEXT
 
 
-@functools.lru_cache(maxsize=4096)
-def _object_name_key(name: str) -> str:
-    # cached: merging and matching compare each name several times
-    return name_key(strip_region_and_year(name))
-
-
 MIN_NAME_SHARE = 0.6  # a name inside another names the same object if it is this share of it
 MIN_INSIDE = 4        # … and at least this many characters
 
@@ -118,7 +111,7 @@ def same_name(a: str | None, b: str | None, min_share: float = MIN_NAME_SHARE) -
     prefixes are set aside ('武鸣区2024年学前教育发展专项资金' / '学前教育发展专项资金')."""
     if not a or not b:
         return False
-    ka, kb = _object_name_key(a), _object_name_key(b)
+    ka, kb = project_key(a), project_key(b)
     if not ka or not kb:
         return False
     if ka == kb:
@@ -170,7 +163,7 @@ class _Objects:
     @staticmethod
     def _where(cand: Candidate) -> tuple[tuple, str]:
         name = cand.get("project")
-        return (cand.scope, cand.get("year")), (_object_name_key(name) if name else "")
+        return (cand.scope, cand.get("year")), (project_key(name) if name else "")
 
     def _inner(self, key: str):
         """The parts of `key` that may name the same object: its substrings of a length

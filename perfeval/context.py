@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from perfeval.model import Document, Paragraph, Table
-from perfeval.normalize import clean_name, halfwidth, year_votes
+from perfeval.normalize import clean_name, halfwidth, name_key, year_votes
 
 REGIONS_FILE = pathlib.Path(__file__).resolve().parent.parent / "data" / "regions.csv"
 ORG_SUFFIX = re.compile(r"(?:中心|局|委员会|委|办公室|厅|院|馆|所|站|队|处|部|会|公司|学校|大学|医院|政府|"
@@ -117,6 +117,21 @@ def strip_region_and_year(name: str) -> str:
     """'武鸣区2024年学前教育发展专项资金' → '学前教育发展专项资金', for comparing names."""
     _, pos = _division_chain(name)
     return re.sub(r"^\s*(?:19|20)\d{2}\s*年度?", "", name[pos:])
+
+
+_YEAR_IN_NAME = re.compile(r"(?:19|20)\d{2}\s*年度?")
+
+
+@functools.lru_cache(maxsize=65536)
+def project_key(name: str | None) -> str:
+    """The identity of a project name: one key for every mention of the project in a document and
+    for the same project in other years. Without the region the name starts with (the gazetteer),
+    a year (2021年, 2021年度) anywhere, whitespace, quotes or punctuation width, and a trailing 项目:
+    '武鸣区2024年度学前教育发展专项资金项目' → '学前教育发展专项资金'."""
+    if not name:
+        return ""
+    key = name_key(_YEAR_IN_NAME.sub("", strip_region_and_year(name)))
+    return key[:-2] if key.endswith("项目") and len(key) > 2 else key
 
 
 def region_of(name: str | None) -> str | None:

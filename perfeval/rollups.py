@@ -17,7 +17,8 @@ alerts need: lag behind the linear 序时进度 and the back-loaded flag), with 
 copied so the dashboard never joins it with ``evaluations``.
 
 ``eval_projects`` is one row per evaluation that names its unit and project, with the project
-name's comparison key (no whitespace, no year such as 2021年/2021年度, no trailing 项目): the
+name's identity (``context.project_key``: no region prefix, no year such as 2021年/2021年度, no
+whitespace or punctuation differences, no trailing 项目): the
 year-over-year comparison finds the same project in other years without running a regular
 expression over every evaluation on each page view.
 
@@ -60,12 +61,14 @@ from typing import Iterator
 import duckdb
 
 from perfeval import themes
+from perfeval.context import project_key
 
-ROLLUPS_VERSION = "10"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
+ROLLUPS_VERSION = "11"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
 #                        4: weak_problems, advice_topics, rollup_advice;
 #                        5: problem_statements (replaces weak_problems), rollup_unit_years;
 #                        6: rollup_unit_years without region; 7: rollup_terms; 8: eval_projects;
-#                        9: rollup_score_bins; 10: rollup_indicators by normalized level names
+#                        9: rollup_score_bins; 10: rollup_indicators by normalized level names;
+#                        11: eval_projects keyed by context.project_key
 
 # ``rollup_findings.n_weak`` counts the automatically classified problems outside 'other' whose
 # match_score is below this line (data/taxonomy.yaml ``strong``'s default); problem_counts reads it
@@ -303,16 +306,14 @@ def _by_scope(sql: str) -> dict[str, str]:
 
 
 _UPSERTS = {scope: tuple(_by_scope(q)[scope] for q in _UPSERT_TEMPLATES) for scope in SCOPES}
-# RE2 syntax (DuckDB's regexp_replace): \s is ASCII whitespace; the full-width space is listed.
-PROJECT_KEY_PATTERN = r"(19|20)[0-9]{2}年度?|[\s\x{3000}]+|项目$"
-_EVAL_PROJECTS = f"""
-INSERT INTO eval_projects
-SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project,
-       regexp_replace(e.project, '{PROJECT_KEY_PATTERN}', '', 'g')
+# eval_projects' rows without their key: _insert_eval_projects adds context.project_key, the same
+# identity that merges a document's mentions of a project, so the two cannot disagree.
+_EVAL_PROJECT_ROWS = f"""
+SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project
 FROM {{evaluations}} e
 WHERE e.unit IS NOT NULL AND e.project IS NOT NULL AND {_DOC_FILTER}
 """
-_EVAL_PROJECTS_SQL = _by_scope(_EVAL_PROJECTS)
+_EVAL_PROJECT_ROWS_SQL = _by_scope(_EVAL_PROJECT_ROWS)
 _EVAL_PROGRESS_SQL = _by_scope(_EVAL_PROGRESS)
 
 # The problem-statement rollups read the document's findings once (one join with evaluations, the
@@ -467,7 +468,7 @@ def _apply(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int,
         con.execute(sql, {**params, "sign": sign})
     if sign > 0:
         con.execute(_EVAL_PROGRESS_SQL[scope], params)
-        con.execute(_EVAL_PROJECTS_SQL[scope], params)
+        _insert_eval_projects(con, scope, params)
     else:
         for table in ("eval_progress", "eval_projects"):
             where = "" if doc_ids is None else " WHERE doc_id IN (SELECT unnest($docs))"
@@ -500,6 +501,12 @@ def _apply_statements(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None,
             con.execute("DELETE FROM advice_topics" + where, params)
     finally:
         con.execute("DROP TABLE IF EXISTS _stmt")
+
+
+def _insert_eval_projects(con: duckdb.DuckDBPyConnection, scope: str, params: dict) -> None:
+    df = con.execute(_EVAL_PROJECT_ROWS_SQL[scope], params).df()
+    df["project_key"] = [project_key(name) for name in df["project"]]
+    _insert_frame(con, "eval_projects", df)
 
 
 def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, df) -> None:
