@@ -55,12 +55,14 @@ since a correction or reclassify changes problem categories):
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterator
 
 import duckdb
 
-from perfeval import themes
+from perfeval import REPO_ROOT, themes
 from perfeval.context import project_key
 
 ROLLUPS_VERSION = "11"  # 2: rollup_evals, rollup_grades; 3: rollup_findings n_manual, n_weak, n_other_auto;
@@ -79,99 +81,6 @@ _RESHAPED = ("rollup_findings", "rollup_unit_years")
 # Tables of an earlier ROLLUPS_VERSION that no longer exist: dropped when a database migrates.
 _RETIRED = ("weak_problems",)
 
-DDL = """
-CREATE TABLE IF NOT EXISTS rollup_findings (
-    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
-    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, category VARCHAR NOT NULL,
-    n_findings BIGINT NOT NULL, n_evals BIGINT NOT NULL, n_manual BIGINT NOT NULL, n_weak BIGINT NOT NULL,
-    n_other_auto BIGINT NOT NULL,
-    PRIMARY KEY (region, unit, year, scope, source_kind, category)
-);
-CREATE TABLE IF NOT EXISTS rollup_indicators (
-    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
-    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, level1 VARCHAR NOT NULL, level2 VARCHAR NOT NULL,
-    n_indicators BIGINT NOT NULL, n_deducted BIGINT NOT NULL, weight_sum DOUBLE NOT NULL, score_sum DOUBLE NOT NULL,
-    PRIMARY KEY (region, unit, year, scope, source_kind, level1, level2)
-);
-CREATE TABLE IF NOT EXISTS rollup_progress (
-    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
-    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, month INTEGER NOT NULL, source VARCHAR NOT NULL,
-    n BIGINT NOT NULL, rate_sum DOUBLE NOT NULL,
-    PRIMARY KEY (region, unit, year, scope, source_kind, month, source)
-);
-CREATE TABLE IF NOT EXISTS rollup_checks (
-    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
-    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, severity VARCHAR NOT NULL, rule VARCHAR NOT NULL,
-    n BIGINT NOT NULL,
-    PRIMARY KEY (region, unit, year, scope, source_kind, severity, rule)
-);
-CREATE TABLE IF NOT EXISTS eval_progress (
-    eval_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL,
-    region VARCHAR, unit VARCHAR, year INTEGER, scope VARCHAR, source_kind VARCHAR, project VARCHAR,
-    budget_yuan DOUBLE, n_points INTEGER, rate_m6 DOUBLE, rate_m9 DOUBLE, rate_final DOUBLE,
-    max_lag_pp DOUBLE, lag_month INTEGER, back_loaded BOOLEAN
-);
-CREATE TABLE IF NOT EXISTS eval_projects (
-    eval_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL,
-    region VARCHAR, unit VARCHAR NOT NULL, year INTEGER, scope VARCHAR, source_kind VARCHAR,
-    project VARCHAR NOT NULL, project_key VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS rollup_evals (
-    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
-    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL,
-    n BIGINT NOT NULL,
-    n_budget BIGINT NOT NULL, budget_sum DOUBLE NOT NULL,
-    n_spent BIGINT NOT NULL, spent_sum DOUBLE NOT NULL,
-    n_pair BIGINT NOT NULL, pair_budget_sum DOUBLE NOT NULL, pair_spent_sum DOUBLE NOT NULL,
-    n_rate BIGINT NOT NULL, rate_sum DOUBLE NOT NULL,
-    n_rated_budget BIGINT NOT NULL, rated_budget_sum DOUBLE NOT NULL,
-    n_score BIGINT NOT NULL, score_sum DOUBLE NOT NULL,
-    PRIMARY KEY (region, unit, year, scope, source_kind)
-);
-CREATE TABLE IF NOT EXISTS problem_statements (
-    eval_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
-    region VARCHAR, unit VARCHAR, year INTEGER, scope VARCHAR, source_kind VARCHAR, project VARCHAR,
-    text VARCHAR NOT NULL, category VARCHAR NOT NULL, categories_secondary VARCHAR, matched_terms VARCHAR,
-    match_score DOUBLE, category_source VARCHAR NOT NULL, line_start INTEGER, line_end INTEGER,
-    weak BOOLEAN NOT NULL, key_terms VARCHAR, hint VARCHAR
-);
-CREATE TABLE IF NOT EXISTS advice_topics (
-    eval_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, seq INTEGER NOT NULL,
-    category VARCHAR NOT NULL, by_category BOOLEAN NOT NULL, shared_terms VARCHAR
-);
-CREATE TABLE IF NOT EXISTS rollup_unit_years (
-    unit VARCHAR NOT NULL, year INTEGER NOT NULL, category VARCHAR NOT NULL,
-    n_findings BIGINT NOT NULL,
-    PRIMARY KEY (unit, year, category)
-);
-CREATE TABLE IF NOT EXISTS rollup_terms (
-    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
-    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, category VARCHAR NOT NULL, term VARCHAR NOT NULL,
-    n BIGINT NOT NULL,
-    PRIMARY KEY (region, unit, year, scope, source_kind, category, term)
-);
-CREATE TABLE IF NOT EXISTS rollup_advice (
-    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
-    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, category VARCHAR NOT NULL,
-    n BIGINT NOT NULL, n_by_category BIGINT NOT NULL, n_by_terms BIGINT NOT NULL,
-    PRIMARY KEY (region, unit, year, scope, source_kind, category)
-);
-CREATE TABLE IF NOT EXISTS rollup_score_bins (
-    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
-    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, bin INTEGER NOT NULL,
-    n BIGINT NOT NULL, score_sum DOUBLE NOT NULL,
-    PRIMARY KEY (region, unit, year, scope, source_kind, bin)
-);
-CREATE TABLE IF NOT EXISTS rollup_grades (
-    region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
-    scope VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, grade VARCHAR NOT NULL, stated BOOLEAN NOT NULL,
-    n BIGINT NOT NULL,
-    PRIMARY KEY (region, unit, year, scope, source_kind, grade, stated)
-);
-"""
-
-_KEYS = ("coalesce(e.region, '') AS region, coalesce(e.unit, '') AS unit, coalesce(e.year, 0) AS year, "
-         "coalesce(e.scope, '') AS scope, coalesce(e.source_kind, '') AS source_kind")
 # Each statement below is kept in three forms: for every document (rebuild); for the documents
 # listed in $docs (a delete, or a batch whose rows changed after they were inserted); and for the
 # batch an ingest transaction just inserted, read from the rows it staged (``STAGED``). Separate
@@ -186,188 +95,43 @@ STAGED = {table: f"_staged_{table}" for table in ("evaluations", "findings", "in
                                                    "checks")}
 SCOPES = ("all", "listed", "staged")
 
-_UPSERT_TEMPLATES = (
-    # per evaluation first, then per key: n_evals counts the groups (cheaper than count(DISTINCT))
-    f"""INSERT INTO rollup_findings
-    SELECT region, unit, year, scope, source_kind, category,
-           sum(n), $sign * count(*), sum(n_manual), sum(n_weak), sum(n_other_auto)
-    FROM (
-        SELECT {_KEYS}, coalesce(f.category, 'other') AS category, f.eval_id,
-               $sign * count(*) AS n,
-               $sign * count(*) FILTER (WHERE f.category_source = 'manual') AS n_manual,
-               $sign * count(*) FILTER (WHERE coalesce(f.category, 'other') <> 'other' AND f.match_score < {WEAK_BELOW}
-                                        AND coalesce(f.category_source, 'auto') <> 'manual') AS n_weak,
-               $sign * count(*) FILTER (WHERE coalesce(f.category, 'other') = 'other'
-                                        AND coalesce(f.category_source, 'auto') <> 'manual') AS n_other_auto
-        FROM {{findings}} f JOIN {{evaluations}} e ON e.eval_id = f.eval_id
-        WHERE f.kind = 'problem' AND {_DOC_FILTER}
-        GROUP BY ALL
-    )
-    GROUP BY ALL
-    ON CONFLICT DO UPDATE SET n_findings = n_findings + EXCLUDED.n_findings,
-                              n_evals = n_evals + EXCLUDED.n_evals,
-                              n_manual = n_manual + EXCLUDED.n_manual, n_weak = n_weak + EXCLUDED.n_weak,
-                              n_other_auto = n_other_auto + EXCLUDED.n_other_auto""",
-    f"""INSERT INTO rollup_indicators
-    SELECT {_KEYS}, coalesce(i.level1, '') AS level1, coalesce(i.level2, '') AS level2,
-           $sign * count(*), $sign * count(*) FILTER (WHERE i.score < i.weight),
-           $sign * sum(i.weight), $sign * sum(i.score)
-    FROM {{indicators}} i JOIN {{evaluations}} e ON e.eval_id = i.eval_id
-    WHERE i.weight IS NOT NULL AND i.score IS NOT NULL AND {_DOC_FILTER}
-    GROUP BY ALL
-    ON CONFLICT DO UPDATE SET n_indicators = n_indicators + EXCLUDED.n_indicators,
-                              n_deducted = n_deducted + EXCLUDED.n_deducted,
-                              weight_sum = weight_sum + EXCLUDED.weight_sum,
-                              score_sum = score_sum + EXCLUDED.score_sum""",
-    f"""INSERT INTO rollup_progress
-    SELECT {_KEYS}, p.month, p.source, $sign * count(*), $sign * sum(p.cumulative_rate)
-    FROM {{spending_progress}} p JOIN {{evaluations}} e ON e.eval_id = p.eval_id
-    WHERE {_DOC_FILTER}
-    GROUP BY ALL
-    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n, rate_sum = rate_sum + EXCLUDED.rate_sum""",
-    f"""INSERT INTO rollup_checks
-    SELECT {_KEYS}, c.severity, c.rule, $sign * count(*)
-    FROM {{checks}} c JOIN {{evaluations}} e ON e.eval_id = c.eval_id
-    WHERE {_DOC_FILTER}
-    GROUP BY ALL
-    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
-    f"""INSERT INTO rollup_evals
-    SELECT {_KEYS}, $sign * count(*),
-           $sign * count(e.budget_yuan), $sign * coalesce(sum(e.budget_yuan), 0),
-           $sign * count(e.spent_yuan), $sign * coalesce(sum(e.spent_yuan), 0),
-           $sign * count(*) FILTER (WHERE e.budget_yuan > 0 AND e.spent_yuan IS NOT NULL),
-           $sign * coalesce(sum(e.budget_yuan) FILTER (WHERE e.budget_yuan > 0 AND e.spent_yuan IS NOT NULL), 0),
-           $sign * coalesce(sum(e.spent_yuan) FILTER (WHERE e.budget_yuan > 0 AND e.spent_yuan IS NOT NULL), 0),
-           $sign * count(e.execution_rate), $sign * coalesce(sum(e.execution_rate), 0),
-           $sign * count(e.budget_yuan) FILTER (WHERE e.execution_rate IS NOT NULL),
-           $sign * coalesce(sum(e.budget_yuan) FILTER (WHERE e.execution_rate IS NOT NULL), 0),
-           $sign * count(e.score), $sign * coalesce(sum(e.score), 0)
-    FROM {{evaluations}} e
-    WHERE {_DOC_FILTER}
-    GROUP BY ALL
-    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n,
-        n_budget = n_budget + EXCLUDED.n_budget, budget_sum = budget_sum + EXCLUDED.budget_sum,
-        n_spent = n_spent + EXCLUDED.n_spent, spent_sum = spent_sum + EXCLUDED.spent_sum,
-        n_pair = n_pair + EXCLUDED.n_pair, pair_budget_sum = pair_budget_sum + EXCLUDED.pair_budget_sum,
-        pair_spent_sum = pair_spent_sum + EXCLUDED.pair_spent_sum,
-        n_rate = n_rate + EXCLUDED.n_rate, rate_sum = rate_sum + EXCLUDED.rate_sum,
-        n_rated_budget = n_rated_budget + EXCLUDED.n_rated_budget,
-        rated_budget_sum = rated_budget_sum + EXCLUDED.rated_budget_sum,
-        n_score = n_score + EXCLUDED.n_score, score_sum = score_sum + EXCLUDED.score_sum""",
-    f"""INSERT INTO rollup_score_bins
-    SELECT {_KEYS}, least(floor(e.score), 99)::INTEGER AS bin, $sign * count(*), $sign * sum(e.score)
-    FROM {{evaluations}} e
-    WHERE e.score IS NOT NULL AND {_DOC_FILTER}
-    GROUP BY ALL
-    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n, score_sum = score_sum + EXCLUDED.score_sum""",
-    f"""INSERT INTO rollup_grades
-    SELECT {_KEYS}, coalesce(e.grade, e.grade_from_score) AS grade, e.grade IS NOT NULL AS stated, $sign * count(*)
-    FROM {{evaluations}} e
-    WHERE coalesce(e.grade, e.grade_from_score) IS NOT NULL AND {_DOC_FILTER}
-    GROUP BY ALL
-    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
-)
-
-# One point per (evaluation, month): a stated figure beats a monthly sheet beats disbursements.
-_EVAL_PROGRESS = f"""
-INSERT INTO eval_progress
-WITH p AS (
-    SELECT p.eval_id, p.month,
-           arg_min(p.cumulative_rate, CASE p.source WHEN 'stated' THEN 1 WHEN 'monthly_sheet' THEN 2 ELSE 3 END) AS rate
-    FROM {{spending_progress}} p JOIN {{evaluations}} e ON e.eval_id = p.eval_id
-    WHERE {_DOC_FILTER}
-    GROUP BY p.eval_id, p.month
-), agg AS (
-    SELECT eval_id, count(*) AS n_points,
-           arg_max(rate, month) FILTER (WHERE month <= 6) AS rate_m6,
-           arg_max(rate, month) FILTER (WHERE month <= 9) AS rate_m9,
-           arg_max(rate, month) AS rate_final,
-           max((month / 12.0 - rate) * 100) AS max_lag_pp,
-           arg_max(month, month / 12.0 - rate) AS lag_month
-    FROM p GROUP BY eval_id
-)
-SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project, e.budget_yuan,
-       a.n_points, a.rate_m6, a.rate_m9, a.rate_final, a.max_lag_pp, a.lag_month,
-       coalesce(a.rate_m6 < 0.30, false) OR coalesce(a.rate_m9 < 0.60, false) AS back_loaded
-FROM agg a JOIN {{evaluations}} e ON e.eval_id = a.eval_id
-"""
+# The statements, one file each in queries/rollups/ (their headers say what they maintain).
+UPSERTS = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "rollup_evals",
+           "rollup_score_bins", "rollup_grades")
+SIGNED = ("rollup_unit_years", "rollup_terms", "rollup_advice")  # read _stmt
+ROLLUP_SQL_DIR = REPO_ROOT / "queries" / "rollups"
+_PARAM_RE = re.compile(r"\$([A-Za-z_]\w*)")
 
 
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    params: frozenset[str]  # the $names it binds (DuckDB refuses values it does not use)
 
-def _by_scope(sql: str) -> dict[str, str]:
+    def run(self, con: duckdb.DuckDBPyConnection, params: dict):
+        return con.execute(self.sql, {k: v for k, v in params.items() if k in self.params})
+
+
+def _statement(name: str, docs: str | None = None, tables: dict[str, str] | None = None) -> _Statement:
+    sql = (ROLLUP_SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    if docs is not None:
+        body = body.replace(_DOC_FILTER, docs)
+        for table, view in (tables or {}).items():
+            body = body.replace("{" + table + "}", view)
+    return _Statement(body, frozenset(_PARAM_RE.findall(body)))
+
+
+def _by_scope(name: str) -> dict[str, _Statement]:
     """The statement for each of SCOPES."""
-    def form(filter_sql: str, tables: dict[str, str]) -> str:
-        out = sql.replace(_DOC_FILTER, filter_sql)
-        for table, name in tables.items():
-            out = out.replace("{" + table + "}", name)
-        return out
     plain = {table: table for table in STAGED}
-    return {"all": form(_ALL_DOCS, plain), "listed": form(_LISTED_DOCS, plain), "staged": form(_ALL_DOCS, STAGED)}
+    return {"all": _statement(name, _ALL_DOCS, plain), "listed": _statement(name, _LISTED_DOCS, plain),
+            "staged": _statement(name, _ALL_DOCS, STAGED)}
 
 
-_UPSERTS = {scope: tuple(_by_scope(q)[scope] for q in _UPSERT_TEMPLATES) for scope in SCOPES}
-# eval_projects' rows without their key: _insert_eval_projects adds context.project_key, the same
-# identity that merges a document's mentions of a project, so the two cannot disagree.
-_EVAL_PROJECT_ROWS = f"""
-SELECT e.eval_id, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project
-FROM {{evaluations}} e
-WHERE e.unit IS NOT NULL AND e.project IS NOT NULL AND {_DOC_FILTER}
-"""
-_EVAL_PROJECT_ROWS_SQL = _by_scope(_EVAL_PROJECT_ROWS)
-_EVAL_PROGRESS_SQL = _by_scope(_EVAL_PROGRESS)
-
-# The problem-statement rollups read the document's findings once (one join with evaluations, the
-# costly part at scale) into the temporary table _stmt (alias s: the evaluation's columns and the
-# finding's, category and source already defaulted) and build every table from it.
-_STMT = f"""
-CREATE OR REPLACE TEMP TABLE _stmt AS
-SELECT f.eval_id, f.kind, f.seq, f.text, coalesce(f.category, 'other') AS category, f.categories_secondary,
-       f.matched_terms, f.match_score, coalesce(f.category_source, 'auto') AS category_source, f.line_start,
-       f.line_end, e.doc_id, e.region, e.unit, e.year, e.scope, e.source_kind, e.project,
-       f.kind = 'problem' AND coalesce(f.category_source, 'auto') <> 'manual'
-           AND (coalesce(f.category, 'other') = 'other' OR coalesce(f.match_score < {WEAK_BELOW}, false)) AS weak
-FROM {{findings}} f JOIN {{evaluations}} e ON e.eval_id = f.eval_id
-WHERE {_DOC_FILTER}
-"""
-_STMT_SQL = _by_scope(_STMT)
-_S_KEYS = _KEYS.replace("e.", "s.")
-# newest year first, then by region (its filter) and unit: the order of the statement lists
-# (queries/findings_statements.sql), the region filter also skipping row groups
-_PROBLEM_STATEMENTS = """
-INSERT INTO problem_statements
-SELECT s.eval_id, s.doc_id, s.seq, s.region, s.unit, s.year, s.scope, s.source_kind, s.project, s.text,
-       s.category, s.categories_secondary, s.matched_terms, s.match_score, s.category_source, s.line_start,
-       s.line_end, s.weak, t.key_terms::VARCHAR, t.hint::VARCHAR
-FROM _stmt s
-LEFT JOIN _weak_terms t ON t.eval_id::VARCHAR = s.eval_id AND t.seq::INTEGER = s.seq
-WHERE s.kind = 'problem'
-ORDER BY s.year DESC NULLS LAST, s.region, s.unit, s.project, s.eval_id, s.seq
-"""
-_SIGNED = (
-    """INSERT INTO rollup_unit_years
-    SELECT coalesce(s.unit, ''), coalesce(s.year, 0), s.category, $sign * count(*)
-    FROM _stmt s WHERE s.kind = 'problem'
-    GROUP BY ALL
-    ON CONFLICT DO UPDATE SET n_findings = n_findings + EXCLUDED.n_findings""",
-    f"""INSERT INTO rollup_terms
-    SELECT {_S_KEYS}, s.category, trim(u.term) AS term, $sign * count(*)
-    FROM _stmt s, unnest(string_split(s.matched_terms, '、')) AS u(term)
-    WHERE s.kind = 'problem' AND s.matched_terms IS NOT NULL AND trim(u.term) <> ''
-    GROUP BY ALL
-    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n""",
-    # the suggestions and rectifications (category ''), and per category how many address it
-    f"""INSERT INTO rollup_advice
-    SELECT {_S_KEYS}, '' AS category, $sign * count(*), 0, 0
-    FROM _stmt s WHERE s.kind IN ('suggestion', 'rectification')
-    GROUP BY ALL
-    UNION ALL
-    SELECT {_S_KEYS}, a.category, $sign * count(*), $sign * count(*) FILTER (WHERE a.by_category),
-           $sign * count(*) FILTER (WHERE a.shared_terms IS NOT NULL)
-    FROM advice_topics a JOIN _stmt s ON s.eval_id = a.eval_id AND s.kind = a.kind AND s.seq = a.seq
-    GROUP BY ALL
-    ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n, n_by_category = n_by_category + EXCLUDED.n_by_category,
-                              n_by_terms = n_by_terms + EXCLUDED.n_by_terms""",
-)
+_SCOPED = {name: _by_scope(name) for name in UPSERTS + ("eval_progress", "eval_projects", "statements")}
+_PROBLEM_STATEMENTS = _statement("problem_statements")
+_SIGNED = tuple(_statement(name) for name in SIGNED)
 
 TABLES = ("rollup_findings", "rollup_indicators", "rollup_progress", "rollup_checks", "eval_progress",
           "eval_projects", "rollup_evals", "rollup_grades", "rollup_score_bins", "rollup_unit_years", "rollup_terms",
@@ -385,7 +149,7 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
     if stale:
         for table in _RESHAPED + _RETIRED:
             con.execute(f"DROP TABLE IF EXISTS {table}")
-    con.execute(DDL)
+    con.execute((ROLLUP_SQL_DIR / "tables.sql").read_text(encoding="utf-8"))
     if stale:
         rebuild(con)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('rollups_version', ?)", [ROLLUPS_VERSION])
@@ -450,7 +214,7 @@ def apply_findings(con: duckdb.DuckDBPyConnection, doc_id: str | None, sign: int
     if sign not in (1, -1):
         raise ValueError("sign must be +1 or -1")
     scope, params = ("all", {"sign": sign}) if doc_id is None else ("listed", {"docs": [doc_id], "sign": sign})
-    con.execute(next(q for q in _UPSERTS[scope] if "INSERT INTO rollup_findings" in q), params)
+    _SCOPED["rollup_findings"][scope].run(con, {**params, "weak_below": WEAK_BELOW})
     _apply_statements(con, None if doc_id is None else [doc_id], sign, taxonomy)
 
 
@@ -464,10 +228,10 @@ def rebuild_findings(con: duckdb.DuckDBPyConnection, taxonomy=None) -> None:
 def _apply(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None, sign: int, scope: str) -> None:
     """`doc_ids` None (scope "all"): every document."""
     params = {"docs": doc_ids} if scope == "listed" else {}
-    for sql in _UPSERTS[scope]:
-        con.execute(sql, {**params, "sign": sign})
+    for name in UPSERTS:
+        _SCOPED[name][scope].run(con, {**params, "sign": sign, "weak_below": WEAK_BELOW})
     if sign > 0:
-        con.execute(_EVAL_PROGRESS_SQL[scope], params)
+        _SCOPED["eval_progress"][scope].run(con, params)
         _insert_eval_projects(con, scope, params)
     else:
         for table in ("eval_progress", "eval_projects"):
@@ -484,17 +248,17 @@ def _apply_statements(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None,
     ``_apply``'s (default "all" or "listed" by ``doc_ids``)."""
     scope = scope or ("all" if doc_ids is None else "listed")
     params = {"docs": doc_ids} if scope == "listed" else {}
-    con.execute(_STMT_SQL[scope], params)
+    _SCOPED["statements"][scope].run(con, {**params, "weak_below": WEAK_BELOW})
     try:
         if sign > 0:
             con.register("_weak_terms", _weak_terms(con, taxonomy))
             try:
-                con.execute(_PROBLEM_STATEMENTS)
+                _PROBLEM_STATEMENTS.run(con, {})
             finally:
                 con.unregister("_weak_terms")
             _insert_frame(con, "advice_topics", _advice_topic_rows(con, taxonomy))
-        for sql in _SIGNED:
-            con.execute(sql, {"sign": sign})
+        for statement in _SIGNED:
+            statement.run(con, {"sign": sign})
         if sign < 0:
             where = "" if doc_ids is None else " WHERE doc_id IN (SELECT unnest($docs))"
             con.execute("DELETE FROM problem_statements" + where, params)
@@ -504,7 +268,7 @@ def _apply_statements(con: duckdb.DuckDBPyConnection, doc_ids: list[str] | None,
 
 
 def _insert_eval_projects(con: duckdb.DuckDBPyConnection, scope: str, params: dict) -> None:
-    df = con.execute(_EVAL_PROJECT_ROWS_SQL[scope], params).df()
+    df = _SCOPED["eval_projects"][scope].run(con, params).df()
     df["project_key"] = [project_key(name) for name in df["project"]]
     _insert_frame(con, "eval_projects", df)
 
