@@ -1,12 +1,15 @@
 """管理 (admins): the 回收站 (restore or empty), the audit log (filter, CSV), the accounts and
 reclassifying the stored problems. Every change goes through the data layer with the signed-in
-admin (perfeval.auth / perfeval.store check the role and write the audit row)."""
+admin (perfeval.app.auth / perfeval.store.writer check the role and write the audit row)."""
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from perfeval import access, audit, auth, classify, dbread, problems, roles, store, ui, uploads
+from perfeval.app import access, auth, dbread, ui, uploads
+from perfeval.classify import taxonomy as classify
+from perfeval.store import audit, problems, roles
+from perfeval.store import writer as store
 
 ui.setup_page("管理", "回收站、审计日志与账号。只有管理员可以打开本页面。", require_data=False, require="audit")
 me = access.current()

@@ -7,8 +7,9 @@ import sys
 
 from tqdm import tqdm
 
-from perfeval import roles, store
-from perfeval.ingest import SCANNED_SUFFIXES, BatchWriter, Outcome, Parsed, expand_paths, iter_parsed, iter_sources, settle_heap
+from perfeval.pipeline import SCANNED_SUFFIXES, BatchWriter, Outcome, Parsed, expand_paths, iter_parsed, iter_sources, settle_heap
+from perfeval.store import roles
+from perfeval.store import writer as store
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -156,7 +157,7 @@ def _read_password(args, name: str) -> str | None:
     the shell history and the process list)."""
     import getpass
 
-    from perfeval import auth
+    from perfeval.app import auth
     if getattr(args, "generate", False):
         return auth.generate_password()
     if args.password_stdin:
@@ -169,7 +170,7 @@ def _read_password(args, name: str) -> str | None:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from perfeval import auth
+    from perfeval.app import auth
     db = args.db or store.default_db_path()
     password = _read_password(args, args.name)
     if password is None:
@@ -188,7 +189,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    from perfeval import auth
+    from perfeval.app import auth
     db = args.db or store.default_db_path()
     users = auth.list_users(db)
     if not users:
@@ -201,7 +202,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_user_remove(args: argparse.Namespace) -> int:
-    from perfeval import auth
+    from perfeval.app import auth
     db = args.db or store.default_db_path()
     if not auth.remove_user(db, args.name, actor=roles.cli_principal()):
         print(f"ERROR: no account {args.name}", file=sys.stderr)
@@ -211,7 +212,7 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
-    from perfeval import auth
+    from perfeval.app import auth
     db = args.db or store.default_db_path()
     password = _read_password(args, args.name)
     if password is None:
@@ -231,7 +232,7 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_user_first_admin(args: argparse.Namespace) -> int:
-    from perfeval import auth
+    from perfeval.app import auth
     db = args.db or store.default_db_path()
     if auth.list_users(db):
         print("Sign in (sidebar, 登录) with your account. Forgot the admin password? "
@@ -250,7 +251,8 @@ def cmd_user_first_admin(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from perfeval import backup, uploads
+    from perfeval.app import uploads
+    from perfeval.store import backup
     db = args.db or store.default_db_path()
     if not os.path.exists(db):
         print(f"ERROR: no database at {db}", file=sys.stderr)
@@ -261,7 +263,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from perfeval import backup
+    from perfeval.store import backup
     db = args.db or store.default_db_path()
     try:
         saved = backup.restore(args.file, db)
@@ -273,7 +275,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_trash(args: argparse.Namespace) -> int:
-    from perfeval import dbread, uploads
+    from perfeval.app import dbread, uploads
     db = args.db or store.default_db_path()
     if args.action == "list":
         df = dbread.run(db, "trash_documents", {})
@@ -301,7 +303,7 @@ def cmd_trash(args: argparse.Namespace) -> int:
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:
-    from perfeval import briefing, dbread
+    from perfeval.app import briefing, dbread
     db = args.db or store.default_db_path()
     if not (args.html or args.xlsx or args.csv_dir):
         print("ERROR: name at least one output: --html FILE, --xlsx FILE or --csv-dir DIR", file=sys.stderr)
@@ -328,7 +330,8 @@ def cmd_briefing(args: argparse.Namespace) -> int:
 
 
 def cmd_reclassify(args: argparse.Namespace) -> int:
-    from perfeval import classify, problems
+    from perfeval.classify import taxonomy as classify
+    from perfeval.store import problems
     db = args.db or store.default_db_path()
     if not os.path.exists(db):
         print(f"ERROR: no database at {db} (run `python -m perfeval ingest` first)", file=sys.stderr)
@@ -346,17 +349,17 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
 
 
 def _bench_classify_main(argv: list[str]) -> int:
-    from perfeval import bench_classify
+    from perfeval.bench import classify as bench_classify
     return bench_classify.main(argv)
 
 
 def _bench_ingest_main(argv: list[str]) -> int:
-    from perfeval import bench_ingest
+    from perfeval.bench import ingest as bench_ingest
     return bench_ingest.main(argv)
 
 
 def _bench_main(argv: list[str]) -> int:
-    from perfeval import bench  # imported only when asked for: it pulls in the dashboard queries
+    from perfeval.bench import dashboard as bench  # imported only when asked for: it pulls in the dashboard queries
     return bench.main(argv) or 0
 
 

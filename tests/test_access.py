@@ -15,8 +15,10 @@ import time
 import duckdb
 import pytest
 
-from perfeval import audit, auth, backup, dbread, problems, roles, store, uploads
-from perfeval.roles import PermissionDenied, Principal
+from perfeval.app import auth, dbread, uploads
+from perfeval.store import audit, backup, problems, roles
+from perfeval.store import writer as store
+from perfeval.store.roles import PermissionDenied, Principal
 
 from conftest import FIXTURES, ROOT, SAMPLES, run_cli
 from conftest_app import build_sample_db
@@ -495,7 +497,7 @@ def rendered_text(at) -> str:
 def test_a_scoped_account_sees_only_its_unit_on_every_page_and_export(db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from perfeval import briefing
+    from perfeval.app import briefing
 
     from conftest_app import PAGES, account_session
     monkeypatch.setenv("PERFEVAL_DB", str(db))

@@ -12,7 +12,8 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 
-from perfeval import auth, dbread, roles
+from perfeval.app import auth, dbread
+from perfeval.store import roles
 
 from conftest import FIXTURES as FIXTURES_DIR
 from conftest_app import build_sample_db, shots_dir

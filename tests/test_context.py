@@ -1,11 +1,11 @@
-"""perfeval.context: what a document says about all its evaluations (unit, short names, fiscal year,
+"""perfeval.ingest.context: what a document says about all its evaluations (unit, short names, fiscal year,
 money unit), the region of a unit name, and project_key, the one identity of a project name."""
 from __future__ import annotations
 
 import duckdb
 
-from perfeval import assemble, context
-from perfeval.model import Document, Paragraph
+from perfeval.ingest import assemble, context
+from perfeval.ingest.model import Document, Paragraph
 
 from conftest_app import SAMPLES, ingest
 

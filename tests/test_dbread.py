@@ -1,4 +1,4 @@
-"""perfeval.dbread, the one data-access module: named queries with bound parameters, the shared
+"""perfeval.app.dbread, the one data-access module: named queries with bound parameters, the shared
 filter predicate, scope, database status and the data version, on real DuckDB files."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pathlib
 import duckdb
 import pytest
 
-from perfeval import dbread
+from perfeval.app import dbread
 
 from conftest_app import build_empty_db, build_sample_db
 

@@ -1,9 +1,9 @@
-"""perfeval.extractors.findings: problems, suggestions and rectifications under their headings,
+"""perfeval.ingest.extractors.findings: problems, suggestions and rectifications under their headings,
 split into numbered items with their lines."""
 from __future__ import annotations
 
-from perfeval.extractors import findings
-from perfeval.model import Paragraph
+from perfeval.ingest.extractors import findings
+from perfeval.ingest.model import Paragraph
 
 
 def paragraphs(*texts: str) -> list[Paragraph]:

@@ -14,8 +14,9 @@ import time
 import duckdb
 import pytest
 
-from perfeval import classify as clf
-from perfeval import problems, rollups, store
+from perfeval.classify import taxonomy as clf
+from perfeval.store import problems, rollups
+from perfeval.store import writer as store
 
 from conftest import ROOT, SAMPLES, run_cli
 

@@ -1,8 +1,8 @@
-"""perfeval.validate: the consistency rules, each a row of `checks` with a Chinese message."""
+"""perfeval.ingest.validate: the consistency rules, each a row of `checks` with a Chinese message."""
 from __future__ import annotations
 
-from perfeval import validate
-from perfeval.records import Candidate, Indicator
+from perfeval.ingest import validate
+from perfeval.ingest.records import Candidate, Indicator
 
 
 def candidate(**fields) -> Candidate:

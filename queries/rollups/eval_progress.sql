@@ -4,7 +4,7 @@
 -- (a delete removes the documents' rows).
 -- {docs} is TRUE (rebuild, staged batch) or e.doc_id IN (SELECT unnest($docs)) (the documents listed);
 -- {evaluations}, {findings}, … name the tables, or for a batch being inserted the views of its staged rows
--- (perfeval.rollups.STAGED).
+-- (perfeval.store.rollups.STAGED).
 INSERT INTO eval_progress
 WITH p AS (
     SELECT p.eval_id, p.month,

@@ -3,7 +3,7 @@
 -- count of values it adds up. "pair": budget_yuan > 0 and spent_yuan present (weighted execution rate).
 -- {docs} is TRUE (rebuild, staged batch) or e.doc_id IN (SELECT unnest($docs)) (the documents listed);
 -- {evaluations}, {findings}, … name the tables, or for a batch being inserted the views of its staged rows
--- (perfeval.rollups.STAGED).
+-- (perfeval.store.rollups.STAGED).
 -- $sign: +1 adds the documents' contribution (after their rows are inserted), -1 removes it (before they are deleted).
 -- Parameters: $sign.
 INSERT INTO rollup_evals

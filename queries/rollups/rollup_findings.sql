@@ -3,7 +3,7 @@
 -- corrections, weak matches (match_score below $weak_below, auto only) and automatic 'other's.
 -- {docs} is TRUE (rebuild, staged batch) or e.doc_id IN (SELECT unnest($docs)) (the documents listed);
 -- {evaluations}, {findings}, … name the tables, or for a batch being inserted the views of its staged rows
--- (perfeval.rollups.STAGED).
+-- (perfeval.store.rollups.STAGED).
 -- $sign: +1 adds the documents' contribution (after their rows are inserted), -1 removes it (before they are deleted).
 -- Parameters: $sign, $weak_below.
 INSERT INTO rollup_findings

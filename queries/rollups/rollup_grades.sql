@@ -1,7 +1,7 @@
 -- Maintains rollup_grades: evaluations per filter key and grade (stated, else derived from the score).
 -- {docs} is TRUE (rebuild, staged batch) or e.doc_id IN (SELECT unnest($docs)) (the documents listed);
 -- {evaluations}, {findings}, … name the tables, or for a batch being inserted the views of its staged rows
--- (perfeval.rollups.STAGED).
+-- (perfeval.store.rollups.STAGED).
 -- $sign: +1 adds the documents' contribution (after their rows are inserted), -1 removes it (before they are deleted).
 -- Parameters: $sign.
 INSERT INTO rollup_grades

@@ -4,7 +4,7 @@
 -- $weak_below).
 -- {docs} is TRUE (rebuild, staged batch) or e.doc_id IN (SELECT unnest($docs)) (the documents listed);
 -- {evaluations}, {findings}, … name the tables, or for a batch being inserted the views of its staged rows
--- (perfeval.rollups.STAGED).
+-- (perfeval.store.rollups.STAGED).
 -- Parameters: $weak_below.
 CREATE OR REPLACE TEMP TABLE _stmt AS
 SELECT f.eval_id, f.kind, f.seq, f.text, coalesce(f.category, 'other') AS category, f.categories_secondary,

@@ -1,4 +1,4 @@
--- The rollup tables (created if missing by perfeval.rollups.ensure): what the dashboard reads instead of
+-- The rollup tables (created if missing by perfeval.store.rollups.ensure): what the dashboard reads instead of
 -- joining the detail tables. Group keys are never NULL ('' or 0). Parameters: none.
 CREATE TABLE IF NOT EXISTS rollup_findings (
     region VARCHAR NOT NULL, unit VARCHAR NOT NULL, year INTEGER NOT NULL,
