@@ -117,7 +117,7 @@ def test_roles_are_cumulative_and_checked_where_data_changes(db):
 def test_the_dashboard_never_acts_as_the_cli_admin():
     """Inside a script run a write must name the signed-in principal (no silent OS-user admin)."""
     from streamlit.testing.v1 import AppTest
-    at = AppTest.from_string("from perfeval import roles\n"
+    at = AppTest.from_string("from perfeval.store import roles\n"
                              "try:\n    roles.cli_principal()\nexcept roles.PermissionDenied as e:\n"
                              "    import streamlit as st\n    st.write('refused: ' + str(e))\n")
     at.run()
