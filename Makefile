@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB ?= data/perfeval.duckdb
 PORT ?= 8501
-# The dashboard listens on this machine only; HOST=0.0.0.0 serves the network (see README, 账号与权限).
+# The dashboard listens on this machine only; HOST=0.0.0.0 serves the network (see docs/operations.md, 账号与权限).
 HOST ?= 127.0.0.1
 
 .PHONY: run test setup setup-dev lint system-deps system-deps-test

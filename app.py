@@ -2,7 +2,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from perfeval import dbread, ui
+from perfeval.app import dbread, ui
 
 f = ui.setup_page("总览", "预算绩效评价的整体情况：执行、得分、等级与需要关注的事项。")
 

@@ -2,7 +2,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from perfeval import dbread, ui
+from perfeval.app import dbread, ui
 
 f = ui.setup_page("预算执行", "预算执行率 = 全年执行数 ÷ 全年预算数。点击图中的柱或点、或表格中的一行，可查看该评价的明细。")
 

@@ -2,7 +2,8 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from perfeval import dbread, rollups, ui
+from perfeval.app import dbread, ui
+from perfeval.store import rollups
 
 f = ui.setup_page("支出进度", "累计支出进度与序时进度对比。序时进度是到某月末按时间均衡应达到的累计支出比例。")
 

@@ -2,7 +2,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from perfeval import dbread, ui
+from perfeval.app import dbread, ui
 
 f = ui.setup_page("评分分布", "评价得分的分布与等级构成；按《项目支出绩效评价管理办法》（财预〔2020〕10号）"
                            "划分等级：≥90 优，80–90 良，60–80 中，<60 差。")

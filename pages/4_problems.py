@@ -6,7 +6,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from perfeval import access, classify, dbread, problems, rollups, themes, ui
+from perfeval.app import access, dbread, ui
+from perfeval.classify import taxonomy as classify
+from perfeval.classify import themes
+from perfeval.store import problems, rollups
 
 f = ui.setup_page("问题归类", "评价报告指出的问题按统一分类统计；「屡次出现」指同一单位同一类问题在两个及以上年度出现。"
                   "分类规则见 data/taxonomy.yaml，每条问题都保留了归类依据（命中的短语）。")

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from perfeval import dbread, ui
+from perfeval.app import dbread, ui
 
 f = ui.setup_page("评价明细", "一项评价的全部字段、指标、问题与数据质量提示；每个数值都注明它在原文中的出处。")
 

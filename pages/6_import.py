@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from perfeval import access, dbread, ui, uploads
-from perfeval.readers import MAX_FILE_BYTES
+from perfeval.app import access, dbread, ui, uploads
+from perfeval.ingest.readers import MAX_FILE_BYTES
 
 ui.setup_page("数据导入", "上传预算绩效评价报告（绩效自评表、评价报告、评价结果信息表），可一次选择多个文件。"
                       "先预览识别出的评价和数据质量提示，确认后再导入；导入后各页面立即显示新数据。",

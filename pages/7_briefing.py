@@ -5,7 +5,7 @@ import os
 
 import streamlit as st
 
-from perfeval import briefing, dbread, ui
+from perfeval.app import briefing, dbread, ui
 
 f = ui.setup_page("会议简报", "为评审会议准备材料：按左侧筛选条件生成可打印的简报和数据表；链接可直接发给同事，打开后是同一视图。")
 

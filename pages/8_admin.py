@@ -1,12 +1,15 @@
 """管理 (admins): the 回收站 (restore or empty), the audit log (filter, CSV), the accounts and
 reclassifying the stored problems. Every change goes through the data layer with the signed-in
-admin (perfeval.auth / perfeval.store check the role and write the audit row)."""
+admin (perfeval.app.auth / perfeval.store.writer check the role and write the audit row)."""
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from perfeval import access, audit, auth, classify, dbread, problems, store, ui, uploads
+from perfeval.app import access, auth, dbread, ui, uploads
+from perfeval.classify import taxonomy as classify
+from perfeval.store import audit, problems, roles
+from perfeval.store import writer as store
 
 ui.setup_page("管理", "回收站、审计日志与账号。只有管理员可以打开本页面。", require_data=False, require="audit")
 me = access.current()
@@ -73,7 +76,7 @@ with t_audit:
         st.caption("没有符合条件的记录。")
     else:
         log = log.assign(action_l=log["action"].map(lambda a: audit.ACTION_LABELS.get(a, a)),
-                         role_l=log["role"].map(lambda r: auth.ROLE_LABELS.get(r, r)),
+                         role_l=log["role"].map(lambda r: roles.ROLE_LABELS.get(r, r)),
                          via_l=log["via"].map({"app": "看板", "oidc": "统一身份认证", "cli": "命令行"}),
                          when=log["happened_at"].map(lambda t: f"{pd.Timestamp(t):%Y-%m-%d %H:%M:%S}"))
         cols = {"when": ("时间", "text"), "actor": ("操作人", "text"), "role_l": ("角色", "text"), "via_l": ("途径", "text"),
@@ -92,7 +95,7 @@ with t_users:
     if users.empty:
         st.caption("还没有本地账号。")
     else:
-        users = users.assign(role_l=users["role"].map(auth.ROLE_LABELS),
+        users = users.assign(role_l=users["role"].map(roles.ROLE_LABELS),
                              scope=[("、".join(list(r if r is not None else []) + list(u if u is not None else []))
                                      or "全部") for r, u in zip(users["regions"], users["units"])])
         ui.table(users, {"name": ("账号", "text"), "role_l": ("角色", "text"), "scope": ("可见范围", "text"),
@@ -107,14 +110,14 @@ with t_users:
         with st.form("user_add", clear_on_submit=True, border=False):
             c1, c2 = st.columns(2)
             name = c1.text_input("账号名", help="字母、数字、汉字和 . _ @ -")
-            role = c2.selectbox("角色", auth.ROLES, index=0, format_func=auth.ROLE_LABELS.get)
+            role = c2.selectbox("角色", roles.ROLES, index=0, format_func=roles.ROLE_LABELS.get)
             regions = c1.multiselect("限定地区（不选为全部）", sorted(opts["region"].dropna().unique()))
             units = c2.multiselect("限定单位（不选为全部）", sorted(opts["unit"].dropna().unique()))
             if st.form_submit_button("新建", type="primary"):
                 password = auth.generate_password()
                 try:
                     auth.add_user(db, name.strip(), role, password, actor=me, regions=regions, units=units)
-                except (ValueError, auth.PermissionDenied) as exc:
+                except (ValueError, roles.PermissionDenied) as exc:
                     state["admin_done"] = ("error", f"未能新建账号：{exc}")
                 else:
                     state["admin_done"] = ("ok", f"已新建账号 {name.strip()}。")

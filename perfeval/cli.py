@@ -7,8 +7,9 @@ import sys
 
 from tqdm import tqdm
 
-from perfeval import store
-from perfeval.ingest import SCANNED_SUFFIXES, BatchWriter, Outcome, Parsed, expand_paths, iter_parsed, iter_sources, settle_heap
+from perfeval.pipeline import SCANNED_SUFFIXES, BatchWriter, Outcome, Parsed, expand_paths, iter_parsed, iter_sources, settle_heap
+from perfeval.store import roles
+from perfeval.store import writer as store
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -109,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_access_commands(sub) -> None:
     db_help = "DuckDB file (default: $PERFEVAL_DB, else data/perfeval.duckdb)"
-    u = sub.add_parser("user", help="local accounts: add, list, remove, passwd (see README, 账号与权限)")
+    u = sub.add_parser("user", help="local accounts: add, list, remove, passwd (see docs/operations.md, 账号与权限)")
     usub = u.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     a = usub.add_parser("add", help="create an account (asks for the password twice)")
     a.add_argument("name")
@@ -156,7 +157,7 @@ def _read_password(args, name: str) -> str | None:
     the shell history and the process list)."""
     import getpass
 
-    from perfeval import auth
+    from perfeval.app import auth
     if getattr(args, "generate", False):
         return auth.generate_password()
     if args.password_stdin:
@@ -169,13 +170,13 @@ def _read_password(args, name: str) -> str | None:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from perfeval import auth
+    from perfeval.app import auth
     db = args.db or store.default_db_path()
     password = _read_password(args, args.name)
     if password is None:
         return 1
     try:
-        auth.add_user(db, args.name, args.role, password, actor=auth.cli_principal(),
+        auth.add_user(db, args.name, args.role, password, actor=roles.cli_principal(),
                       regions=args.region, units=args.unit)
     except ValueError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
@@ -188,7 +189,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    from perfeval import auth
+    from perfeval.app import auth
     db = args.db or store.default_db_path()
     users = auth.list_users(db)
     if not users:
@@ -201,9 +202,9 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def cmd_user_remove(args: argparse.Namespace) -> int:
-    from perfeval import auth
+    from perfeval.app import auth
     db = args.db or store.default_db_path()
-    if not auth.remove_user(db, args.name, actor=auth.cli_principal()):
+    if not auth.remove_user(db, args.name, actor=roles.cli_principal()):
         print(f"ERROR: no account {args.name}", file=sys.stderr)
         return 1
     print(f"account {args.name} removed")
@@ -211,13 +212,13 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
-    from perfeval import auth
+    from perfeval.app import auth
     db = args.db or store.default_db_path()
     password = _read_password(args, args.name)
     if password is None:
         return 1
     try:
-        ok = auth.set_password(db, args.name, password, actor=auth.cli_principal())
+        ok = auth.set_password(db, args.name, password, actor=roles.cli_principal())
     except ValueError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1
@@ -231,14 +232,14 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_user_first_admin(args: argparse.Namespace) -> int:
-    from perfeval import auth
+    from perfeval.app import auth
     db = args.db or store.default_db_path()
     if auth.list_users(db):
         print("Sign in (sidebar, 登录) with your account. Forgot the admin password? "
               f"python -m perfeval user passwd admin --generate --db {db}")
         return 0
     password = auth.generate_password()
-    auth.add_user(db, "admin", "admin", password, actor=auth.cli_principal())
+    auth.add_user(db, "admin", "admin", password, actor=roles.cli_principal())
     print("=" * 72)
     print("First run: created the administrator account. Sign in in the sidebar (登录) with")
     print("    账号 admin")
@@ -250,7 +251,8 @@ def cmd_user_first_admin(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from perfeval import backup, uploads
+    from perfeval.app import uploads
+    from perfeval.store import backup
     db = args.db or store.default_db_path()
     if not os.path.exists(db):
         print(f"ERROR: no database at {db}", file=sys.stderr)
@@ -261,7 +263,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from perfeval import backup
+    from perfeval.store import backup
     db = args.db or store.default_db_path()
     try:
         saved = backup.restore(args.file, db)
@@ -273,7 +275,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_trash(args: argparse.Namespace) -> int:
-    from perfeval import auth, dbread, uploads
+    from perfeval.app import dbread, uploads
     db = args.db or store.default_db_path()
     if args.action == "list":
         df = dbread.run(db, "trash_documents", {})
@@ -283,7 +285,7 @@ def cmd_trash(args: argparse.Namespace) -> int:
             print(f"{r.doc_id}  {r.file_name}  {r.n_evaluations} evaluations  deleted {r.deleted_at:%Y-%m-%d %H:%M} "
                   f"by {r.deleted_by}")
         return 0
-    actor = auth.cli_principal()
+    actor = roles.cli_principal()
     if args.action == "restore":
         if not args.doc_id:
             print("ERROR: name the document id (see: trash list)", file=sys.stderr)
@@ -301,7 +303,7 @@ def cmd_trash(args: argparse.Namespace) -> int:
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:
-    from perfeval import briefing, dbread
+    from perfeval.app import briefing, dbread
     db = args.db or store.default_db_path()
     if not (args.html or args.xlsx or args.csv_dir):
         print("ERROR: name at least one output: --html FILE, --xlsx FILE or --csv-dir DIR", file=sys.stderr)
@@ -328,7 +330,8 @@ def cmd_briefing(args: argparse.Namespace) -> int:
 
 
 def cmd_reclassify(args: argparse.Namespace) -> int:
-    from perfeval import classify, problems
+    from perfeval.classify import taxonomy as classify
+    from perfeval.store import problems
     db = args.db or store.default_db_path()
     if not os.path.exists(db):
         print(f"ERROR: no database at {db} (run `python -m perfeval ingest` first)", file=sys.stderr)
@@ -346,17 +349,17 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
 
 
 def _bench_classify_main(argv: list[str]) -> int:
-    from perfeval import bench_classify
+    from perfeval.bench import classify as bench_classify
     return bench_classify.main(argv)
 
 
 def _bench_ingest_main(argv: list[str]) -> int:
-    from perfeval import bench_ingest
+    from perfeval.bench import ingest as bench_ingest
     return bench_ingest.main(argv)
 
 
 def _bench_main(argv: list[str]) -> int:
-    from perfeval import bench  # imported only when asked for: it pulls in the dashboard queries
+    from perfeval.bench import dashboard as bench  # imported only when asked for: it pulls in the dashboard queries
     return bench.main(argv) or 0
 
 

@@ -1,4 +1,4 @@
--- Shared CTEs, inlined by perfeval.dbread wherever a query writes {include(_repeat_pairs)}:
+-- Shared CTEs, inlined by perfeval.app.dbread wherever a query writes {include(_repeat_pairs)}:
 -- uy = problems per unit × category × year (filtered), pairs = the unit × category pairs found in
 -- two or more years, most years first, at most $limit, each with n_pairs (how many such pairs
 -- there are in all). Without a region, scope or source-kind filter uy is rollup_unit_years as it

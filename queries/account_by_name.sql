@@ -1,4 +1,4 @@
--- One local account by name, with its password hash (perfeval.auth sign-in only; never shown).
+-- One local account by name, with its password hash (perfeval.app.auth sign-in only; never shown).
 -- Parameters: $name.
 SELECT a.name, a.password_hash, a.role, a.regions, a.units, a.password_changed_at
 FROM accounts a

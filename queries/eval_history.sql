@@ -1,7 +1,7 @@
 -- Year-over-year comparison: every evaluation of the same unit and project as $eval_id (itself
 -- included), oldest first, with its problem count. Projects are compared by
--- eval_projects.project_key (the name without whitespace, a year such as 2021年/2021年度 or a
--- trailing 项目), so "2021年度聘用人员工资及管理费用项目" and "聘用人员工资及管理费用" are one project.
+-- eval_projects.project_key (perfeval.ingest.context.project_key: the name without its region prefix, a
+-- year such as 2021年/2021年度, whitespace, punctuation differences or a trailing 项目), so "2021年度聘用人员工资及管理费用项目" and "聘用人员工资及管理费用" are one project.
 -- The few matching ids are found first (hist); evaluations, findings and documents are then
 -- read by semi-joins on them, never hashed whole. Parameters: $eval_id.
 WITH me AS (

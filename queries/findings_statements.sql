@@ -3,7 +3,7 @@
 -- (matched_terms, categories_secondary, match_score) and whether a manager set the category
 -- (category_source = 'manual'); at most $limit rows, newest year first.
 -- Read from problem_statements (one row per problem with its evaluation's columns copied,
--- perfeval.rollups), which a rebuild writes in this order: the newest rows sit in the first row
+-- perfeval.store.rollups), which a rebuild writes in this order: the newest rows sit in the first row
 -- groups, and the top $limit are chosen from the sort columns before the texts are read.
 -- Parameters: filters, $category, $year, $unit, $limit.
 WITH k AS (

@@ -1,6 +1,6 @@
 -- How the filtered problems were classified: total, 'other', weak matches (score below $strong,
 -- not corrected), and managers' corrections (rollup_findings). rollup_findings.n_weak counts
--- below 3.0 (perfeval.rollups.WEAK_BELOW, the taxonomy's default line); with another $strong the
+-- below 3.0 (perfeval.store.rollups.WEAK_BELOW, the taxonomy's default line); with another $strong the
 -- weak matches are counted on the detail tables. Parameters: filters, $strong.
 WITH r AS (
     SELECT coalesce(sum(r.n_findings), 0)::BIGINT AS n,

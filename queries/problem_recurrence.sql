@@ -2,7 +2,7 @@
 -- more years (rollup_findings, at most $limit pairs, most years first; n_pairs = all such pairs),
 -- and for each earlier year (every year of the pair but the last) whether that year's suggestions
 -- and rectifications of the unit addressed the category (rollup_advice; which statement addresses
--- which category is decided at ingest, perfeval.themes.AdviceTopics): 已针对 (at least one did),
+-- which category is decided at ingest, perfeval.classify.themes.AdviceTopics): 已针对 (at least one did),
 -- 未针对 (there were some, none did), 无建议记录 (none recorded).
 -- Returns unit, category, n_years, years, n_findings, n_pairs, last_year, status (over the
 -- earlier years: 已针对 / 部分针对 / 未针对 / 无建议记录), detail (per earlier year, in Chinese).

@@ -1,7 +1,7 @@
 -- Problems the taxonomy places in 'other' or matches only weakly (match_score below $strong),
 -- for the candidate themes; managers' corrections are left out (their category is settled).
 -- At most $limit rows, newest years first, each with its key terms ('、'-separated) and the
--- category it leans to (hint). At $strong = 3.0 (perfeval.rollups.WEAK_BELOW, the taxonomy's
+-- category it leans to (hint). At $strong = 3.0 (perfeval.store.rollups.WEAK_BELOW, the taxonomy's
 -- default line) read from problem_statements (weak, with the key terms stored at ingest; the top
 -- $limit chosen before the texts are read); at another line from the detail tables, without key
 -- terms and hint (NULL: the page computes them). Parameters: filters, $strong, $limit.

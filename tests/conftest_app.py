@@ -54,8 +54,8 @@ def ingest(db: pathlib.Path, *paths: pathlib.Path) -> subprocess.CompletedProces
 
 
 def ensure_rollups(db: pathlib.Path) -> None:
-    """No-op once store calls perfeval.rollups.ensure itself; builds the rollups otherwise."""
-    from perfeval import rollups
+    """No-op once store calls perfeval.store.rollups.ensure itself; builds the rollups otherwise."""
+    from perfeval.store import rollups
     con = duckdb.connect(str(db))
     try:
         rollups.ensure(con)
@@ -79,7 +79,8 @@ def build_volume_db(db: pathlib.Path) -> pathlib.Path:
 
 
 def build_empty_db(db: pathlib.Path) -> pathlib.Path:
-    from perfeval import rollups, store
+    from perfeval.store import rollups
+    from perfeval.store import writer as store
     con = duckdb.connect(str(db))
     try:
         store.ensure_schema(con)
@@ -103,11 +104,12 @@ def streamlit_env(db: pathlib.Path) -> dict:
 
 def account_session(db: pathlib.Path, role: str = "admin", name: str | None = None, regions=(), units=()) -> str:
     """A session token of a real local account (created in ``db`` if missing; the password checked
-    by perfeval.auth as on the sign-in form). AppTest runs the app in this process, so a test puts
+    by perfeval.app.auth as on the sign-in form). AppTest runs the app in this process, so a test puts
     the token in ``at.session_state["perfeval_session"]`` as the sign-in form would."""
-    from perfeval import auth
+    from perfeval.app import auth
+    from perfeval.store import roles
     name = name or f"test_{role}"
     password = f"pw-of-{name}-1234"
     if not any(u["name"] == name for u in auth.list_users(str(db))):
-        auth.add_user(str(db), name, role, password, actor=auth.cli_principal(), regions=regions, units=units)
+        auth.add_user(str(db), name, role, password, actor=roles.cli_principal(), regions=regions, units=units)
     return auth.start_session(auth.authenticate(str(db), name, password))

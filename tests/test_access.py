@@ -15,8 +15,10 @@ import time
 import duckdb
 import pytest
 
-from perfeval import audit, auth, backup, dbread, problems, store, uploads
-from perfeval.auth import PermissionDenied, Principal
+from perfeval.app import auth, dbread, uploads
+from perfeval.store import audit, backup, problems, roles
+from perfeval.store import writer as store
+from perfeval.store.roles import PermissionDenied, Principal
 
 from conftest import FIXTURES, ROOT, SAMPLES, run_cli
 from conftest_app import build_sample_db
@@ -86,17 +88,17 @@ def new_upload(name: str = "新报告.txt") -> uploads.Checked:
 # ---- roles ------------------------------------------------------------------------------------------
 
 def test_roles_are_cumulative_and_checked_where_data_changes(db):
-    assert [p.can("upload") for p in (auth.ANONYMOUS, VIEWER, EDITOR, ADMIN)] == [False, False, True, True]
-    assert [p.can("correct") for p in (auth.ANONYMOUS, VIEWER, EDITOR, ADMIN)] == [False, False, True, True]
-    assert [p.can("delete") for p in (auth.ANONYMOUS, VIEWER, EDITOR, ADMIN)] == [False, False, False, True]
+    assert [p.can("upload") for p in (roles.ANONYMOUS, VIEWER, EDITOR, ADMIN)] == [False, False, True, True]
+    assert [p.can("correct") for p in (roles.ANONYMOUS, VIEWER, EDITOR, ADMIN)] == [False, False, True, True]
+    assert [p.can("delete") for p in (roles.ANONYMOUS, VIEWER, EDITOR, ADMIN)] == [False, False, False, True]
     before, log = live_state(db), audit_rows(db)
     eval_id, seq, _, doc_id = a_problem(db)
-    for who in (auth.ANONYMOUS, VIEWER):
+    for who in (roles.ANONYMOUS, VIEWER):
         with pytest.raises(PermissionDenied, match="没有权限"):
             uploads.commit([new_upload()], str(db), actor=who)
         with pytest.raises(PermissionDenied):
             problems.correct(str(db), eval_id, "problem", seq, "coordination", actor=who)
-    for who in (auth.ANONYMOUS, VIEWER, EDITOR, Principal("限定管理员", "admin", units=("某单位",))):
+    for who in (roles.ANONYMOUS, VIEWER, EDITOR, Principal("限定管理员", "admin", units=("某单位",))):
         with pytest.raises(PermissionDenied):
             uploads.delete(doc_id, str(db), actor=who)
         with store.writer(str(db)) as con, pytest.raises(PermissionDenied):
@@ -115,8 +117,8 @@ def test_roles_are_cumulative_and_checked_where_data_changes(db):
 def test_the_dashboard_never_acts_as_the_cli_admin():
     """Inside a script run a write must name the signed-in principal (no silent OS-user admin)."""
     from streamlit.testing.v1 import AppTest
-    at = AppTest.from_string("from perfeval import auth\n"
-                             "try:\n    auth.cli_principal()\nexcept auth.PermissionDenied as e:\n"
+    at = AppTest.from_string("from perfeval.store import roles\n"
+                             "try:\n    roles.cli_principal()\nexcept roles.PermissionDenied as e:\n"
                              "    import streamlit as st\n    st.write('refused: ' + str(e))\n")
     at.run()
     assert at.markdown and at.markdown[0].value.startswith("refused")
@@ -495,7 +497,7 @@ def rendered_text(at) -> str:
 def test_a_scoped_account_sees_only_its_unit_on_every_page_and_export(db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from perfeval import briefing
+    from perfeval.app import briefing
 
     from conftest_app import PAGES, account_session
     monkeypatch.setenv("PERFEVAL_DB", str(db))

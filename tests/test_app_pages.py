@@ -129,7 +129,7 @@ def test_years_in_filter_options(sample_db, use_db):
     use_db(sample_db)
     at = run_page("app.py")
     assert at.sidebar.slider[0].value == (2018, 2021)
-    from perfeval import dbread
+    from perfeval.app import dbread
     opts = dbread.run(str(sample_db), "filter_options")
     assert set(opts["year_min"]) | set(opts["year_max"]) == {2018, 2019, 2021}
 
@@ -151,7 +151,7 @@ def test_problems_repeat(sample_db, use_db):
 
 
 def test_no_unsafe_html_with_document_text():
-    for p in PAGES + ["perfeval/ui.py"]:
+    for p in PAGES + ["perfeval/app/ui.py"]:
         assert "unsafe_allow_html" not in (ROOT / p).read_text(encoding="utf-8"), p
 
 
@@ -194,7 +194,7 @@ def test_reader_releases_lock_promptly(sample_db):
     import subprocess
     import sys
 
-    from perfeval import dbread
+    from perfeval.app import dbread
     assert not dbread.run(str(sample_db), "overview_kpis", dbread.Filters().params()).empty
     code = ("import duckdb, time; time.sleep(0.6); c = duckdb.connect(%r); "
             "c.execute(\"INSERT OR REPLACE INTO meta VALUES ('probe', '1')\"); c.close()" % str(sample_db))
@@ -235,7 +235,7 @@ def test_detail_year_over_year_tab(sample_db, use_db):
 
 
 def test_briefing_page_asks_for_a_project_name_when_the_filter_is_large(sample_db, use_db, monkeypatch):
-    from perfeval import briefing
+    from perfeval.app import briefing
     use_db(sample_db)
     monkeypatch.setattr(briefing, "YOY_LIST_ALL_BELOW", 5)  # the samples' 19 evaluations count as many
     at = run_page("pages/7_briefing.py")
@@ -250,7 +250,7 @@ def test_briefing_page_asks_for_a_project_name_when_the_filter_is_large(sample_d
 def test_score_points_are_the_lowest_scores_ties_by_id(sample_db, limit):
     """score_points cuts at the limit-th lowest score before sorting with names: same rows as the
     plain sort (the samples have two 86.00 at the second place, so limit 2 splits a tie)."""
-    from perfeval import dbread
+    from perfeval.app import dbread
     got = dbread.run(str(sample_db), "score_points", {**dbread.Filters().params(), "limit": limit})
     con = duckdb.connect(str(sample_db), read_only=True)
     try:

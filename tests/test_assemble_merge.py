@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from perfeval import assemble
-from perfeval.records import Candidate
+from perfeval.ingest import assemble
+from perfeval.ingest.records import Candidate
 
 
 def pairwise(cands: list[Candidate]) -> list[Candidate]:
@@ -98,7 +98,7 @@ def pairwise_attach(evaluations, mentions):
 
 
 def test_mentions_join_the_evaluation_comparing_every_pair_would_find():
-    from perfeval.records import Evaluation
+    from perfeval.ingest.records import Evaluation
     rng = random.Random(112026)
     for _ in range(1000):
         spec = [s for s in candidates(rng, rng.randint(1, 25)) if s[3] is not None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from perfeval import bench
+from perfeval.bench import dashboard as bench
 
 from conftest import run_cli
 from test_browser_dashboard import free_port

@@ -1,4 +1,4 @@
-"""The briefing pack (perfeval.briefing, `python -m perfeval briefing`): the HTML, the Excel
+"""The briefing pack (perfeval.app.briefing, `python -m perfeval briefing`): the HTML, the Excel
 workbook read back with openpyxl, the CSV tables, the year-over-year comparison, hostile text.
 
 Expected figures come from the database the real CLI built (plain SQL in the test), or from the
@@ -14,7 +14,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from perfeval import briefing, dbread
+from perfeval.app import briefing, dbread
 
 from conftest import FIXTURES, run_cli
 
@@ -237,7 +237,8 @@ def test_year_over_year_comparison(sample_db):
 
 def test_year_over_year_matches_names_across_wordings(tmp_path):
     """2020年度…项目 and … are one project; another unit's project of the same name is not."""
-    from perfeval import rollups, store
+    from perfeval.store import rollups
+    from perfeval.store import writer as store
     db = tmp_path / "yoy.duckdb"
     con = duckdb.connect(str(db))
     store.ensure_schema(con)

@@ -12,7 +12,8 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 
-from perfeval import auth, dbread
+from perfeval.app import auth, dbread
+from perfeval.store import roles
 
 from conftest import FIXTURES as FIXTURES_DIR
 from conftest_app import build_sample_db, shots_dir
@@ -26,7 +27,7 @@ SCOPED_UNIT = "上海市机关事务管理局"
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     path = build_sample_db(tmp_path_factory.mktemp("access_browser") / "samples.duckdb")
-    cli = auth.cli_principal()
+    cli = roles.cli_principal()
     for role in ("viewer", "editor", "admin"):
         auth.add_user(str(path), f"{role}1", role, PASSWORDS[role], actor=cli)
     auth.add_user(str(path), "scoped1", "viewer", PASSWORDS["scoped"], actor=cli, units=[SCOPED_UNIT])

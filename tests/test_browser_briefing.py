@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 from playwright.sync_api import expect
 
-from perfeval import briefing, dbread
+from perfeval.app import briefing, dbread
 
 from conftest_app import build_sample_db
 from test_browser_dashboard import SHOTS, Server, browser, eval_id_of, qs, settle  # noqa: F401 (browser: a fixture)

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 from playwright.sync_api import expect
 
-from perfeval import ui
+from perfeval.app import ui
 
 from conftest import run_cli
 from conftest_app import SAMPLES, ingest

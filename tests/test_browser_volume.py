@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 
-from perfeval.readers import MAX_FILE_BYTES
+from perfeval.ingest.readers import MAX_FILE_BYTES
 
 from conftest import run_cli
 from conftest_app import shots_dir

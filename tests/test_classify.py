@@ -12,7 +12,7 @@ import pathlib
 
 import pytest
 
-from perfeval import classify as clf
+from perfeval.classify import taxonomy as clf
 
 from conftest import FIXTURES, ROOT
 

@@ -1,4 +1,4 @@
-"""perfeval.dbread keeps the results of the queries that depend only on the data (and the
+"""perfeval.app.dbread keeps the results of the queries that depend only on the data (and the
 account's scope) per data version: an ingest by another process shows on the next call, a
 caller changing a returned frame does not change what the next caller gets, and each account
 scope has its own entry."""
@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from perfeval import dbread
+from perfeval.app import dbread
 
 from conftest import FIXTURES, run_cli
 

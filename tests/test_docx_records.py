@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from perfeval.readers.text import read_text
+from perfeval.ingest.readers.text import read_text
 
 from conftest import SAMPLES, run_cli
 from test_readers_formats import docx_from_blocks

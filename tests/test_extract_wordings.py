@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from perfeval.ingest import IngestError, parse_bytes
+from perfeval.pipeline import IngestError, parse_bytes
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -255,9 +255,9 @@ def test_label_key_takes_the_first_label_whose_expression_matches():
     """label_key matches every label in one expression; a whole-cell match must pick the key that
     trying the labels one by one, in KV_LABELS order, picks: over every cell and line of the bundled and written
     documents, and over each label pattern's own wordings with a unit or colon after them."""
-    from perfeval.extractors import tables
-    from perfeval.normalize import halfwidth
-    from perfeval.readers import read_document
+    from perfeval.ingest.extractors import tables
+    from perfeval.ingest.normalize import halfwidth
+    from perfeval.ingest.readers import read_document
 
     one_by_one = [(key, re.compile("^(?:" + pat + ")" + tables.LABEL_END)) for key, pat in tables.KV_LABELS]
 
@@ -530,8 +530,8 @@ def test_budget_table_with_a_total_column():
 def test_the_next_numbered_heading_ends_the_suggestions():
     """\"5. 改进措施\" … \"6. 自评结果应用\": the section after the suggestions is not more suggestions,
     while a short numbered item inside a section stays an item."""
-    from perfeval.extractors.findings import extract_findings
-    from perfeval.model import Paragraph
+    from perfeval.ingest.extractors.findings import extract_findings
+    from perfeval.ingest.model import Paragraph
     lines = ["4. 存在的问题", "4.1 预算编制精准度不高，年中追加幅度较大。", "1. 资金支出进度滞后",
              "5. 改进措施", "5.1 提高预算编制质量，科学测算经费需求。", "5.2 加快预算执行进度，按月跟踪项目支出。",
              "6. 自评结果应用", "6.1 将自评结果作为下年度部门预算编制的重要参考。", "6.2 按规定公开部门整体支出绩效自评报告。"]
@@ -543,8 +543,8 @@ def test_the_next_numbered_heading_ends_the_suggestions():
 def test_a_table_of_contents_does_not_open_a_suggestions_section():
     """A contents list ending "六、相关建议" before the body's "一、项目基本情况": the body's opening
     sections are not suggestions."""
-    from perfeval.extractors.findings import extract_findings
-    from perfeval.model import Paragraph
+    from perfeval.ingest.extractors.findings import extract_findings
+    from perfeval.ingest.model import Paragraph
     lines = ["目录", "一、项目基本情况", "五、存在的问题", "六、相关建议", "一、项目基本情况",
              "本项目2024年度预算286.00万元，项目实际支出271.35万元。", "五、存在的问题",
              "（一）创业培训课程设置与学员需求匹配度不高。", "六、相关建议", "（一）优化课程设置，增加实操课程比重。"]
@@ -728,7 +728,7 @@ def test_a_list_of_departments_gives_each_its_overall_spending():
                                          ("年底", 12), ("9月", 9), ("12月份", 12), ("2022年四季度", 12),
                                          ("季度", None), ("当季支出", None), ("13月", None)])
 def test_one_period_reader(label, month):
-    from perfeval.normalize import period_month
+    from perfeval.ingest.normalize import period_month
     assert period_month(label) == month
 
 
@@ -761,8 +761,8 @@ def test_a_numbered_list_whose_first_number_is_missing():
 
 
 def test_a_short_sentence_under_a_problem_heading_is_a_problem_not_a_title():
-    from perfeval.extractors.findings import extract_findings
-    from perfeval.model import Paragraph
+    from perfeval.ingest.extractors.findings import extract_findings
+    from perfeval.ingest.model import Paragraph
 
     found = extract_findings([Paragraph("三、存在问题", 1, 1), Paragraph("项目前期工作滞后。", 2, 2),
                               Paragraph("四、有关建议", 3, 3), Paragraph("加快前期工作。", 4, 4)])

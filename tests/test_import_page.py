@@ -22,11 +22,11 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 from streamlit.testing.v1 import AppTest
 
-from perfeval import dbread, uploads
-from perfeval.ingest import parse_bytes
-from perfeval.readers import MAX_FILE_BYTES
-from perfeval.readers.render import MAX_UNPACKED_BYTES
-from perfeval.readers.text import read_text
+from perfeval.app import dbread, uploads
+from perfeval.ingest.readers import MAX_FILE_BYTES
+from perfeval.ingest.readers.render import MAX_UNPACKED_BYTES
+from perfeval.ingest.readers.text import read_text
+from perfeval.pipeline import parse_bytes
 
 from conftest_app import ROOT, SAMPLES, account_session, build_sample_db, truth_evaluations
 from test_readers_formats import FONT, _minimal_docx, _with_member, _xlsx, docx_from_blocks
@@ -388,7 +388,7 @@ def test_import_page_holds_no_sql_and_no_html():
     src = (ROOT / IMPORT).read_text(encoding="utf-8")
     assert not re.search(r"\b(SELECT|FROM|WHERE)\b", src)
     assert "duckdb" not in src and "unsafe_allow_html" not in src
-    assert "unsafe_allow_html" not in (ROOT / "perfeval" / "uploads.py").read_text(encoding="utf-8")
+    assert "unsafe_allow_html" not in (ROOT / "perfeval" / "app" / "uploads.py").read_text(encoding="utf-8")
 
 
 def test_a_write_in_this_process_holds_the_dashboard_readers_off(db_copy):
@@ -397,7 +397,8 @@ def test_a_write_in_this_process_holds_the_dashboard_readers_off(db_copy):
     import threading
     import time
 
-    from perfeval import ingest, store
+    from perfeval import pipeline as ingest
+    from perfeval.store import writer as store
     path = str(db_copy)
     before = int(dbread.run(path, "data_status", {})["n_documents"].iloc[0])
     assert dbread.lease.con is not None  # attached by the query above

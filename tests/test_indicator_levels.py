@@ -6,7 +6,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from perfeval import dbread, normalize, rollups, store
+from perfeval.app import dbread
+from perfeval.ingest import normalize
+from perfeval.store import rollups
+from perfeval.store import writer as store
 
 
 @pytest.mark.parametrize("stated, name", [

@@ -9,7 +9,7 @@ import time
 
 import duckdb
 
-from perfeval.ingest import BATCH_MAX_DOCS, parse_bytes
+from perfeval.pipeline import BATCH_MAX_DOCS, parse_bytes
 
 from conftest import ROOT, SAMPLES
 

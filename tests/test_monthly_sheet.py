@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from perfeval.ingest import parse_bytes
+from perfeval.pipeline import parse_bytes
 
 
 def workbook(rows) -> bytes:

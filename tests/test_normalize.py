@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from perfeval.normalize import (
+from perfeval.ingest.normalize import (
     clean_name,
     find_dates,
     find_money,

@@ -1,7 +1,7 @@
 """A department report's project sections are evaluations of their own; statements introduced by their kind are found."""
 from __future__ import annotations
 
-from perfeval.ingest import parse_bytes
+from perfeval.pipeline import parse_bytes
 
 REPORT = """某市卫生健康委员会2022年度部门整体支出绩效评价报告
 
@@ -75,8 +75,8 @@ def test_projects_summarised_in_one_sentence_each_are_evaluations_and_keep_their
 
 
 def test_a_plain_text_table_aligned_with_spaces_is_a_table():
-    from perfeval.model import Table
-    from perfeval.readers.text import parse_lines
+    from perfeval.ingest.model import Table
+    from perfeval.ingest.readers.text import parse_lines
 
     lines = ["某州2023年度项目绩效评价结果", "", "序号  部门  项目名称  预算数(万元)  得分",
              "1  州水务局  饮水安全工程  1320.00  89", "2  州教育局  实训基地建设  760.00  92.5", "",

@@ -14,8 +14,9 @@ import time
 import duckdb
 import pytest
 
-from perfeval import classify as clf
-from perfeval import problems, rollups, store
+from perfeval.classify import taxonomy as clf
+from perfeval.store import problems, rollups
+from perfeval.store import writer as store
 
 from conftest import ROOT, SAMPLES, run_cli
 
@@ -228,4 +229,4 @@ def test_bench_classify_cli():
     assert res.returncode in (0, 1), res.stderr  # the verdict depends on the machine; the figure is printed
     last = res.stdout.strip().splitlines()[-1]
     assert last.startswith("best_s=") and "per_10000_s=" in last
-    assert ROOT.joinpath("perfeval", "bench_classify.py").exists()
+    assert ROOT.joinpath("perfeval", "bench", "classify.py").exists()

@@ -1,4 +1,4 @@
-"""AppTest: the 问题归类 page — explanation, correction (select + save) through perfeval.problems,
+"""AppTest: the 问题归类 page — explanation, correction (select + save) through perfeval.store.problems,
 recurrence with the earlier years' advice, candidate themes; everything in Chinese."""
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from perfeval import classify as clf
-from perfeval import rollups
+from perfeval.classify import taxonomy as clf
+from perfeval.store import rollups
 
 from conftest_app import ROOT, account_session, build_sample_db
 

@@ -6,7 +6,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from perfeval import dbread, themes
+from perfeval.app import dbread
+from perfeval.classify import themes
 
 OTHER = [
     "项目宣传力度不够，群众对政策的知晓率不高。",
@@ -99,7 +100,8 @@ def test_recurrence_on_the_samples(sample_db):
 
 def synthetic_unit_db(path, advice: dict[int, list[str]]):
     """One unit whose execution problem recurs in 2019–2021, with the given advice per year."""
-    from perfeval import rollups, store
+    from perfeval.store import rollups
+    from perfeval.store import writer as store
     con = duckdb.connect(str(path))
     try:
         store.ensure_schema(con)

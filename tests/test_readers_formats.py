@@ -27,12 +27,12 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import SimpleDocTemplate, TableStyle
 from reportlab.platypus import Table as RLTable
 
-from perfeval.model import Document, Table
-from perfeval.readers import ReadError, read_document
-from perfeval.readers.pdf import _PAGE_NUMBER, SCAN_MESSAGE
-from perfeval.readers.render import MAX_UNPACKED_BYTES
-from perfeval.readers.text import read_text
-from perfeval.readers.xlsx import format_number
+from perfeval.ingest.model import Document, Table
+from perfeval.ingest.readers import ReadError, read_document
+from perfeval.ingest.readers.pdf import _PAGE_NUMBER, SCAN_MESSAGE
+from perfeval.ingest.readers.render import MAX_UNPACKED_BYTES
+from perfeval.ingest.readers.text import read_text
+from perfeval.ingest.readers.xlsx import format_number
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "data" / "samples").glob("*.txt"))
 
@@ -324,7 +324,7 @@ def test_xlsx_monthly_execution_sheet():
     assert rows[1][4] == "3.3"          # 3 * 1.1 is 3.3000000000000003 in binary
     assert rows[1][-1] == ""            # a formula never calculated has no saved value…
     assert any(w.startswith("1 formula cell") for w in doc.warnings)   # …and the user is told
-    from perfeval.readers import xlsx as xlsx_reader
+    from perfeval.ingest.readers import xlsx as xlsx_reader
     assert xlsx_reader._read_sheets_directly(data)[1] == xlsx_reader._formulas_without_values(data) == 1
     assert rows[2] == ["区信息中心", "系统运维", *["12"] * 12, "144"]
     check_lines(doc)

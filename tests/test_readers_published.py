@@ -24,11 +24,11 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from perfeval import dbread
-from perfeval.ingest import _check_ocr_readings, parse_bytes
-from perfeval.readers import ReadError, read_document, sniff_format
-from perfeval.readers.archive import read_members
-from perfeval.store import EVAL_COLUMNS
+from perfeval.app import dbread
+from perfeval.ingest.readers import ReadError, read_document, sniff_format
+from perfeval.ingest.readers.archive import read_members
+from perfeval.pipeline import _check_ocr_readings, parse_bytes
+from perfeval.store.writer import EVAL_COLUMNS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 H2 = ROOT / "tests" / "fixtures" / "holdout2"
@@ -149,7 +149,7 @@ def test_excel_2003_xml_export_gives_the_records_of_the_same_sheet():
 
 def test_upload_accepts_what_portals_save_under_another_suffix(made, tmp_path):
     """A .doc that is RTF and an "Excel" export that is an HTML table are what they are, not lies."""
-    from perfeval.uploads import check
+    from perfeval.app.uploads import check
 
     rtf = check((made / "rtf" / f"{WORD[0]}.rtf").read_bytes(), "自评表.doc", db=str(tmp_path / "none.duckdb"))
     page = check((made / "html" / f"{EXCEL[0]}.html").read_bytes(), "结果.xls", db=str(tmp_path / "none.duckdb"))

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pathlib
 
-from perfeval.ingest import parse_bytes
-from perfeval.reconcile import reconcile_money
-from perfeval.records import Candidate
+from perfeval.ingest.reconcile import reconcile_money
+from perfeval.ingest.records import Candidate
+from perfeval.pipeline import parse_bytes
 
 FORM = pathlib.Path(__file__).parent / "fixtures" / "general" / "g03_self_assessment_henan_zhengzhou_2023.txt"
 # the form's money cells as the template writes them (万元), and the report's sentence that repeats them

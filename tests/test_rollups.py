@@ -13,7 +13,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from perfeval import dbread, rollups, store
+from perfeval.app import dbread
+from perfeval.store import rollups
+from perfeval.store import writer as store
 
 from conftest_app import ROOT, SAMPLES, ingest
 
@@ -269,9 +271,9 @@ DETAIL_KEYS = {"eval_progress": ["eval_id"], "eval_projects": ["eval_id"], "prob
 
 
 def assert_statement_rollups_match_detail(db: pathlib.Path) -> None:
-    """problem_statements holds each weak problem's key terms and hint as perfeval.themes computes them;
+    """problem_statements holds each weak problem's key terms and hint as perfeval.classify.themes computes them;
     rollup_advice adds up findings (every suggestion and rectification) and advice_topics."""
-    from perfeval import themes
+    from perfeval.classify import themes
     con = duckdb.connect(str(db), read_only=True)
     try:
         weak = con.execute("SELECT text, key_terms, hint FROM problem_statements WHERE weak").fetchall()
@@ -484,13 +486,13 @@ def test_missing_keys_match_plain_sql(corpus_db, tmp_path):
 
 
 def _parsed_corpus() -> list:
-    from perfeval.ingest import parse_file
+    from perfeval.pipeline import parse_file
     return [parse_file(p) for p in sorted(SAMPLES.glob("*.txt")) + sorted(GENERAL.glob("*.txt"))]
 
 
 def _write_in_batches(db: pathlib.Path, parsed: list, monkeypatch, max_docs: int = 100) -> tuple[list, list[int]]:
     """Store `parsed` through the ingest's BatchWriter; (outcomes in order, sizes of the transactions tried)."""
-    from perfeval.ingest import BatchWriter
+    from perfeval.pipeline import BatchWriter
     tried: list[int] = []
     save_documents = store.save_documents
 
@@ -534,7 +536,7 @@ def test_batch_rollups_read_the_staged_rows_unless_the_rows_changed(tmp_path, mo
     """A batch's rollups read the rows as staged for the insert; they read the tables instead when
     a manager's corrections changed the rows after the insert, or when a value went in through the
     database's own cast (Arrow would not take it as the column's type). Exact either way."""
-    from perfeval.classify import finding_key
+    from perfeval.classify.taxonomy import finding_key
     passes = []
     apply_documents = rollups.apply_documents
 
@@ -642,7 +644,7 @@ def test_a_database_that_cannot_be_opened_fails_its_batch_once(tmp_path, monkeyp
 def test_write_session_skips_the_schema_only_when_it_is_current(tmp_path):
     """ensure_schema runs the DDL when schema.sql's fingerprint or the rollups version differ from
     what the database recorded, and only then."""
-    from perfeval import store
+    from perfeval.store import writer as store
     db = str(tmp_path / "s.duckdb")
     with store.writer(db) as con:
         con.execute("DROP TABLE budget_lines")

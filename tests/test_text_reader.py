@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from perfeval.model import Paragraph, Table
-from perfeval.readers import ReadError, read_document
-from perfeval.readers.text import decode_text
+from perfeval.ingest.model import Paragraph, Table
+from perfeval.ingest.readers import ReadError, read_document
+from perfeval.ingest.readers.text import decode_text
 
 SAMPLE = "项目支出绩效自评表\n评价得分为93.21分，等级为优。\n"
 

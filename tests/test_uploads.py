@@ -1,4 +1,4 @@
-"""perfeval.uploads without the page: safe names and staging, Chinese reasons, checks."""
+"""perfeval.app.uploads without the page: safe names and staging, Chinese reasons, checks."""
 from __future__ import annotations
 
 import io
@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
-from perfeval import uploads
-from perfeval.readers import MAX_FILE_BYTES, ReadError, read_document
+from perfeval.app import uploads
+from perfeval.ingest.readers import MAX_FILE_BYTES, ReadError, read_document
 
 HOSTILE_NAMES = [
     "../../etc/passwd", "..\\..\\windows\\system32\\evil.dll", "C:\\x\\..\\y.docx", "\x00a.txt",

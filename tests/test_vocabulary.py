@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from perfeval.extractors.tables import label_key
-from perfeval.ingest import parse_bytes
+from perfeval.ingest.extractors.tables import label_key
+from perfeval.pipeline import parse_bytes
 
 
 @pytest.mark.parametrize("label, key", [
@@ -85,13 +85,13 @@ def test_a_report_on_the_overall_spending_of_an_office_is_a_department_evaluatio
     ("东方红小学", None),  # a city's name without its 市 is too often a word
 ])
 def test_regions_named_by_their_short_names(name, region):
-    from perfeval.context import region_of
+    from perfeval.ingest.context import region_of
 
     assert region_of(name) == region
 
 
 def test_unnumbered_statements_in_one_cell_are_one_finding_each():
-    from perfeval.extractors.findings import split_items
+    from perfeval.ingest.extractors.findings import split_items
 
     items = split_items("资金拨付不及时，影响进度；绩效目标不够明确。", 5, 5)
     assert [t for t, _, _ in items] == ["资金拨付不及时，影响进度；", "绩效目标不够明确。"]
@@ -104,7 +104,7 @@ def test_unnumbered_statements_in_one_cell_are_one_finding_each():
     ("十分重要", "十分重要"), ("一是资金拨付慢", "一是资金拨付慢"), ("第三季度", "第三季度"),
 ])
 def test_numbers_written_in_chinese_where_a_figure_stands(text, read):
-    from perfeval.normalize import chinese_numerals
+    from perfeval.ingest.normalize import chinese_numerals
 
     assert chinese_numerals(text) == read
 
@@ -126,14 +126,14 @@ def test_budget_and_spending_stated_as_their_parts_are_summed():
         5_000_000.0, 4_750_000.0, 0.95, 92.5)
     assert not [k for k in parsed.evaluations[0].checks if k.rule == "rate_mismatch"]
     # the parts after a stated total are parts, not a second total
-    from perfeval.extractors.text import labelled_amounts
+    from perfeval.ingest.extractors.text import labelled_amounts
 
     assert [(a.kind, a.yuan) for a in labelled_amounts("项目预算500万元，其中中央资金300万元、省级资金200万元。")] == [
         ("budget_yuan", 5_000_000.0)]
 
 
 def test_a_district_name_several_cities_share_is_read_against_the_division_the_document_names():
-    from perfeval.context import region_of
+    from perfeval.ingest.context import region_of
 
     assert region_of("朝阳区财政局") is None  # Beijing's or Changchun's: not guessed
     assert region_of("朝阳区财政局", ["220000"]) == "吉林省长春市朝阳区"
@@ -152,6 +152,6 @@ def test_the_region_of_a_unit_without_one_comes_from_the_title():
     ("得分：91.2分，等级：优", (91.2, "优")), ("2023", (None, None)),
 ])
 def test_one_score_reader_for_every_cell_that_states_a_score_or_grade(cell, read):
-    from perfeval.normalize import read_score
+    from perfeval.ingest.normalize import read_score
 
     assert read_score(cell) == read

@@ -1,0 +1,2 @@
+"""Benchmarks (python -m perfeval bench, bench-ingest, bench-classify): speed is measured here,
+never by timed tests."""

@@ -1,0 +1,201 @@
+"""Extractors: a `Document` of blocks → candidate evaluations, one extractor per genre.
+
+Genres are found from content, never from file names. A document may hold several: a department
+report, a project report and a dozen 自评表 in one file. Prose reports start at their title line
+and run to the next title; forms are found inside tables by their labels.
+"""
+from __future__ import annotations
+
+import re
+
+from perfeval.ingest.extractors.findings import extract_findings
+from perfeval.ingest.extractors.forms import extract_forms, find_forms
+from perfeval.ingest.extractors.reports import MENTION, extract_report, read_prose
+from perfeval.ingest.extractors.tables import first_filled_row, indicator_header, read_progress_table
+from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE, strip_marker
+from perfeval.ingest.model import Document, Paragraph, Table
+from perfeval.ingest.normalize import name_key, year_votes
+from perfeval.ingest.records import Candidate
+
+DEPARTMENT_TITLE = re.compile(rf"(?:{DEPARTMENT_SCOPE}|部门)(?:绩效)?(?:评价|自评)(?:报告)?$|"
+                              rf"(?:{DEPARTMENT_SCOPE})绩效(?:评价|自评)?(?:报告|情况)?$")
+PROJECT_TITLE = re.compile(r"(?:项目|支出|资金|经费|专项)(?:支出)?(?:绩效)?(?:评价|自评)报告$|绩效(?:评价|自评)报告$")
+BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|决算说明$")  # parts of a file that are no evaluation
+
+
+# the second line of a title on two ("XX工程" / "2020年度绩效评价报告")
+BARE_TITLE = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:项目)?(?:支出)?(?:绩效)?(?:评价|自评)报告$")
+
+
+def _title_start(doc: Document, i: int) -> int:
+    """A title broken over two lines ("X市2023年度Y项目" / "绩效评价报告") starts a line earlier."""
+    block = doc.blocks[i]
+    if i > 0 and BARE_TITLE.match(strip_marker(block.text).strip()):
+        prev = doc.blocks[i - 1]
+        if isinstance(prev, Paragraph) and len(prev.text) <= 60 and not re.search(r"[，。；：:]", prev.text):
+            return i - 1
+    return i
+
+
+def title_kind(text: str) -> str | None:
+    t = strip_marker(text).strip()
+    if len(t) > 60 or re.search(r"[，。；]", t):
+        return None
+    if t != text.strip() and not t.endswith("报告"):
+        return None  # a numbered section of a report ("四、部门整体支出绩效情况"), not another report
+    if DEPARTMENT_TITLE.search(t):
+        return "department"
+    if PROJECT_TITLE.search(t) and not re.search(DEPARTMENT_SCOPE, t):
+        return "project"
+    if BOUNDARY_TITLE.search(t):
+        return "boundary"
+    return None
+
+
+def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidate], list[str]]:
+    """All candidates of a document, in document order, and the genres seen."""
+    candidates: list[Candidate] = []
+    form_tables: set[int] = set()
+    table_candidates: dict[int, list[Candidate]] = {}
+    continued: set[int] = set()  # indicator tables read as the end of the form before them
+    spans = {i: find_forms(b) for i, b in enumerate(doc.blocks) if isinstance(b, Table)}  # label/value forms
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Table) and i not in continued:
+            rest = _indicator_continuation(doc, i, spans)
+            if rest is not None:
+                continued.add(rest)
+                last = doc.blocks[rest]
+                block = Table(block.rows + last.rows, block.line_start, last.line_end)
+                spans[i] = find_forms(block)
+            forms = extract_forms(block, money_unit, spans[i])
+            if forms:
+                form_tables.add(i)
+                table_candidates[i] = forms
+                _table_year(doc, i, forms)
+                candidates.extend(forms)
+
+    starts = [(_title_start(doc, i), title_kind(b.text)) for i, b in enumerate(doc.blocks)
+              if isinstance(b, Paragraph) and title_kind(b.text)]
+    # A list of projects (one row each) inside a report is part of its text, which goes on after it
+    # ("重点项目自评情况如下：<table> 四、部门管理情况…"); a form ends the prose before it.
+    in_prose = {i for i in form_tables if not spans[i]
+                and any(start < i for start, kind in starts if kind in ("department", "project"))}
+    cuts = sorted({i for i, _ in starts} | (form_tables - in_prose) | {len(doc.blocks)})
+    prose_starts = [(i, kind) for i, kind in starts if kind in ("department", "project")]
+    if not prose_starts and not candidates:
+        prose_starts = [(0, "project")]  # a report without a recognisable title: try it whole
+    for i, kind in prose_starts:
+        end = next(c for c in cuts if c > i)
+        blocks = doc.blocks[i:end]
+        listed = [c for t in sorted(in_prose) if i < t < end for c in table_candidates[t]]
+        owner = None
+        for n, (part, part_kind) in enumerate(_report_parts(blocks, kind, listed)):
+            cand, mentions = extract_report(part, part_kind)
+            if n == 0:
+                owner = cand.best("unit")
+            else:
+                _inherit_unit(cand, owner, "评价报告")  # a section of the report above
+            if _has_substance(cand):
+                candidates.append(cand)
+            candidates.extend(m for m in mentions if _has_substance(m))
+        if kind == "department":
+            for listed_cand in listed:
+                if not {"score", "grade"} & set(listed_cand.fields):
+                    # "重点项目支出情况": a department's key projects with their budgets only are
+                    # how it spent, not evaluations of those projects
+                    candidates.remove(listed_cand)
+                else:
+                    _inherit_unit(listed_cand, owner, "部门报告")  # the department's projects
+    for i in sorted(form_tables - in_prose):
+        start, end = table_candidates[i][0].line_start, max(c.line_end for c in table_candidates[i])
+        _attach_explanation(doc, i, cuts, [c for c in candidates if start <= c.line_start and c.line_end <= end])
+    candidates.sort(key=lambda c: c.line_start)
+    return candidates, sorted({c.source_kind for c in candidates if c.source_kind != MENTION})
+
+
+def _inherit_unit(cand: Candidate, owner, origin: str) -> None:
+    """The unit reading `owner` of the report a candidate is part of, when it names none itself."""
+    if owner is not None and "unit" not in cand.fields:
+        cand.add("unit", owner.value, owner.line_start, owner.line_end, "context", origin)
+
+
+def _indicator_continuation(doc: Document, index: int, spans: dict[int, list]) -> int | None:
+    """The index of a scored-indicator table that continues the form at `index`: a form's 绩效指标
+    set as a table of its own after it, at most a short heading between ("绩效指标完成情况")."""
+    if not spans[index]:
+        return None
+    for j in range(index + 1, min(index + 3, len(doc.blocks))):
+        block = doc.blocks[j]
+        if isinstance(block, Table):
+            if not indicator_header(first_filled_row(block.rows)) or spans[j]:
+                return None
+            return None if any(indicator_header(r) for r in doc.blocks[index].rows) else j
+        if len(block.text) > 20:
+            return None
+    return None
+
+
+SECTION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*(.{4,60})$")
+
+
+def _report_parts(blocks: list, kind: str, listed: list[Candidate]) -> list[tuple[list, str]]:
+    """A report of several projects — a list of them, then a section headed by each project's name
+    ("一、2021年XX项目") — is read as its opening part plus one project report per
+    section; any other report as one part."""
+    names = {name_key(c.get("project")) for c in listed if c.get("project")}
+    heads = []
+    for k, block in enumerate(blocks):
+        m = SECTION_HEADING.match(block.text) if isinstance(block, Paragraph) else None
+        if m and name_key(m.group(1)) in names:
+            heads.append(k)
+    if len(heads) < 2:
+        return [(blocks, kind)]
+    bounds = heads + [len(blocks)]
+    return [(blocks[:heads[0]], kind)] + [(blocks[a:b], "project") for a, b in zip(bounds, bounds[1:])]
+
+
+def _table_year(doc: Document, index: int, forms: list[Candidate]) -> None:
+    """The year of a table's own title (a sheet named "2024年", a title row "…2023年度…结果") for
+    the candidates that state none: a workbook may hold one sheet per year."""
+    table = doc.blocks[index]
+    titles = table.banner()
+    before = doc.blocks[index - 1] if index else None
+    if isinstance(before, Paragraph) and len(before.text) <= 40:
+        titles.insert(0, before)
+    # a title, not a "填报单位：…  填报日期：2022年3月18日" line
+    titles = [t for t in titles if not re.search(r"[:：]|\d\s*月\s*\d{1,2}\s*日", t.text)]
+    years: dict[int, Paragraph] = {}  # each year named, with the first title naming it
+    for title in titles:
+        for year in year_votes(title.text):
+            years.setdefault(year, title)
+    if len(years) != 1:
+        return  # none, or a title naming several years: the document's context decides
+    ((year, title),) = years.items()
+    for cand in forms:
+        if "year" not in cand.fields:
+            cand.add("year", year, title.line_start, title.line_end, "context", "表格标题")
+
+
+def _attach_explanation(doc: Document, table_index: int, cuts: list[int], forms: list[Candidate]) -> None:
+    """The 自评情况说明 after a single form: its problems and suggestions belong to that form, and so
+    does a table of its progress by period there (a sheet of its own, a table below the form)."""
+    if len(forms) != 1:
+        return  # prose after several forms cannot be told apart
+    end = next(c for c in cuts if c > table_index)
+    form = forms[0]
+    months = {p.month for p in form.progress}
+    for table in (b for b in doc.blocks[table_index + 1:end] if isinstance(b, Table)):
+        form.progress += [p for p in read_progress_table(table.rows) if p.month not in months]
+        months |= {p.month for p in form.progress}
+    form.progress.sort(key=lambda p: p.month)
+    paragraphs = [b for b in doc.blocks[table_index + 1:end] if isinstance(b, Paragraph)]
+    if not paragraphs:
+        return
+    read_prose(form, paragraphs, "自评说明")
+    texts = {(f.kind, f.text) for f in form.findings}
+    form.findings += [f for f in extract_findings(paragraphs) if (f.kind, f.text) not in texts]
+
+
+def _has_substance(cand: Candidate) -> bool:
+    figures = {"score", "spent_yuan", "budget_yuan", "execution_rate", "grade", "budget_initial_yuan"}
+    return bool(figures & set(cand.fields)) or bool(cand.indicators)

@@ -1,0 +1,387 @@
+"""Form genres read from tables: 项目支出绩效自评表 and 绩效评价结果信息表.
+
+A table may hold several forms one after another (a department publishes a dozen 自评表 in a row);
+every row labelled 项目名称 starts a new one. A results list laid out as one row per project (a
+header row of column names) is read too.
+"""
+from __future__ import annotations
+
+import re
+
+from perfeval.ingest.extractors.findings import split_items
+from perfeval.ingest.extractors.tables import (
+    DIMENSION_KEYS,
+    MONEY_KEYS,
+    dimension_scores,
+    first_filled,
+    funds_header,
+    indicator_header,
+    kv_pairs,
+    label_key,
+    money_from_cell,
+    parse_indicator_rows,
+    read_funds,
+    read_progress_table,
+)
+from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE
+from perfeval.ingest.model import Cell, Table
+from perfeval.ingest.normalize import (
+    clean_name,
+    halfwidth,
+    parse_grade,
+    parse_money,
+    parse_number,
+    parse_percent,
+    read_money,
+    read_score,
+)
+from perfeval.ingest.records import Candidate, Finding, Progress
+
+SELF_ASSESSMENT = "self_assessment"
+RESULTS = "results_disclosure"
+DEPARTMENT_NAME = re.compile(DEPARTMENT_SCOPE)
+
+
+DEPARTMENT_LABEL = re.compile(r"^(?:部门(?:\(单位\))?名称|单位名称|预算部门(?:名称)?)$")
+
+
+def _department_row(row: list[Cell]) -> bool:
+    """The first row of a 部门整体支出绩效自评表 names the department instead of a project."""
+    label = halfwidth(row[0].compact).replace("（", "(").replace("）", ")") if row else ""
+    return len(row) >= 2 and bool(DEPARTMENT_LABEL.match(label)) and first_filled(row[1:]) is not None
+
+
+def _project_row(row: list[Cell]) -> bool:
+    """A label/value row naming the project (not the header row of a list: its next filled cell is
+    a label too)."""
+    value = first_filled(row[1:])
+    return (len(row) >= 2 and (label_key(row[0].text) == "project" or _department_row(row)) and value is not None
+            and column_key(value) is None)
+
+
+def find_forms(table: Table) -> list[tuple[int, int]]:
+    """(start, end) row ranges of the forms in a table, each beginning at a 项目名称 row."""
+    starts = [i for i, row in enumerate(table.rows) if _project_row(row)]
+    return [(s, starts[k + 1] if k + 1 < len(starts) else len(table.rows)) for k, s in enumerate(starts)]
+
+
+def form_kind(rows: list[list[Cell]]) -> str | None:
+    if any(funds_header(r) for r in rows) or any(indicator_header(r) for r in rows):
+        return SELF_ASSESSMENT
+    keys = {k for k, *_ in kv_pairs(rows)}
+    if keys & {"spent_yuan", "score", "grade", "problems", "budget_yuan"}:
+        return RESULTS
+    return None
+
+
+def default_money_unit(rows: list[list[Cell]], context_unit: str | None) -> str:
+    for row in rows:
+        for cell in row:
+            m = re.search(r"[（(]\s*(万元|元|亿元)\s*[）)]|单位[:：]\s*(万元|元|亿元)", cell.text)
+            if m:
+                return m.group(1) or m.group(2)
+    return context_unit or "万元"  # the national 自评表 template states money in 万元
+
+
+def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Candidate:
+    cand = Candidate(SELF_ASSESSMENT, rows[0][0].line_start, rows[-1][-1].line_end)
+    origin = "自评表"
+    if _department_row(rows[0]):
+        cand.scope = "department"
+        named = first_filled(rows[0][1:])
+        cand.add("unit", clean_name(named.text), named.line_start, named.line_end, "form", origin)
+    unit = default_money_unit(rows, context_unit)
+    funds_at = next((i for i, r in enumerate(rows) if funds_header(r)), None)
+    head_at = next((i for i, r in enumerate(rows) if indicator_header(r)), None)
+    kv_end = min(x for x in (funds_at, head_at, len(rows)) if x is not None)
+    for key, _label, _lc, vc in kv_pairs(rows[:kv_end]):
+        if key in ("project", "unit", "department"):
+            cand.add(key, clean_name(vc.text.replace("\n", "")), vc.line_start, vc.line_end, "form", origin)
+        elif key == "year":
+            year = parse_number(re.sub(r"年度?", "", vc.text))
+            cand.add("year", int(year) if year else None, vc.line_start, vc.line_end, "form", origin)
+    for key, label, _lc, vc in kv_pairs(rows[kv_end:]) + inline_pairs(rows[kv_end:]):
+        if key == "grade":  # 自评等级 below the 总分 row, or "自评等级：优" in a cell
+            cand.add("grade", parse_grade(vc.text), vc.line_start, vc.line_end, "form", origin)
+        elif key in ("problems", "suggestions", "rectification", "problems_suggestions"):
+            _add_value(cand, key, label, vc, unit, origin)
+    if funds_at is not None:
+        read_funds(rows, funds_at, funds_header(rows[funds_at]), unit, cand, origin)
+    cand.progress += read_progress_table(rows)
+    if head_at is not None:
+        cols = indicator_header(rows[head_at])
+        indicators, total, total_lines, _ = parse_indicator_rows(rows[head_at + 1:], cols, cand, origin,
+                                                                 len(rows[head_at]))
+        cand.indicators = indicators
+        if total is not None and total_lines:
+            cand.add("score", total, total_lines[0], total_lines[1], "form", origin)
+        for dim, value in dimension_scores(indicators).items():
+            cand.add(dim, value, indicators[0].line_start, indicators[-1].line_end, "form", "指标评分表")
+    return cand
+
+
+def read_results_form(rows: list[list[Cell]], context_unit: str | None) -> Candidate:
+    cand = Candidate(RESULTS, rows[0][0].line_start, rows[-1][-1].line_end)
+    origin = "结果信息表"
+    unit = default_money_unit(rows, context_unit)
+    if _department_row(rows[0]):
+        cand.scope = "department"
+        named = first_filled(rows[0][1:])
+        cand.add("unit", clean_name(named.text), named.line_start, named.line_end, "form", origin)
+    for key, label, lc, vc in kv_pairs(rows):
+        _add_value(cand, key, label, vc, unit, origin)
+    _department_scope(cand)
+    return cand
+
+
+def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origin: str) -> None:
+    text = vc.text
+    if key in ("project", "unit", "department"):
+        cand.add(key, clean_name(text.replace("\n", "")), vc.line_start, vc.line_end, "form", origin)
+    elif key in DIMENSION_KEYS:
+        cand.add(key, parse_number(text), vc.line_start, vc.line_end, "form", origin)
+    elif key in MONEY_KEYS:
+        value, assumed = money_from_cell(text, label, unit)
+        cand.add(key, value, vc.line_start, vc.line_end, "form", origin, assumed)
+    elif key == "execution_rate":
+        cand.add(key, parse_percent(text), vc.line_start, vc.line_end, "form", origin)
+    elif key in ("score", "grade"):  # either cell may state both: "91.5（优）", "良（85分）", "93分（优）"
+        score, grade = read_score(text)
+        cand.add("score", score, vc.line_start, vc.line_end, "form", origin)
+        cand.add("grade", grade, vc.line_start, vc.line_end, "form", origin)
+    elif key == "year":
+        m = re.search(r"(?:19|20)\d{2}", text)
+        cand.add("year", int(m.group()) if m else None, vc.line_start, vc.line_end, "form", origin)
+    elif key == "problems_suggestions":
+        # "主要问题：一是…；二是…\n改进措施：一是…": the problems, then the measures
+        parts = re.split(r"(?:改进措施|整改措施|改进建议|整改建议|建议)\s*[:：]", text, maxsplit=1)
+        problems = re.sub(r"^\s*(?:主要|存在的?)?问题\s*[:：]", "", parts[0])
+        _add_items(cand, "problem", problems, vc)
+        if len(parts) > 1:
+            _add_items(cand, "suggestion", parts[1], vc)
+    elif key in ("problems", "suggestions", "rectification"):
+        kind = {"problems": "problem", "suggestions": "suggestion", "rectification": "rectification"}[key]
+        _add_items(cand, kind, text, vc)
+
+
+def _add_items(cand: Candidate, kind: str, text: str, vc: Cell) -> None:
+    for item, ls, le in split_items(text.strip(), vc.line_start, vc.line_end):
+        cand.findings.append(Finding(kind, item, ls, le))
+
+
+_INLINE = re.compile(r"^\s*([^:：\n]{2,12})[:：]\s*(\S.{0,40})$")
+
+
+def inline_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:
+    """Label and value written in one cell: "自评等级：优"."""
+    out = []
+    for row in rows:
+        for cell in row:
+            m = _INLINE.match(cell.text)
+            if m and label_key(m.group(1)) in ("grade", "score"):
+                out.append((label_key(m.group(1)), m.group(1), cell, Cell(m.group(2), cell.line_start, cell.line_end)))
+    return out
+
+
+def _department_scope(cand: Candidate) -> None:
+    name = cand.get("project")
+    if name and DEPARTMENT_NAME.search(name):
+        cand.scope = "department"
+        owner = DEPARTMENT_NAME.split(name)[0].strip()
+        reading = cand.best("project")
+        if len(owner) >= 2 and not cand.get("unit"):
+            cand.add("unit", owner, reading.line_start, reading.line_end, "form", "结果信息表")
+
+
+# ---- results lists: one row per project -------------------------------------------------------
+
+_COLUMN_EXTRA = [
+    ("project", re.compile(r"^项目$")),  # a list's column of names: 项目 alone (as a form label it is no field)
+    ("unit", re.compile(r"^(?:单位|部门|单位名称|部门名称|预算单位|实施单位)$")),
+    ("year", re.compile(r"^(?:年度|年份|评价年度)$")),
+    ("execution_rate", re.compile(r"^(?:预算)?执行率(?:\(%\))?$")),
+    # "91.5（优）" under "评价得分（等级）": the score, and the grade in brackets (_add_value)
+    ("score", re.compile(r"^(?:评价|自评|综合)?得分(?:\((?:等级|等次)\)|(?:及|和|/|、)(?:等级|等次))$")),
+    ("problems", re.compile(r"^(?:主要问题|存在问题|问题)$")),
+]
+
+
+def column_key(cell: Cell) -> str | None:
+    text = halfwidth(cell.compact).replace("（", "(").replace("）", ")")
+    for key, rx in _COLUMN_EXTRA:
+        if rx.match(text):
+            return key
+    return label_key(cell.text)
+
+
+def _group_cell(header: list[Cell], i: int) -> bool:
+    """A header cell whose text spans the empty cells after it (merged across columns)."""
+    return bool(header[i].text) and i + 1 < len(header) and not header[i + 1].text
+
+
+SERIAL = re.compile(r"^(?:序号|编号|序)$")
+# Columns a list groups its rows by: a unit's (or department's, year's) cell is often merged down
+# over its projects' rows, and an empty one below a filled one means the same.
+GROUP_COLUMNS = ("unit", "department", "year")
+
+
+def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]:
+    """A header row naming ≥ 3 known columns (one of them 项目名称), then one project per row."""
+    departments = False  # one department's overall spending per row (部门名称 | 部门整体支出 …)
+    for h, row in enumerate(table.rows):
+        keys = [column_key(c) for c in row]
+        month_columns = sum(1 for c in row if re.match(r"^\d{1,2}月", c.compact))
+        if "project" in keys and len({k for k in keys if k}) >= 3 and month_columns < 3:
+            break
+        if "unit" in keys and any(DEPARTMENT_NAME.search(c.compact) for c in row) and h + 1 < len(table.rows):
+            below = [column_key(c) for c in table.rows[h + 1]]
+            if len({k for k in keys + below if k and k != "unit"}) >= 2:
+                departments = True
+                break
+    else:
+        return []
+    header = table.rows[h]
+    labels = [c.text for c in header]
+    unit = default_money_unit([header], context_unit)
+    first = h + 1
+    # a header on two rows: a group cell merged over columns ("资金情况（万元）") named on the next row
+    if first < len(table.rows):
+        sub = table.rows[first]
+        sub_keys = [column_key(c) for c in sub]
+        if sum(1 for k, sk in zip(keys, sub_keys) if sk and not k) >= 2 and "project" not in sub_keys:
+            for i, (k, sk) in enumerate(zip(keys, sub_keys)):
+                # a group cell merged over columns (its text in the first, "" after) is no column of
+                # its own, even when its name is a field's ("评价结果" over 得分 | 等级)
+                if sk and (not k or _group_cell(header, i)):
+                    keys[i], labels[i] = sk, sub[i].text
+            first += 1
+    rows = table.rows[first:]
+    serial_at = next((i for i, c in enumerate(header) if SERIAL.match(c.compact)), None)
+    numbered = serial_at is not None and any(serial_at < len(r) and r[serial_at].text for r in rows)
+    out = []
+    above: dict[str, Cell] = {}  # the last filled cell of the grouping columns
+    seen_number = False
+    for row in rows:
+        if numbered and (serial_at >= len(row) or not row[serial_at].text):
+            if seen_number:
+                continue  # projects are numbered: a row without a number is a breakdown ("其中：…") or a note
+            # before any numbered row there is no project to break down: the number is missing
+            # (not written, or not recognised on a scan)
+        elif numbered:
+            seen_number = True
+        cells = dict(zip(keys, row))
+        for key in GROUP_COLUMNS:
+            cell = cells.get(key)
+            if cell is not None and cell.text:
+                above[key] = cell
+            elif cell is not None and key in above:
+                cells[key] = above[key]  # merged down over the group's rows (its text is in the top cell)
+        project = cells.get("project")
+        if departments and cells.get("unit") is not None and cells["unit"].text and not label_key(cells["unit"].text):
+            named = cells["unit"]
+            project = Cell(named.text + "部门整体支出", named.line_start, named.line_end)  # the department's own spending
+            cells["project"] = project
+        if project is None or not project.text or label_key(project.text) or project.compact.startswith("其中"):
+            continue
+        cand = Candidate(RESULTS, row[0].line_start, row[-1].line_end)
+        for key, cell in cells.items():
+            if key and cell.text:
+                _add_value(cand, key, labels[keys.index(key)] if key in keys else "", cell, unit, "结果清单")
+        _department_scope(cand)
+        out.append(cand)
+    return out
+
+
+def extract_forms(table: Table, context_unit: str | None, spans: list[tuple[int, int]] | None = None) -> list[Candidate]:
+    """`spans`: find_forms(table), when the caller has it."""
+    out = []
+    for start, end in (find_forms(table) if spans is None else spans):
+        rows = table.rows[start:end]
+        kind = form_kind(rows)
+        if kind == SELF_ASSESSMENT:
+            out.append(read_self_assessment(rows, context_unit))
+        elif kind == RESULTS:
+            out.append(read_results_form(rows, context_unit))
+    if not out:
+        out = read_results_list(table, context_unit)
+    if not out:
+        out = read_monthly_sheet(table, context_unit)
+    return out
+
+
+
+# ---- monthly execution sheets: 单位 | 项目 | 1月 … 12月 ---------------------------------------------
+
+MONTHLY = "monthly_sheet"
+_MONTH_HEAD = re.compile(r"^(\d{1,2})月(?:份)?(?:末|底)?(?:累计)?(?:支出|执行|进度|执行率|支出进度)?(?:\((?:万元|元|%)\))?$")
+_BUDGET_HEAD = re.compile(r"^(?:全年)?预算(?:数|金额)?(?:\((?:万元|元)\))?$|^调整后预算")
+
+
+def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate]:
+    """Per project, the cumulative share of the budget spent by the end of each month.
+
+    Values may be rates (93.3%) or amounts; amounts are cumulated when they go down somewhere
+    (monthly, not cumulative, figures) and divided by the row's budget column."""
+    def normal(cells: list[Cell]) -> list[str]:
+        return [halfwidth(c.compact).replace("（", "(").replace("）", ")") for c in cells]
+
+    for h, row in enumerate(table.rows[:8]):
+        heads = normal(row)
+        months = {i: int(m.group(1)) for i, t in enumerate(heads) if (m := _MONTH_HEAD.match(t)) and 1 <= int(m.group(1)) <= 12}
+        # a header on two rows: the months under a merged "累计支出进度(%)", the other columns named above
+        above = normal(table.rows[h - 1]) if h else []
+        heads = [t or (above[i] if i < len(above) else "") for i, t in enumerate(heads)]
+        project_at = next((i for i, t in enumerate(heads) if re.match(r"^项目(?:名称)?$", t)), None)
+        if len(months) >= 3 and project_at is not None:
+            break
+    else:
+        return []
+    unit_at = next((i for i, t in enumerate(heads) if re.match(r"^(?:单位|单位名称|部门|预算单位)$", t)), None)
+    budget_at = next((i for i, t in enumerate(heads) if _BUDGET_HEAD.match(t)), None)
+    header_rows = table.rows[max(0, h - 1):h + 1]
+    money_unit = default_money_unit(header_rows, context_unit if context_unit else "元")
+    cumulative_head = any("累计" in t for t in heads + above)
+    # the months' figures are rates written as numbers: "累计支出进度(%)", "执行率(%)"
+    percent_head = any(re.search(r"(?:进度|率)\(%\)", t) for t in heads + above)
+    out = []
+    for row in table.rows[h + 1:]:
+        if project_at >= len(row) or not row[project_at].text or re.match(r"^(?:合计|总计)", row[project_at].compact):
+            continue
+        cells = {m: row[i] for i, m in months.items() if i < len(row) and row[i].text}
+        if not cells:
+            continue
+        cand = Candidate(MONTHLY, row[0].line_start, row[-1].line_end)
+        pc = row[project_at]
+        cand.add("project", clean_name(pc.text), pc.line_start, pc.line_end, "form", "月度执行表")
+        if unit_at is not None and unit_at < len(row) and row[unit_at].text:
+            uc = row[unit_at]
+            cand.add("unit", clean_name(uc.text), uc.line_start, uc.line_end, "form", "月度执行表")
+        budget = None
+        if budget_at is not None and budget_at < len(row):
+            bc = row[budget_at]
+            budget, assumed = read_money(bc.text, money_unit)
+            cand.add("budget_yuan", budget, bc.line_start, bc.line_end, "form", "月度执行表", assumed)
+        if all("%" in c.text for c in cells.values()):
+            points = [(m, parse_percent(c.text), c) for m, c in sorted(cells.items())]
+        elif percent_head:
+            points = [(m, parse_percent(c.text + "%"), c) for m, c in sorted(cells.items())]
+        else:
+            amounts = [(m, parse_money(c.text, money_unit), c) for m, c in sorted(cells.items())]
+            values = [a for _, a, _ in amounts if a is not None]
+            decreasing = any(b < a for a, b in zip(values, values[1:]))
+            # monthly rather than cumulative figures: they go down somewhere, or their sum fits the budget
+            if not cumulative_head and (decreasing or (budget and sum(values) <= 1.05 * budget)):
+                running, cumulated = 0.0, []
+                for m, a, c in amounts:
+                    running += a or 0.0
+                    cumulated.append((m, running, c))
+                amounts = cumulated
+            if amounts and amounts[-1][1] is not None:
+                last = amounts[-1]
+                cand.add("spent_yuan", round(last[1], 2), last[2].line_start, last[2].line_end, "form", "月度执行表",
+                         read_money(last[2].text, money_unit)[1])
+            points = [(m, round(a / budget, 6) if budget and a is not None else None, c) for m, a, c in amounts]
+        cand.progress = [Progress(m, v, "monthly_sheet", c.line_start, c.line_end) for m, v, c in points if v is not None]
+        if cand.progress or cand.fields.get("spent_yuan"):
+            out.append(cand)
+    return out

@@ -1,0 +1,354 @@
+"""Reading the tables evaluation documents use: label/value forms, funds rows, scored indicators."""
+from __future__ import annotations
+
+import re
+
+from perfeval.ingest.model import Cell
+from perfeval.ingest.normalize import halfwidth, parse_number, parse_percent, period_month, read_money, read_score, unit_in_label
+from perfeval.ingest.records import Candidate, Indicator, Progress
+
+# Labels of label/value cells, matched against the cell text without white space.
+KV_LABELS: list[tuple[str, str]] = [
+    ("project", r"项目名称|项目全称"),
+    ("unit", r"项目(?:实施)?单位|实施单位|预算单位|单位名称|被评价单位|评价对象"),
+    ("department", r"主管部门|主管单位"),
+    ("budget_initial_yuan", r"计划投资(?:额)?|年初预算(?:数|金额)?"),
+    ("budget_yuan", r"(?:全年|年度|本年度?)?预算(?:金额|数|资金)|全年预算|调整后预算(?:数)?|预算安排(?:数|金额)?|"
+                    r"批复预算(?:数)?"),
+    ("funds_received_yuan", r"(?:实际)?到位资金|资金到位(?:数|情况)?"),
+    ("spent_yuan", r"实际使用(?:情况|资金)?|实际支出(?:数|金额)?|(?:全年|预算|资金)?执行(?:数|金额)|实际执行(?:数|金额)?|"
+                   r"决算(?:金额|数)|支出金额|支出数"),
+    ("execution_rate", r"(?:预算|资金)?执行率|资金支出率|支出率"),
+    # a core word after any of the qualifiers documents put before it: 综合评价得分, 自评等次, 绩效评价等级
+    ("score", r"评价分值|(?:综合|绩效|评价|自评|最终|总)*(?:得分|评分|分数)|自评分"),
+    ("grade", r"(?:综合|绩效|评价|自评|最终)*(?:等级|等次|评级)|评价结论|评价结果|自评结论"),
+    ("score_decision", r"(?:项目)?决策(?:得分|指标得分)?"),
+    ("score_process", r"(?:项目)?(?:管理|过程)(?:得分|指标得分)?"),
+    ("score_performance", r"(?:项目)?绩效(?:得分|指标得分)?"),
+    ("year", r"评价年度|所属年度|年度"),
+    ("problems_suggestions", r"(?:存在(?:的)?|主要)问题(?:和|及|与|、)(?:改进措施|整改措施|改进建议|整改建议|建议)"),
+    ("problems", r"存在(?:的)?问题|主要问题|问题及原因"),
+    ("suggestions", r"整改建议|改进建议|建议|意见建议|措施建议|改进措施|整改措施|改进意见"),
+    ("rectification", r"整改情况|整改落实情况|整改结果"),
+    ("achievements", r"主要绩效|主要成效"),
+]
+LABEL_END = r"(?:\((?:亿元|万元|元)\)|[:：])?$"  # a label may end in its unit or a colon
+# All labels in one expression, in KV_LABELS order: an alternation takes the first alternative with
+# which the whole expression matches, so the key is the first whose own expression matches (the
+# patterns group without capturing, so the matched named group is the key).
+_KV_ANY = re.compile("(?:" + "|".join(f"(?P<{key}>{pat})" for key, pat in KV_LABELS) + ")" + LABEL_END)
+# A label is a vocabulary term with what documents put before it (综合评价得分, 存在的主要问题, 年度预算数):
+# the term ends the label, a short qualifier without figures or sentence punctuation may lead it.
+MAX_QUALIFIER = 6
+_QUALIFIER_BREAK = re.compile(r"[,，。；;、]|\d(?!\d*年)")  # a year may lead it (2023年度预算数)
+MONEY_KEYS = {"budget_initial_yuan", "budget_yuan", "funds_received_yuan", "spent_yuan"}
+DIMENSION_KEYS = {"score_decision", "score_process", "score_performance"}
+
+
+def label_key(cell_text: str, whole: bool = False) -> str | None:
+    """The field a label cell names; `whole`: only a cell that is a term itself (a value cell that
+    ends in a term, "资金使用存在问题", is no label after a label)."""
+    compact = halfwidth("".join(cell_text.split()))
+    compact = compact.replace("（", "(").replace("）", ")")
+    if len(compact) > MAX_QUALIFIER + 12:
+        return None
+    m = _KV_ANY.search(compact)
+    if m is None:
+        return None
+    if m.start() and (whole or m.start() > MAX_QUALIFIER
+                      or ((b := _QUALIFIER_BREAK.search(compact)) is not None and b.start() < m.start())):
+        return None
+    return m.lastgroup
+
+
+def first_filled(cells: list[Cell]) -> Cell | None:
+    """The first cell with text: after a label merged over several columns, its value."""
+    return next((c for c in cells if c.text), None)
+
+
+def first_filled_row(rows: list[list[Cell]]) -> list[Cell]:
+    """The first row with any text (a table's header, blank rows above it skipped)."""
+    return next((r for r in rows if any(c.text for c in r)), [])
+
+
+def kv_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:
+    """(key, label text, label cell, value cell) for label cells followed by a value cell.
+
+    A row whose first cell is empty continues the previous label's value (a row split across
+    pages); its text is appended to that value.
+    """
+    out: list[tuple[str, str, Cell, Cell]] = []
+    for row in rows:
+        if row and not row[0].text and out and len(row) >= 2 and any(c.text for c in row[1:]):
+            key, label, lc, vc = out[-1]
+            extra = "\n".join(c.text for c in row[1:] if c.text)
+            joiner = "\n" if vc.text.endswith(("。", "；", ";", "！")) else ""
+            out[-1] = (key, label, lc, Cell(vc.text + joiner + extra, vc.line_start, row[-1].line_end))
+            continue
+        for i, cell in enumerate(row[:-1]):
+            key = label_key(cell.text)
+            if not key:
+                continue
+            # the value is the next filled cell: a label merged across several columns leaves the
+            # cells after its text empty ("自评等级 | | | | | 优"); a value split over merged cells
+            # goes on in the filled cells after it, up to the next label
+            parts = []
+            for c in row[i + 1:]:
+                if not c.text:
+                    continue
+                if label_key(c.text, whole=True) is not None:
+                    break
+                parts.append(c)
+            if parts:
+                value = parts[0] if len(parts) == 1 else Cell("".join(c.text for c in parts), parts[0].line_start,
+                                                              parts[-1].line_end)
+                out.append((key, cell.text, cell, value))
+    return out
+
+
+def money_from_cell(value: str, label: str, default_unit: str | None) -> tuple[float | None, str | None]:
+    """(yuan, the unit assumed) from a cell: a unit next to the number wins, then the label's
+    unit, then the table's."""
+    return read_money(value, unit_in_label(label) or default_unit)
+
+
+# ---- scored indicator tables ------------------------------------------------------------------
+
+_HEAD = {
+    "level1": r"一级指标",
+    "level2": r"二级指标",
+    "name": r"三级指标|指标名称|具体指标|评价指标|绩效指标名称",
+    "target": r"(?:年度)?(?:指标值|目标值)|预期目标|年度目标|绩效目标|计划值",
+    "actual": r"实际(?:完成)?(?:值|情况)?|完成值|完成情况",
+    "weight": r"分值|权重|标准分|满分",
+    "score": r"得分|评分|自评得分|评价得分",
+    "note": r"偏差原因.*|原因分析.*|改进措施|备注|扣分原因.*|未完成原因.*",
+}
+_HEAD_RES = {k: re.compile(r"^(?:" + v + r")$") for k, v in _HEAD.items()}
+
+
+def indicator_header(row: list[Cell]) -> dict[str, int] | None:
+    """Column positions of a scored indicator table header, else None.
+
+    Several 分值 columns (one per level) occur; the one after the deepest level is the leaf weight.
+    """
+    cols: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        text = halfwidth(cell.compact)
+        for key in ("level1", "level2", "name", "target", "actual", "weight", "score", "note"):
+            if _HEAD_RES[key].match(text):
+                if key == "weight":
+                    cols["weight"] = i  # the last 分值 wins: the leaf's
+                elif key not in cols:
+                    cols[key] = i
+                break
+    if "score" in cols and "weight" in cols and ("name" in cols or "level2" in cols or "level1" in cols):
+        if "name" not in cols:
+            cols["name"] = cols.get("level2", cols.get("level1"))
+        return cols
+    return None
+
+
+TOTAL_LABEL = re.compile(r"^(?:总分|合计|总计|(?:综合|自评|评价)?总?得分|自评总分|合计得分)")
+EXECUTION_ROW = re.compile(r"预算执行率|资金执行率|执行率")
+
+
+def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Candidate,
+                         origin: str, header_width: int | None = None
+                         ) -> tuple[list[Indicator], float | None, tuple[int, int] | None, int]:
+    """Leaf indicator rows after a header (of `header_width` cells); returns (indicators, total,
+    total lines, rows used).
+
+    Merged cells show as empty cells: level names are filled down from the rows above.
+    A budget-execution row is not an indicator: it becomes score_execution.
+    """
+    width = max(cols.values()) + 1
+    if header_width is not None and header_width > width:
+        width = header_width  # trailing cells after the last named column: not a reason to shift rows
+    level1 = level2 = None
+    out: list[Indicator] = []
+    total = total_lines = None
+    used = 0
+    for row in rows:
+        texts = [c.compact for c in row]
+        first = next((t for t in texts if t), "")
+        if TOTAL_LABEL.match(halfwidth(first)) or label_key(first) == "score":
+            read = [read_score(c.text) for c in row[1:]]  # "94.27分（优）": the total and its grade
+            numbers = [s for s, _ in read if s is not None]
+            if numbers:
+                total = numbers[-1]
+                total_lines = (row[0].line_start, row[-1].line_end)
+                grade = next((g for _, g in reversed(read) if g), None)
+                cand.add("grade", grade, row[0].line_start, row[-1].line_end, "form", origin)
+            used += 1
+            break
+        if label_key(first) == "project" or indicator_header(row):
+            break
+        if len(row) < width - 2 and not any(parse_number(c.text) is not None for c in row):
+            break  # a different table part begins
+        used += 1
+        offset = len(row) - width if len(row) > width else 0
+        if len(row) < width:
+            offset = len(row) - width  # merged leading cells were dropped: align right
+
+        def cell(key: str) -> Cell | None:
+            if key not in cols:
+                return None
+            i = cols[key] + offset
+            return row[i] if 0 <= i < len(row) else None
+
+        def text(key: str, compact: bool = False) -> str | None:
+            c = cell(key)
+            if c is None or not c.text:
+                return None
+            return c.compact if compact else "".join(c.text.split("\n")).strip()
+
+        if "level1" in cols and text("level1", True):
+            level1 = text("level1", True)
+            level2 = None
+        if "level2" in cols and text("level2", True):
+            level2 = text("level2", True)
+        name = text("name") if cols.get("name") not in (cols.get("level1"), cols.get("level2")) else None
+        weight_cell, score_cell = cell("weight"), cell("score")
+        weight = parse_number(weight_cell.text) if weight_cell else None
+        score = parse_number(score_cell.text) if score_cell else None
+        if name is None and weight is None and score is None:
+            continue
+        own_level1 = text("level1", True) if "level1" in cols else None
+        if own_level1 and EXECUTION_ROW.search(own_level1) and not text("level2", True) and len(own_level1) <= 12:
+            # a 自评表's separate budget-execution row (一级指标 预算执行率), not a scored indicator
+            cand.add("score_execution", score, row[0].line_start, row[-1].line_end, "form", origin)
+            cand.add("score_execution_max", weight, row[0].line_start, row[-1].line_end, "form", origin)
+            continue
+        out.append(Indicator(level1, level2, name, text("target"), text("actual"), weight, score,
+                             text("note"), row[0].line_start, row[-1].line_end))
+    return out, total, total_lines, used
+
+
+DIMENSION_OF_LEVEL1 = [
+    ("score_decision", re.compile(r"决策")),
+    ("score_process", re.compile(r"管理|过程")),
+    ("score_performance", re.compile(r"绩效|产出|效益|效果|满意度")),
+]
+
+
+def dimension_scores(indicators: list[Indicator]) -> dict[str, float]:
+    """Sum of leaf scores per dimension, when every leaf of that dimension has a score."""
+    sums: dict[str, float] = {}
+    complete: dict[str, bool] = {}
+    for ind in indicators:
+        if ind.weight is None:
+            continue
+        dim = next((d for d, rx in DIMENSION_OF_LEVEL1 if ind.level1 and rx.search(ind.level1)), None)
+        if dim is None:
+            return {}
+        sums[dim] = sums.get(dim, 0.0) + (ind.score or 0.0)
+        complete[dim] = complete.get(dim, True) and ind.score is not None
+    if not {"score_decision", "score_process"} <= set(sums):
+        return {}  # not a 决策/过程/绩效 framework: the groups are no dimension scores
+    return {d: round(v, 4) for d, v in sums.items() if complete[d]}
+
+
+# ---- funds rows of a self-assessment form -------------------------------------------------------
+
+# Per field, its column labels from the most to the least specific: when two columns fit one field
+# (a group cell "年度预算数（万元）" over 年初预算 | 调整后预算数), the more specific label wins.
+FUNDS_HEAD = {
+    "budget_initial_yuan": [r"年初预算(?:数|金额)?"],
+    "budget_yuan": [r"调整后预算(?:数|金额)?|全年预算(?:数|金额)?|预算安排(?:数|金额)?|批复预算(?:数)?",
+                    r"(?:年度|本年度?)?预算(?:数|金额)?"],
+    "spent_yuan": [r"(?:全年|预算|资金|实际)?执行(?:数|金额)|实际支出(?:数|金额)?|全年支出(?:数)?|决算(?:数|金额)"],
+    "score_execution_max": [r"分值|权重"],
+    "execution_rate": [r"(?:预算|资金)?执行率"],
+    "score_execution": [r"得分"],
+}
+# a label may end in its unit or its full marks: 项目资金（万元）, 得分（10分）
+_FUNDS_END = r"(?:\((?:亿元|万元|元|%|\d+(?:\.\d+)?分)\))?$"
+_FUNDS_RES = {k: [re.compile(r"^(?:" + v + r")" + _FUNDS_END) for v in alternatives]
+              for k, alternatives in FUNDS_HEAD.items()}
+
+
+def funds_header(row: list[Cell]) -> dict[str, int] | None:
+    cols: dict[str, int] = {}
+    rank: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        text = halfwidth(cell.compact).replace("（", "(").replace("）", ")")
+        for key, alternatives in _FUNDS_RES.items():
+            level = next((n for n, rx in enumerate(alternatives) if rx.match(text)), None)
+            if level is not None and (key not in cols or level < rank[key]):
+                cols[key], rank[key] = i, level
+                break
+    if "spent_yuan" in cols and ("budget_yuan" in cols or "budget_initial_yuan" in cols) \
+            and not any(parse_number(c.text) is not None for c in row):  # a header names columns, holds no figures
+        return cols
+    return None
+
+
+def _has_amount(row: list[Cell], cols: dict[str, int]) -> bool:
+    i = cols.get("spent_yuan")
+    return i is not None and i < len(row) and parse_number(row[i].text) is not None
+
+
+def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], default_unit: str,
+               cand: Candidate, origin: str) -> None:
+    header = rows[header_index]
+    unit = default_unit
+    for c in header:
+        unit = unit_in_label(c.text) or unit
+    first_value = min(cols.values())
+    following = rows[header_index + 1:header_index + 4]
+    labels = ["".join(c.compact for c in row[:max(2, first_value)]) for row in following]  # may sit in a later merged cell
+    totals = [k for k, label in enumerate(labels) if re.search(r"总额|合计|总计|年度资金", label)]
+    if not totals and following and not any(c.text for c in following[0][:first_value]) \
+            and _has_amount(following[0], cols):
+        totals = [0]  # the form's one values row, right under its header, with no label of its own
+    for row in following[totals[0]:totals[0] + 1] if totals else []:
+        offset = len(row) - len(header) if len(row) != len(header) else 0
+        for key, i in cols.items():
+            j = i + offset
+            if not 0 <= j < len(row) or not row[j].text:
+                continue
+            cell = row[j]
+            if key in MONEY_KEYS:
+                value, assumed = read_money(cell.text, unit)
+                cand.add(key, value, cell.line_start, cell.line_end, "form", origin, assumed)
+            elif key == "execution_rate":
+                cand.add(key, parse_percent(cell.text), cell.line_start, cell.line_end, "form", origin)
+            else:
+                cand.add(key, parse_number(cell.text), cell.line_start, cell.line_end, "form", origin)
+        cand.money_unit = unit
+        return
+
+
+# ---- time series: cumulative spending progress by period --------------------------------------
+
+_PROGRESS_LABEL = re.compile(r"支出进度|执行进度|执行率|支付进度|进度")
+
+
+def read_progress_table(rows: list[list[Cell]]) -> list[Progress]:
+    """Cumulative progress stated per period in a table, the periods along a row or down a column:
+    "支出进度 | 一季度 | 二季度 …" over "| 15.2% | 38.7% …", or "季度 | 当季支出 | 累计支出进度" with a row
+    per quarter. Only percentages are read (amounts per period are not progress), and where both a
+    period's own and its cumulative rate are given, the cumulative column."""
+    for r, row in enumerate(rows[:-1]):  # periods along a row, their rates in the row below
+        months = {i: m for i, c in enumerate(row) if (m := period_month(c.text))}
+        if len(months) >= 2:
+            below = rows[r + 1]
+            points = [Progress(m, rate, "stated", below[i].line_start, below[i].line_end) for i, m in months.items()
+                      if i < len(below) and "%" in below[i].text and (rate := parse_percent(below[i].text)) is not None]
+            if len(points) >= 2:
+                return points
+    width = max((len(row) for row in rows), default=0)
+    for col in range(width):  # periods down a column, the rate in the column headed 累计…进度
+        periods = [(r, m) for r, row in enumerate(rows) if col < len(row) and (m := period_month(row[col].text))]
+        if len(periods) < 2:
+            continue
+        head = rows[periods[0][0] - 1] if periods[0][0] else []
+        rate_cols = [i for i, c in enumerate(head) if i != col and _PROGRESS_LABEL.search(c.compact)]
+        rate_cols.sort(key=lambda i: "累计" not in head[i].compact)
+        for rc in rate_cols[:1]:
+            points = [Progress(m, rate, "stated", rows[r][rc].line_start, rows[r][rc].line_end) for r, m in periods
+                      if rc < len(rows[r]) and "%" in rows[r][rc].text and (rate := parse_percent(rows[r][rc].text)) is not None]
+            if len(points) >= 2:
+                return points
+    return []
