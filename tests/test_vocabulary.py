@@ -155,3 +155,21 @@ def test_one_score_reader_for_every_cell_that_states_a_score_or_grade(cell, read
     from perfeval.ingest.normalize import read_score
 
     assert read_score(cell) == read
+
+
+def test_spending_stated_per_source_is_the_sum_of_its_parts():
+    from perfeval.ingest.extractors.text import labelled_amounts
+
+    sentence = "截至2022年12月31日，中央资金支出780.00万元，自治区资金支出200.00万元，市本级资金支出120.50万元。"
+    assert [(a.kind, a.yuan) for a in labelled_amounts(sentence)] == [("spent_yuan", 11_005_000.0)]
+    parts = "项目资金由中央衔接推进乡村振兴补助资金800.00万元、自治区财政资金200.00万元、市本级配套资金150.00万元组成。"
+    assert [(a.kind, a.yuan) for a in labelled_amounts(parts)] == [("budget_yuan", 11_500_000.0)]
+    assert [(a.kind, a.yuan) for a in labelled_amounts("中央预算300万元，实际支出280万元。")] == [
+        ("budget_yuan", 3_000_000.0), ("spent_yuan", 2_800_000.0)]
+
+
+def test_a_date_is_weak_evidence_of_the_fiscal_year_but_its_last_day_is_not():
+    from perfeval.ingest.normalize import year_votes
+
+    assert year_votes("评价组于2023年4月开展评价")[2023] < year_votes("2022年项目")[2022]
+    assert year_votes("截至2022年12月31日")[2022] == year_votes("2022年项目")[2022]

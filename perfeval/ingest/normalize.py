@@ -291,7 +291,8 @@ def year_votes(text: str, weight: float = 1.0) -> dict[int, float]:
         w = weight * (2.0 if m.group(2) else 0.5)
         if tail[:1] in "“\"「":
             w *= 2
-        if re.match(r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text[m.end():m.end() + 8]):
-            w *= 0.3  # a full date: when something happened, weak evidence of the fiscal year
+        date = re.match(r"\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?", text[m.end():m.end() + 8])
+        if date and (date.group(1), date.group(2)) != ("12", "31"):
+            w *= 0.3  # a date (2023年4月, 2023年6月18日): when something happened, not the fiscal year it is about
         votes[year] = votes.get(year, 0) + w
     return votes

@@ -48,7 +48,10 @@ QUOTED_PROJECT = re.compile(r"[“\"「]([^”\"」]{2,60})[”\"」]\s*(?:项�
 KV_LINE = re.compile(r"^\s*(项目名称|项目单位|项目实施单位|实施单位|预算单位|主管部门|评价对象|被评价单位|"
                      r"评价时间|评价期间|评价年度|所属年度)\s*[:：]\s*(.+?)\s*$")
 IMPLEMENTER = re.compile(r"由([^，。、由]{4,40}?)(?:具体|负责|组织|牵头)*(?:实施|承担|执行)|对([^，。、对]{4,40}?)实施的|"
-                         r"实施单位(?:均|都)?(?:为|是)([^，。、；;由]{4,40}?)(?=[，。、；;]|$)")
+                         r"实施单位(?:均|都)?(?:为|是)([^，。、；;由]{4,40}?)(?=[，。、；;]|$)|"
+                         # "2022年百色市农业农村局组织实施…": the organisation before what it does
+                         r"(?:^|[，。；;])(?:(?:19|20)\d{2}\s*年度?)?(?!委托)([^，。、；;由]{4,40}?)(?:具体|负责|组织|牵头)+"
+                         r"(?:实施|承担|执行)(?!了?(?:本次)?(?:绩效)?评价)")
 ORGANISATION = re.compile(r"(?:中心|局|委员会|委|办公室|厅|院|馆|所|站|队|处|部|会|公司|学校|大学|医院|政府|办事处)$")
 
 
@@ -152,7 +155,7 @@ def read_fields(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> No
                 cand.add("unit", value, para.line_start, para.line_end, "form", origin)
     for para in paragraphs:
         for m in IMPLEMENTER.finditer(para.text):
-            unit = clean_name(m.group(1) or m.group(2) or m.group(3))
+            unit = clean_name(m.group(1) or m.group(2) or m.group(3) or m.group(4))
             if "unit" not in cand.fields and ORGANISATION.search(unit):
                 cand.add("unit", unit, para.line_start, para.line_end, "text", origin)
         q = QUOTED_PROJECT.search(para.text)

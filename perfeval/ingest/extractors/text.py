@@ -57,7 +57,7 @@ _LABELS = [
     ("budget_initial_yuan", r"年初(?:预算)?(?:安排)?(?:数|金额|资金)?|计划投资(?:额)?|(?:原|初始)预算(?:数)?"),
     ("budget_adjusted", r"调整后(?:的)?(?:全年)?预算(?:数|金额|资金)?|调整预算(?:数)?|(?:全年)?预算(?:数)?调整(?:后)?"),
     ("budget_yuan", r"全年预算(?:数|金额)?|预算(?:的)?(?:数|金额|资金|总额|指标|批复数)?|"
-                    r"下达(?:预算)?(?:指标|资金)?|安排(?:资金|经费)?|批复(?:金额)?|资金总额"),
+                    r"下达(?:预算)?(?:指标|资金)?|安排(?:资金|经费)?|批复(?:金额)?|资金总额|项目资金"),
     # a project's total investment: the budget only when nothing states the year's (it may span years)
     ("budget_total", r"总投资(?:额)?"),
     ("funds_received_yuan", r"(?:实际)?到位(?:资金)?|资金到位(?:数)?"),
@@ -74,7 +74,7 @@ _SKIP_LABEL = re.compile(r"其中[:：，,]?\s*(?:中央|省|市|县|区|财政|
 
 
 # a component of a figure named by where the money comes from: "中央补助资金300万元、省级补助资金150万元"
-_COMPONENT = re.compile(r"(?:中央|省级|省|市级|市|县级|县|区级|区|乡镇|上级|本级|地方|财政|配套|自筹|社会|其他)[^、，,；;。]{0,8}$")
+_COMPONENT = re.compile(r"(?:中央|省级|省|市级|市|县级|县|区级|区|乡镇|上级|本级|地方|财政|配套|自筹|社会|其他)[^、，,；;。]{0,14}$")
 
 
 @dataclass
@@ -93,6 +93,7 @@ def labelled_amounts(sentence: str) -> list[Amount]:
     prev_end = 0
     breakdown = False  # inside "其中A X万元、B Y万元": the parts of a total, not totals
     components: list[tuple[float, str, int, int]] = []  # a figure stated as its parts, no total
+    sourced: list[bool] = []  # per amount in out: its label names where the money comes from
     for yuan, unit, start, end in find_money(s):
         label = s[max(prev_end, start - 24):start]
         label = re.split(r"[，,；;。（(]", label.rstrip("）) "))[-1]
@@ -114,9 +115,24 @@ def labelled_amounts(sentence: str) -> list[Amount]:
                 best = ("funds_received_yuan", 0)
         if best:
             out.append(Amount(best[0], yuan, unit, start, end))
+            sourced.append(bool(_COMPONENT.search(label[:best[1]])))
         elif _COMPONENT.search(label):
             components.append((yuan, unit, start, end))
-    return out + _component_sum(s, components, {a.kind for a in out})
+    return _sum_sourced(out, sourced) + _component_sum(s, components, {a.kind for a in out})
+
+
+def _sum_sourced(amounts: list[Amount], sourced: list[bool]) -> list[Amount]:
+    """"中央资金支出780万元，自治区资金支出200万元，市本级资金支出120.5万元": amounts of one kind each
+    named by its source, with none of that kind stated without one, are the parts of one figure."""
+    out = []
+    for kind in dict.fromkeys(a.kind for a in amounts):
+        same = [(a, s) for a, s in zip(amounts, sourced) if a.kind == kind]
+        if len(same) >= 2 and all(s for _, s in same):
+            first, last = same[0][0], same[-1][0]
+            out.append(Amount(kind, round(sum(a.yuan for a, _ in same), 2), first.unit, first.start, last.end))
+        else:
+            out += [a for a, _ in same]
+    return sorted(out, key=lambda a: a.start)
 
 
 def _component_sum(s: str, components: list[tuple[float, str, int, int]], stated: set[str]) -> list[Amount]:
