@@ -73,8 +73,10 @@ _SKIP_LABEL = re.compile(r"其中[:：，,]?\s*(?:中央|省|市|县|区|财政|
                          r"调减|调增|追加|压减|核减|收回")
 
 
-# a component of a figure named by where the money comes from: "中央补助资金300万元、省级补助资金150万元"
-_COMPONENT = re.compile(r"(?:中央|省级|省|市级|市|县级|县|区级|区|乡镇|上级|本级|地方|财政|配套|自筹|社会|其他)[^、，,；;。]{0,14}$")
+# a component of a figure named by where the money comes from or what it is for: "中央补助资金300万元、
+# 省级补助资金150万元", "基本支出预算2,356.80万元和项目支出预算1,843.20万元"
+_COMPONENT = re.compile(r"(?:中央|省级|省|市级|市|县级|县|区级|区|乡镇|上级|本级|地方|财政|配套|自筹|社会|其他|"
+                        r"基本支出|项目支出|人员经费|公用经费)[^、，,；;。]{0,14}$")
 
 
 @dataclass
@@ -115,7 +117,7 @@ def labelled_amounts(sentence: str) -> list[Amount]:
                 best = ("funds_received_yuan", 0)
         if best:
             out.append(Amount(best[0], yuan, unit, start, end))
-            sourced.append(bool(_COMPONENT.search(label[:best[1]])))
+            sourced.append(bool(_COMPONENT.search(label)))
         elif _COMPONENT.search(label):
             components.append((yuan, unit, start, end))
     return _sum_sourced(out, sourced) + _component_sum(s, components, {a.kind for a in out})
