@@ -173,3 +173,12 @@ def test_a_date_is_weak_evidence_of_the_fiscal_year_but_its_last_day_is_not():
 
     assert year_votes("评价组于2023年4月开展评价")[2023] < year_votes("2022年项目")[2022]
     assert year_votes("截至2022年12月31日")[2022] == year_votes("2022年项目")[2022]
+
+
+def test_items_numbered_with_chinese_numerals_in_brackets_inside_one_paragraph():
+    from perfeval.ingest.extractors.findings import extract_findings
+    from perfeval.ingest.model import Paragraph
+
+    found = extract_findings([Paragraph("六、改进建议", 1, 1),
+                              Paragraph("（一）提前启动政府采购程序。（二）配齐配强基层财务人员。（三）完善考核办法。", 2, 2)])
+    assert [f.text for f in found] == ["提前启动政府采购程序。", "配齐配强基层财务人员。", "完善考核办法。"]

@@ -24,7 +24,10 @@ INLINE_LABEL = re.compile(rf"(?:^|(?<=[。；;，,\s]))(?:(?P<problem>{PROBLEM_H
                           r"\s*(?P<end>[:：。])")
 INSTRUCTION = re.compile(r"^(?:主要(?:是)?对|对照|按照附件|包括|说明)|分析[。.]?$")
 MIN_ITEM_CHARS = 8
-INLINE_ITEM = re.compile(r"(?:^|[。；;，,])\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、]|[（(]\d{1,2}[）)])|"
+# the numbers of items inside one paragraph: 一是 第一， （1） （一）
+_BRACKETED = r"[（(](?:\d{1,2}|[一二三四五六七八九十]{1,2})[）)]"
+_SPOKEN = r"[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、]"
+INLINE_ITEM = re.compile(rf"(?:^|[。；;，,])\s*(?:{_SPOKEN}|{_BRACKETED})|"
                          r"(?:^|[。；;])\s*\d{1,2}[.、．](?!\d)")
 
 
@@ -64,8 +67,7 @@ def heading_kind(text: str) -> str | None:
 
 def split_items(text: str, line_start: int, line_end: int) -> list[tuple[str, int, int]]:
     """Numbered items inside one block of text (a table cell or a long paragraph)."""
-    parts = re.split(r"(?:(?<=^)|(?<=[\n。；;]))\s*(?=(?:\d{1,2}\s*[.、．](?!\d)|[（(]\d{1,2}[）)]|"
-                     r"[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、]))", text)
+    parts = re.split(rf"(?:(?<=^)|(?<=[\n。；;]))\s*(?=(?:\d{{1,2}}\s*[.、．](?!\d)|{_BRACKETED}|{_SPOKEN}))", text)
     items = [p.strip() for p in parts if p and p.strip()]
     if len(items) <= 1:
         items = [p.strip() for p in text.split("\n") if p.strip()]
