@@ -43,7 +43,7 @@ class Context:
         if not name:
             return None
         name = clean_name(name)
-        key = re.sub(r"^[区市县]", "", name)
+        key = name[1:] if name[:1] in ("区", "市", "县") else name
         for alias, full in self.aliases.items():
             if name == alias or key == alias:
                 return full
@@ -66,7 +66,7 @@ def document_context(doc: Document) -> Context:
     else:  # a title led by the unit: "某市住房公积金管理中心2024年度项目支出月度进度表"
         for p in paragraphs[:8]:
             m = re.match(r"^(.{4,40}?)(?:19|20)\d{2}\s*年", clean_name(p.text))
-            if m and ORG_SUFFIX.search(m.group(1)) and not re.search(r"[，。：:]", m.group(1)):
+            if m and ORG_SUFFIX.search(m.group(1)) and not any(c in m.group(1) for c in "，。：:"):
                 ctx.unit, ctx.unit_lines = m.group(1), (p.line_start, p.line_end)
                 break
     for p in paragraphs:

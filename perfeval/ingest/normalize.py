@@ -264,7 +264,7 @@ def indicator_level(text: str | None) -> str | None:
     keep their wording. Idempotent (applying it to its own output changes nothing)."""
     if text is None:
         return None
-    s = re.sub(r"\s+", "", halfwidth(str(text)))  # halfwidth: （） → ()
+    s = "".join(halfwidth(str(text)).split())  # halfwidth: （） → ()
     prev = None
     while prev != s:  # a name may carry both a bracketed weight and trailing points
         prev = s

@@ -40,7 +40,7 @@ def is_heading(text: str) -> bool:
     if len(body) > 40 or not body:
         return False
     inner = body.rstrip("。.：:")
-    if re.search(r"[，。；;,]", inner):
+    if any(c in inner for c in "，。；;,"):
         return False
     if item_marker(t) is None:  # a bare line ending as a sentence does is a title only if it names a section
         return len(body) <= 24 and (not t.endswith(("。", "；", ";")) or heading_kind(t) != "other")
@@ -134,7 +134,7 @@ def extract_findings(paragraphs: list[Paragraph]) -> list[Finding]:
         if section in ("problem", "suggestion", "rectification"):
             item = strip_marker(text) if marker else text
             if marker is None and out and out[-1].kind == section and out[-1].line_end == para.line_start - 1 \
-                    and section != "rectification" and not re.search(r"[。；;]$", out[-1].text):
+                    and section != "rectification" and not out[-1].text.endswith(("。", "；", ";")):
                 out[-1].text += item  # a paragraph that continues the previous item
                 out[-1].line_end = para.line_end
                 continue
@@ -196,7 +196,7 @@ def _follows(previous, marker) -> bool:
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen, out = set(), []
     for f in findings:
-        key = (f.kind, re.sub(r"\s", "", f.text))
+        key = (f.kind, "".join(f.text.split()))
         if key not in seen:
             seen.add(key)
             out.append(f)

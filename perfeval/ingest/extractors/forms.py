@@ -331,7 +331,7 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
         # a header on two rows: the months under a merged "累计支出进度(%)", the other columns named above
         above = normal(table.rows[h - 1]) if h else []
         heads = [t or (above[i] if i < len(above) else "") for i, t in enumerate(heads)]
-        project_at = next((i for i, t in enumerate(heads) if re.match(r"^项目(?:名称)?$", t)), None)
+        project_at = next((i for i, t in enumerate(heads) if t in ("项目", "项目名称")), None)
         if len(months) >= 3 and project_at is not None:
             break
     else:
@@ -345,7 +345,7 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
     percent_head = any(re.search(r"(?:进度|率)\(%\)", t) for t in heads + above)
     out = []
     for row in table.rows[h + 1:]:
-        if project_at >= len(row) or not row[project_at].text or re.match(r"^(?:合计|总计)", row[project_at].compact):
+        if project_at >= len(row) or not row[project_at].text or row[project_at].compact.startswith(("合计", "总计")):
             continue
         cells = {m: row[i] for i, m in months.items() if i < len(row) and row[i].text}
         if not cells:

@@ -210,7 +210,7 @@ def _total_column(rows):
     """"项目 | 基本支出 | 项目支出 | 合计" over 预算数/执行数/执行率 rows: each row's label with its
     合计 cell (the next cell is a part); other tables as they are."""
     head = first_filled_row(rows)
-    total = next((i for i, c in enumerate(head) if i > 0 and re.match(r"^(?:合计|总计)$", c.compact)), None)
+    total = next((i for i, c in enumerate(head) if i > 0 and c.compact in ("合计", "总计")), None)
     if total is None:
         return rows
     return [[row[0], row[total]] for row in rows if len(row) > total and row is not head]
@@ -243,7 +243,7 @@ def _read_recap(cand: Candidate, rows) -> bool:
     head = [halfwidth(c.compact) for c in rows[0]]
     if "得分" not in head or not any(h in ("评价指标", "指标", "一级指标", "评价内容", "评价维度", "维度", "评价项目") for h in head):
         return False
-    if any(re.match(r"^(?:二级|三级)指标", h) for h in head):
+    if any(h.startswith(("二级指标", "三级指标")) for h in head):
         return False
     labels = [r[0].compact for r in rows[1:] if r and r[0].compact]
     if len(labels) < 2 or not all(any(rx.match(x) for _, rx in _RECAP_ROWS) for x in labels):
@@ -291,7 +291,7 @@ def read_budget_lines(cand: Candidate, paragraphs: list[Paragraph]) -> None:
                           and abs(a[0] / budget[0] - rate[0]) <= 0.006), None) if budget[0] else None
             if spent is None:
                 continue
-            name = re.sub(r"\s+", "", m.group(1)).replace("－", "-").replace("—", "-")
+            name = "".join(m.group(1).split()).replace("－", "-").replace("—", "-")
             key = (name, budget[0], spent[0])
             if key in seen:
                 continue
@@ -352,7 +352,7 @@ def is_project_summary(text: str) -> bool:
         return False
     if re.search(rf"基本支出|{tx.DEPARTMENT_SCOPE}|部门预算|部门决算", text):
         return False
-    if not re.search(r"执行率|综合评价|得分|评价", text):
+    if not any(w in text for w in ("执行率", "得分", "评价")):
         return False
     # a project is named first, or the figures are said to be a project's
     # (an unnamed summary describes the work done first: "完成了…运维保障工作。预算99万元…")
@@ -380,9 +380,9 @@ def summary_name(text: str) -> str | None:
     if not m:
         return None
     name = m.group(1).strip()
-    if not re.search(r"项目|经费|费用|资金|专项", name):
+    if not any(w in name for w in ("项目", "经费", "费用", "资金", "专项")):
         return None
-    name = re.sub(r"项目$", "", name) if re.search(r"(?:费|费用|经费|资金)项目$", name) else name
+    name = name[:-2] if name.endswith(("费项目", "费用项目", "资金项目")) else name
     return clean_name(name)
 
 

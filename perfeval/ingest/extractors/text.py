@@ -105,11 +105,11 @@ def labelled_amounts(sentence: str) -> list[Amount]:
             m = rx.search(label)
             if m and (best is None or m.start() < best[1]):  # the longest label ending at the amount
                 best = (kind, m.start())
-        breakdown = bool(re.match(r"\s*、", label)) and breakdown
+        breakdown = label.lstrip().startswith("、") and breakdown
         if best is not None and best[0] == "budget_adjusted":
             pass  # "追加…后全年预算调整为X": the adjusted budget, whatever came before it
         elif breakdown or _SKIP_LABEL.search(label):
-            breakdown = breakdown or bool(re.search(r"其中", label))
+            breakdown = breakdown or "其中" in label
             continue
         if best is None:
             tail = s[end:end + 6]
