@@ -70,7 +70,7 @@ with left:
         fig = go.Figure()
         for how, part in g.groupby("how", sort=False):
             counts = part.groupby("grade")["n"].sum().reindex(ui.GRADE_ORDER).fillna(0).astype(int)
-            fig.add_bar(x=[ui.GRADE_LABELS[x] for x in counts.index], y=counts, name=how,
+            fig.add_bar(x=[ui.GRADE_LABELS[x].replace("（", "<br>（") for x in counts.index], y=counts, name=how,
                         text=[str(v) if v else "" for v in counts], textposition="inside")
         fig.update_layout(barmode="stack", yaxis_title="评价项数", height=300, uniformtext=dict(minsize=11, mode="hide"))
         ui.chart(fig, "grade_mix")
