@@ -39,7 +39,8 @@ for src, part in curve.groupby("source", sort=False):
                     textposition="top left", textfont=dict(size=12), marker=dict(size=8),
                     line=dict(color=ui.SOURCE_COLORS.get(src), width=2.5), customdata=part[["n"]].to_numpy(),
                     hovertemplate="%{x}：累计 %{y:.2f}%<br>%{customdata[0]} 项评价<extra></extra>")
-fig.update_xaxes(type="category", categoryorder="array", categoryarray=month_labels, title=None)
+# half a month's room each side: at 1024 px "1月" otherwise meets the y axis's "0"
+fig.update_xaxes(type="category", categoryorder="array", categoryarray=month_labels, title=None, range=[-0.5, 11.5])
 fig.update_yaxes(title="累计支出占全年预算（%）", range=[0, 112])
 fig.update_layout(height=420)
 ui.chart(fig, "progress_curve")

@@ -117,7 +117,7 @@ fig = go.Figure(go.Heatmap(z=piv.to_numpy(), x=list(piv.columns), y=list(piv.ind
                            colorbar=dict(title="条数", thickness=12), customdata=hover, xgap=2, ygap=2,
                            hovertemplate="%{y}｜%{x}：%{z} 条<br>主要归类依据：<br>%{customdata}<extra></extra>"))
 fig.update_yaxes(autorange="reversed")
-fig.update_xaxes(type="category", tickangle=0, side="top")
+fig.update_xaxes(type="category", side="top")  # labels turn when the years do not fit side by side
 fig.update_layout(height=max(260, 30 * len(piv) + 110))
 ev = ui.chart(fig, "cat_year", clickable=True)
 st.caption("鼠标悬停可看到该格问题最常见的归类依据（命中的短语及次数）；点击格子可在下方列出对应的问题原文。")
@@ -136,7 +136,7 @@ fig = go.Figure(go.Heatmap(z=piv2.to_numpy(), x=list(piv2.columns), y=ui.short_u
                            customdata=[[u] * len(piv2.columns) for u in piv2.index],
                            hovertemplate="%{customdata}｜%{x}：%{z} 条<extra></extra>"))
 fig.update_yaxes(autorange="reversed")
-fig.update_xaxes(type="category", tickangle=0, side="top")
+fig.update_xaxes(type="category", side="top")  # labels turn when the years do not fit side by side
 fig.update_layout(height=max(260, 30 * len(piv2) + 110))
 ui.chart(fig, "unit_year")
 st.caption("列出问题最多的至多 25 个单位，问题最多的在上。")

@@ -332,7 +332,7 @@ SCREEN_CSS = """<style>
 PRESENT_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"] { display: none !important; }
-html { font-size: 19px; }
+html { font-size: 19px !important; }
 [data-testid="stMainBlockContainer"] { padding: 1.5rem 2rem 3rem; max-width: none; }
 [data-testid="stMetricValue"] { font-size: clamp(1.3rem, 16cqi, 2.8rem); }
 </style>"""

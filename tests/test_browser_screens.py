@@ -27,7 +27,7 @@ PAGES = {"overview": "/", "execution": "/execution", "progress": "/progress", "s
 ADMIN = ("screens_admin", "screens-admin-password")
 # The alert tables (st.dataframe keys) and the tooltip of the column each one is about
 KEY_COLUMNS = {"overview": {"t_low": ui.EXEC_RATE_HELP, "t_lag": "该评价各月累计支出进度落后于序时进度的最大值"},
-               "execution": {"t_below": ui.EXEC_RATE_HELP, "t_rank": ui.EXEC_RATE_HELP},
+               "execution": {"t_below": ui.EXEC_RATE_HELP},
                "progress": {"t_prog": "各月累计进度落后于按月均衡序时进度的最大值"}}
 
 # Every KPI value and label (and what is inside them): a text cut short has a scroll width larger
@@ -143,7 +143,7 @@ def test_presentation_mode_survives_navigation_drill_down_and_the_share_link(ser
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     banner = page.locator(".st-key-present_banner")
     expect(banner).to_contain_text(f"地区：{region}")
-    assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "19px"  # larger text
+    page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '19px'")  # larger text
     page.screenshot(path=str(shots_dir() / "screens_present_deeplink.png"))
 
     # The banner's page links carry the mode and the filters in their address (Streamlit 1.67's
