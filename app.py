@@ -28,7 +28,8 @@ ui.kpi_money(c[1], "执行总额", k["spent_matched_yuan"],
              f"与预算数对应的全年执行数合计；含未列预算数的评价，执行数合计为 {ui.fmt_money_exact(k['spent_yuan'])}")
 ui.kpi(c[2], "加权执行率", ui.fmt_pct(k["weighted_rate"]),
        help=f"执行数合计 ÷ 预算数合计，仅计同时给出两者的评价（{ui.fmt_int(k['n_with_rate'])} 项有执行率）")
-ui.kpi(c[3], "等级构成", " · ".join(f"{g}{gsum[g]}" for g in ui.GRADE_ORDER if g in gsum) or "—",
+# a grade and its count never part when the mix wraps (U+2060 joins them)
+ui.kpi(c[3], "等级构成", " · ".join(f"{g}\u2060{gsum[g]}" for g in ui.GRADE_ORDER if g in gsum) or "—",
        help="报告所述等级；未写明等级的按得分折算（≥90 优，80–90 良，60–80 中，<60 差）")
 st.caption(f"年度范围：{years}。金额以万元或亿元计，悬停在「?」上可看到精确数；{ui.EXEC_RATE_HELP}。")
 
