@@ -266,8 +266,8 @@ def filter_query_params() -> dict[str, Any]:
 
 
 def go_detail(eval_id: str) -> None:
-    # Filter parameters are bound to widgets: Streamlit carries them to the next page itself
-    # (and refuses to set them here), so only the evaluation is passed.
+    # Filter parameters are bound to widgets (Streamlit refuses to set them here): the detail
+    # page gets them back from the session (_carry_view).
     st.switch_page(DETAIL_PAGE, query_params={"eval": eval_id})
 
 
@@ -377,6 +377,23 @@ def _present_banner(filters: dbread.Filters | None) -> None:
 
 # ---- page setup and filters ---------------------------------------------------------------
 
+VIEW_KEY = "perfeval_view"  # session state: (page title, the filters and mode in its URL) of the last run
+
+
+def _carry_view(title: str) -> None:
+    """Keep the filters and the presentation mode in the URL from page to page. Streamlit 1.67
+    drops a query parameter bound to a widget of the page being left, even from a page link
+    naming it, so a page opened within the session without any of them gets the last page's back
+    (a rerun, so the bound widgets read them from the URL). A page that has them, or the same page
+    after its filters were cleared, is left as it is."""
+    last_title, last_params = st.session_state.get(VIEW_KEY, (None, {}))
+    params = filter_query_params()
+    if not params and last_params and last_title != title:
+        st.query_params.update(last_params)
+        st.rerun()
+    st.session_state[VIEW_KEY] = (title, params)
+
+
 def setup_page(title: str, caption: str | None = None, require_data: bool = True,
                require: str = "view") -> dbread.Filters | None:
     """Page config, sign-in, navigation, sidebar filters; stops the page with guidance when no data.
@@ -384,6 +401,7 @@ def setup_page(title: str, caption: str | None = None, require_data: bool = True
     ``require``: the action (perfeval.auth.NEEDS) the page is for; a principal that may not do it
     gets a Chinese refusal instead of the page (``access.gate``), as does a link naming data
     outside its scope. ``require_data=False`` (数据导入): no filters and no stop; returns None."""
+    _carry_view(title)
     present = presenting()
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/analytics:", layout="wide",
                        initial_sidebar_state="collapsed" if present else "expanded")
