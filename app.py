@@ -61,7 +61,7 @@ else:
     st.page_link("pages/4_problems.py", label="到「问题归类」查看具体表述", icon=":material/arrow_forward:",
                  query_params=ui.filter_query_params())
 
-left, right = ui.side_by_side(2)
+left, right = ui.side_by_side(2, "overview")
 with left:
     st.subheader("等级构成")
     if grades.empty:

@@ -86,9 +86,7 @@ else:
         texttemplate="%{text}", textfont=dict(size=12), colorbar=dict(title="执行率 %", thickness=12),
         customdata=[[u] * len(years) for u in piv.index],
         hovertemplate="%{customdata}<br>%{x}：%{text}<extra></extra>"))
-    # the year without 年 above its column: seven "2018年" overlap in the narrow plot of a 1024 px screen
-    fig.update_xaxes(type="category", side="top", tickangle=0, tickvals=[f"{y}年" for y in years],
-                     ticktext=[str(y) for y in years])
+    ui.heatmap_year_columns(fig, [f"{y}年" for y in years])
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=max(260, 30 * len(piv) + 110))
     ui.chart(fig, "exec_heatmap")

@@ -26,7 +26,7 @@ fig.update_layout(height=340, showlegend=False)
 ui.chart(fig, "score_hist")
 st.caption(f"共 {n:,} 项评价给出得分，每 1 分一组；底色为四个等级区间。")
 
-left, right = ui.side_by_side(2)
+left, right = ui.side_by_side(2, "by_year")
 with left:
     st.subheader("各年度得分")
     by = dbread.query("score_box_year", f)
@@ -93,7 +93,7 @@ dims = dbread.query("indicator_dimensions", f)
 if dims.empty:
     st.caption("当前筛选范围内的评价没有逐项指标评分。")
 else:
-    left, right = ui.side_by_side(2)
+    left, right = ui.side_by_side(2, "indicators")
     with left:
         st.markdown("**一级指标得分率**（得分合计 ÷ 分值合计）")
         fig = go.Figure()

@@ -117,7 +117,7 @@ fig = go.Figure(go.Heatmap(z=piv.to_numpy(), x=list(piv.columns), y=list(piv.ind
                            colorbar=dict(title="条数", thickness=12), customdata=hover, xgap=2, ygap=2,
                            hovertemplate="%{y}｜%{x}：%{z} 条<br>主要归类依据：<br>%{customdata}<extra></extra>"))
 fig.update_yaxes(autorange="reversed")
-fig.update_xaxes(type="category", side="top")  # labels turn when the years do not fit side by side
+ui.heatmap_year_columns(fig, list(piv.columns))
 fig.update_layout(height=max(260, 30 * len(piv) + 110))
 ev = ui.chart(fig, "cat_year", clickable=True)
 st.caption("鼠标悬停可看到该格问题最常见的归类依据（命中的短语及次数）；点击格子可在下方列出对应的问题原文。")
@@ -136,7 +136,7 @@ fig = go.Figure(go.Heatmap(z=piv2.to_numpy(), x=list(piv2.columns), y=ui.short_u
                            customdata=[[u] * len(piv2.columns) for u in piv2.index],
                            hovertemplate="%{customdata}｜%{x}：%{z} 条<extra></extra>"))
 fig.update_yaxes(autorange="reversed")
-fig.update_xaxes(type="category", side="top")  # labels turn when the years do not fit side by side
+ui.heatmap_year_columns(fig, list(piv2.columns))
 fig.update_layout(height=max(260, 30 * len(piv2) + 110))
 ui.chart(fig, "unit_year")
 st.caption("列出问题最多的至多 25 个单位，问题最多的在上。")
@@ -145,9 +145,10 @@ st.subheader("问题类别趋势")
 # Small multiples, one panel per category on a shared scale: 10–12 categories as lines in one
 # plot are a tangle; every year of the range is on each axis, a year without problems at 0.
 trend = piv.drop(columns=[c for c in piv.columns if c == "年度不详"])
-n_cols = 3
+# two panels a row: a category's name and the years fit half of a 1024 px screen's page
+n_cols = 2
 n_rows = -(-len(trend) // n_cols)
-# every year a tick: "2018" fits a third of the page up to 8 years, "’18" up to 12 and more
+# every year a tick: "2018" fits half the page up to 8 years, "’18" up to 12 and more
 ticks = [yl[:-1] if len(trend.columns) <= 8 else "’" + yl[2:4] for yl in trend.columns]
 fig = make_subplots(rows=n_rows, cols=n_cols, shared_yaxes=True, vertical_spacing=0.55 / max(n_rows, 1),
                     horizontal_spacing=0.03,

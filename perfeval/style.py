@@ -64,7 +64,8 @@ pio.templates["perfeval"] = go.layout.Template(layout=go.Layout(
     colorway=COLORWAY,
     paper_bgcolor="white", plot_bgcolor="white",
     margin=dict(l=10, r=10, t=40, b=10),
-    xaxis=dict(gridcolor="#e5e9f0", zerolinecolor="#cfd6df", automargin=True),
+    # x labels lower by most of a line: the first one otherwise touches the y axis's lowest at the corner
+    xaxis=dict(gridcolor="#e5e9f0", zerolinecolor="#cfd6df", automargin=True, ticklabelstandoff=10),
     yaxis=dict(gridcolor="#e5e9f0", zerolinecolor="#cfd6df", automargin=True),
     legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     hoverlabel=dict(font=dict(family=CJK_FONT)),

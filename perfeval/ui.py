@@ -157,9 +157,31 @@ def selected_row(event, df: pd.DataFrame) -> pd.Series | None:
 
 # ---- charts -----------------------------------------------------------------------------------
 
+# Chart text in the presentation mode: 13 → 16 px, as the page's text goes 16 → 19 px (PRESENT_CSS)
+PRESENT_CHART_SCALE = 1.25
+
+
+def _enlarged(node: Any, scaled: bool = False) -> Any:
+    """A figure's dict with every font size — the template's, axes', annotations', value labels',
+    colour bars' — and the x labels' standoff from the axis times PRESENT_CHART_SCALE."""
+    if isinstance(node, list):
+        return [_enlarged(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for k, v in node.items():
+        if (scaled and k == "size" or k == "ticklabelstandoff") and isinstance(v, (int, float)):
+            out[k] = round(v * PRESENT_CHART_SCALE)
+        else:  # a font is "font", "textfont", "tickfont", "insidetextfont", …
+            out[k] = _enlarged(v, k.endswith("font"))
+    return out
+
+
 def chart(fig: go.Figure, key: str, *, clickable: bool = False, height: int | None = None):
     if height:
         fig.update_layout(height=height)
+    if presenting():
+        fig = _enlarged(fig.to_dict())
     if clickable:
         return st.plotly_chart(fig, key=key, theme=None, on_select="rerun", selection_mode="points",
                                config={"displaylogo": False, "locale": "zh-CN"})
@@ -201,6 +223,13 @@ def year_axis(fig: go.Figure, filters: dbread.Filters | None, years, axis: str =
     (fig.update_xaxes if axis == "x" else fig.update_yaxes)(type="category", categoryorder="array",
                                                             categoryarray=labels, range=[-0.5, len(labels) - 0.5])
     return labels
+
+
+def heatmap_year_columns(fig: go.Figure, labels: list[str]) -> None:
+    """A heat map's columns of "2018年" … labelled "2018" above them, level: seven "2018年" overlap
+    in the narrow plot of a 1024 px screen. The cells keep "2018年" (hover, clicks)."""
+    fig.update_xaxes(type="category", side="top", tickangle=0, tickvals=labels,
+                     ticktext=[yl.removesuffix("年") if yl[:4].isdigit() else yl for yl in labels])
 
 
 # Reference lines and bands are written as layout shapes directly: plotly's add_vrect/add_vline
@@ -321,8 +350,12 @@ def uploader_in_chinese(limit_mb: int) -> None:
 # ---- presentation mode and screen fit ------------------------------------------------------
 
 # Every screen, 1024 px wide and up: a KPI value shrinks with its card (container query units)
-# and wraps at a space rather than ending in "…"; so do KPI labels.
+# and wraps at a space rather than ending in "…"; so do KPI labels. Charts side by side
+# (side_by_side) go one below the other where each would be narrower than 400 px: their axis
+# labels would collide (a 1024 px screen with the sidebar open).
 SCREEN_CSS = """<style>
+[class*="st-key-side_by_side_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+[class*="st-key-side_by_side_"] [data-testid="stColumn"] { min-width: 400px; }
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetricValue"] { font-size: clamp(1.15rem, 15cqi, 2.25rem); line-height: 1.25; }
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {
@@ -346,9 +379,12 @@ def presenting() -> bool:
     return str(st.query_params.get(PRESENT_KEY, "")).lower() in ("true", "1")
 
 
-def side_by_side(n: int) -> list:
-    """Places for n charts next to each other; one below the other, each full width, when presenting."""
-    return [st.container() for _ in range(n)] if presenting() else st.columns(n)
+def side_by_side(n: int, key: str) -> list:
+    """Places for n charts next to each other; one below the other, each full width, when presenting
+    or where the page is too narrow for each to get 400 px (SCREEN_CSS)."""
+    if presenting():
+        return [st.container() for _ in range(n)]
+    return st.container(key=f"side_by_side_{key}").columns(n)
 
 
 def _present_toggle() -> None:
