@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import urllib.parse
 
+import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 from test_browser_volume import LABEL_PROBLEMS_JS
@@ -49,6 +50,20 @@ WIDER_THAN_SCREEN_JS = """
 () => { const main = document.querySelector('[data-testid="stMain"]');
         return [document.documentElement.scrollWidth - window.innerWidth, main.scrollWidth - main.clientWidth]; }
 """
+
+
+def query(page: Page) -> dict[str, list[str]]:
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
+
+
+def scored(db, region: str, years: tuple[int, int]) -> int:
+    """Evaluations with a score in the region and years: what 评分分布 counts under that filter."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(score) FROM evaluations WHERE region = ? AND year BETWEEN ? AND ?",
+                           [region, *years]).fetchone()[0]
+    finally:
+        con.close()
 
 
 def make_server(db, tmp_path_factory) -> Server:
@@ -146,15 +161,14 @@ def test_presentation_mode_survives_navigation_drill_down_and_the_share_link(ser
     page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '19px'")  # larger text
     page.screenshot(path=str(shots_dir() / "screens_present_deeplink.png"))
 
-    # The banner's page links carry the mode and the filters in their address (Streamlit 1.67's
-    # navigation then drops the query string, the sidebar's filter links' too: the mode stays
-    # through the session)
+    # The banner's page links carry the mode and the filters, in their address and on the page opened
     link = banner.get_by_role("link", name="评分分布")
     target = urllib.parse.parse_qs(urllib.parse.urlsplit(link.get_attribute("href")).query)
     assert target.get("present") == ["true"] and target.get("region") == [region]
     link.click()
     settle(page)
     expect(page.locator('[data-testid="stMain"] h1')).to_have_text("评分分布")
+    assert query(page).get("present") == ["true"] and query(page).get("region") == [region], page.url
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     expect(page.locator(".st-key-present_banner")).to_be_visible()
     main_width = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()["width"]
@@ -180,4 +194,38 @@ def test_presentation_mode_survives_navigation_drill_down_and_the_share_link(ser
     expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
     assert "present" not in urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query), page.url
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query).get("region") == [region]
+    page.close()
+
+
+def test_page_links_keep_the_filters_and_the_mode(servers, browser, sample_db):  # noqa: F811
+    """Streamlit drops a parameter bound to the left page's widget from a page link: the filters and
+    the mode come back on the page opened (perfeval.ui._carry_view), in its address and applied."""
+    base = servers["samples"].base
+    region, years = "北京市丰台区", (2020, 2021)
+    n = scored(sample_db, region, years)
+    assert 0 < n < scored(sample_db, region, (2018, 2021))  # the year range changes the count too
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page.goto(f"{base}/execution?region={urllib.parse.quote(region)}&years={years[0]}&years={years[1]}")
+    settle(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("link", name="问题归类").click()
+    settle(page)
+    expect(page.locator('[data-testid="stMain"] h1')).to_have_text("问题归类")
+    assert urllib.parse.urlsplit(page.url).path == "/problems"
+    assert query(page).get("region") == [region] and query(page).get("years") == [str(y) for y in years], page.url
+    expect(sidebar.locator('[data-testid="stMultiSelect"]').first).to_contain_text(region)  # the widget has it
+
+    sidebar.get_by_text("演示模式", exact=True).click()
+    settle(page)
+    assert query(page).get("present") == ["true"], page.url
+    page.locator(".st-key-present_banner").get_by_role("link", name="评分分布").click()
+    settle(page)
+    expect(page.locator('[data-testid="stMain"] h1')).to_have_text("评分分布")
+    expect(sidebar).to_be_hidden()
+    got = query(page)
+    assert got.get("present") == ["true"] and got.get("region") == [region], page.url
+    assert got.get("years") == [str(y) for y in years], page.url
+    expect(page.locator(".st-key-present_banner")).to_contain_text(f"地区：{region}")
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text(f"共 {n} 项评价给出得分")  # applied
+    page.screenshot(path=str(shots_dir() / "screens_present_after_page_link.png"))
     page.close()
