@@ -217,19 +217,27 @@ def year_range(filters: dbread.Filters | None, years) -> list[int]:
     return list(range(lo, hi + 1)) if lo is not None and hi is not None and hi >= lo else ys
 
 
+def plain_year_ticks(labels: list[str]) -> dict:
+    """Axis settings that label "2018年" … categories "2018", level: seven "2018年" overlap, or
+    turn and touch, in a chart half as wide as a 1024 or 1366 px screen's page. The data keep
+    "2018年" (hover, clicks); "年度不详" stays as it is."""
+    return dict(tickangle=0, tickvals=labels,
+                ticktext=[yl.removesuffix("年") if yl[:4].isdigit() else yl for yl in labels])
+
+
 def year_axis(fig: go.Figure, filters: dbread.Filters | None, years, axis: str = "x") -> list[str]:
-    """A category axis of "2019年" labels, ascending, every year of the range; returns the labels."""
+    """A category axis of "2019年" categories, ascending, every year of the range, labelled
+    "2019"; returns the categories."""
     labels = [f"{y}年" for y in year_range(filters, years)]
     (fig.update_xaxes if axis == "x" else fig.update_yaxes)(type="category", categoryorder="array",
-                                                            categoryarray=labels, range=[-0.5, len(labels) - 0.5])
+                                                            categoryarray=labels, range=[-0.5, len(labels) - 0.5],
+                                                            **plain_year_ticks(labels))
     return labels
 
 
 def heatmap_year_columns(fig: go.Figure, labels: list[str]) -> None:
-    """A heat map's columns of "2018年" … labelled "2018" above them, level: seven "2018年" overlap
-    in the narrow plot of a 1024 px screen. The cells keep "2018年" (hover, clicks)."""
-    fig.update_xaxes(type="category", side="top", tickangle=0, tickvals=labels,
-                     ticktext=[yl.removesuffix("年") if yl[:4].isdigit() else yl for yl in labels])
+    """A heat map's year columns, labelled "2018" … above them."""
+    fig.update_xaxes(type="category", side="top", **plain_year_ticks(labels))
 
 
 # Reference lines and bands are written as layout shapes directly: plotly's add_vrect/add_vline
