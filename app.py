@@ -72,7 +72,8 @@ with left:
         for how, part in g.groupby("how", sort=False):
             counts = part.groupby("grade")["n"].sum().reindex(ui.GRADE_ORDER).fillna(0).astype(int)
             fig.add_bar(x=[ui.GRADE_LABELS[x].replace("（", "<br>（") for x in counts.index], y=counts, name=how,
-                        text=[str(v) if v else "" for v in counts], textposition="inside")
+                        text=[str(v) if v else "" for v in counts], textposition="inside",
+                        textangle=0)  # a count that does not fit level is left to the hover, not turned
         fig.update_layout(barmode="stack", yaxis_title="评价项数", height=300, uniformtext=dict(minsize=11, mode="hide"))
         ui.chart(fig, "grade_mix")
 with right:

@@ -272,8 +272,9 @@ def grade_band_shapes(fig: go.Figure, axis: str = "x", lo: float = 0) -> None:
 
 
 def vline(fig: go.Figure, x: float, line: dict, text: str | None = None, side: str = "right") -> None:
-    """A vertical reference line across the plot, its label at the top on ``side`` of it."""
-    notes = [dict(text=text, showarrow=False, xref="x", yref="y domain", x=x, y=1, yanchor="top",
+    """A vertical reference line across the plot, its label just above the plot on ``side`` of it
+    (inside, it met the value label of the top bar)."""
+    notes = [dict(text=text, showarrow=False, xref="x", yref="y domain", x=x, y=1, yanchor="bottom",
                   xanchor="left" if side == "right" else "right")] if text else []
     # below the traces: a value label crossing the line stays readable on top of it
     _add_marks(fig, [dict(type="line", xref="x", yref="y domain", x0=x, x1=x, y0=0, y1=1, line=line, layer="below")],
