@@ -44,14 +44,9 @@ st.subheader("各评价执行率")
 # the 500 lowest rates of the filter hold both.
 lowest = dbread.query("exec_lowest", f, limit=BELOW_LIMIT)
 low = lowest.head(int(top_n))
-labels, seen = [], set()
-for u, p, sc, y in zip(low["unit"], low["project"], low["scope"], low["year"]):
-    # a department's bar names its unit; long names are cut in the middle, keeping both ends
-    lab = ui.shorten(ui.object_label(u, p, sc), 26) + f"（{int(y) if y == y else '年度不详'}）"
-    while lab in seen:  # keep bar labels unique
-        lab += " "
-    seen.add(lab)
-    labels.append(lab)
+# a department's bar names its unit; long names are cut in the middle, keeping both ends
+labels = ui.distinct(ui.shorten(ui.object_label(u, p, sc), 26) + f"（{int(y) if y == y else '年度不详'}）"
+                     for u, p, sc, y in zip(low["unit"], low["project"], low["scope"], low["year"]))
 low = low.assign(label=labels, band=low["execution_rate"].map(band))
 fig = go.Figure()
 for name, color in zip([band(thr), band(thr - 0.01), band(thr - 0.21)], BAND_COLORS):
@@ -65,7 +60,8 @@ for name, color in zip([band(thr), band(thr - 0.01), band(thr - 0.21)], BAND_COL
 ui.vline(fig, 100, dict(color="#1f2933", width=1), "100%", side="right")
 ui.vline(fig, thr_pct, dict(color="#c2453d", width=1.5, dash="dash"), f"阈值 {thr_pct}%", side="left")
 fig.update_yaxes(categoryorder="array", categoryarray=list(low["label"])[::-1], title=None)
-fig.update_xaxes(title="预算执行率（%）", range=[0, max(110, float(low["execution_rate"].max()) * 100 + 12)])
+# room right of the 100% line for its label and the value labels, also on a 1024 px projector
+fig.update_xaxes(title="预算执行率（%）", range=[0, max(122, float(low["execution_rate"].max()) * 100 + 18)])
 fig.update_layout(height=max(320, 26 * len(low) + 120), barmode="overlay")
 ev = ui.chart(fig, "exec_bar", clickable=True)
 ui.drill(ev)
@@ -84,13 +80,13 @@ else:
     piv = hm.pivot(index="unit", columns="year", values="rate").reindex(columns=years)
     piv = piv.reindex(list(dict.fromkeys(hm["unit"])))  # the query's order, by name: a city's units together
     fig = go.Figure(go.Heatmap(
-        z=piv.to_numpy() * 100, x=[f"{y}年" for y in years], y=[ui.shorten(u, 22) for u in piv.index],
+        z=piv.to_numpy() * 100, x=[f"{y}年" for y in years], y=ui.short_units(piv.index),
         colorscale=[[0, "#c2453d"], [0.5, "#f2d16b"], [1, "#2e9e6b"]], zmin=50, zmax=100, xgap=2, ygap=2,
         text=[[f"{v * 100:.1f}%" if v == v else "" for v in row] for row in piv.to_numpy()],
         texttemplate="%{text}", textfont=dict(size=12), colorbar=dict(title="执行率 %", thickness=12),
         customdata=[[u] * len(years) for u in piv.index],
         hovertemplate="%{customdata}<br>%{x}：%{text}<extra></extra>"))
-    fig.update_xaxes(type="category", tickangle=0, side="top")
+    ui.heatmap_year_columns(fig, [f"{y}年" for y in years])
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=max(260, 30 * len(piv) + 110))
     ui.chart(fig, "exec_heatmap")
@@ -132,8 +128,8 @@ if rk.empty:
     st.caption("没有同时给出预算数和执行数的评价。")
 else:
     st.caption(f"筛选范围加权执行率：{ui.fmt_pct(rk['avg_rate'].iloc[0])}。差距 = 单位执行率 − 平均水平（百分点），执行率最低的在前。")
-    ui.table(rk, {"unit": ("单位", "text"), "n": ("评价项数", "int"), "budget_yuan": ("预算数", "wan"),
-                  "spent_yuan": ("执行数", "wan"), "rate": ("执行率", "pct"), "gap_pp": ("与平均相差", "pp")},
+    ui.table(rk, {"unit": ("单位", "unit"), "rate": ("执行率", "pct", ui.EXEC_RATE_HELP), "gap_pp": ("与平均相差", "pp"),
+                  "n": ("评价项数", "int"), "budget_yuan": ("预算数", "wan"), "spent_yuan": ("执行数", "wan")},
              key="t_rank", height=min(400, 38 + 35 * len(rk)))
 
 st.subheader(f"低执行率清单（低于 {thr_pct}%）")
@@ -141,12 +137,10 @@ bt = lowest[lowest["execution_rate"] < thr].reset_index(drop=True)
 if bt.empty:
     st.success(f"当前筛选范围内没有执行率低于 {thr_pct}% 的评价。", icon=":material/check_circle:")
 else:
-    ev = ui.table(bt, {"unit": ("单位", "text"), "year": ("年度", "int"), "project": ("项目", "text"),
-                       "budget_yuan": ("预算数", "wan"), "spent_yuan": ("执行数", "wan"),
-                       "execution_rate": ("执行率", "pct"), "score": ("得分", "score")},
-                  key="t_below", select=True, height=min(420, 38 + 35 * len(bt)))
+    ui.evaluation_table(bt, {"execution_rate": ("执行率", "pct", ui.EXEC_RATE_HELP), "budget_yuan": ("预算数", "wan"),
+                             "spent_yuan": ("执行数", "wan"), "score": ("得分", "score")},
+                        key="t_below", height=min(420, 38 + 35 * len(bt)))
     st.caption("选中一行即可打开该评价的明细。" + (f" 仅列出最低的 {BELOW_LIMIT} 项。" if len(bt) >= BELOW_LIMIT else ""))
-    ui.detail_on_select(ev, bt)
 
 st.subheader("预算明细（按支出科目）")
 bl_evals = dbread.query("evals_with_budget_lines", f, limit=300)
@@ -166,6 +160,6 @@ else:
     fig.update_xaxes(title="万元", tickformat=",.0f")
     fig.update_yaxes(autorange="reversed", title=None)
     ui.chart(fig, "budget_lines")
-    ui.table(bl, {"name": ("科目", "text"), "budget_yuan": ("预算数", "wan"), "spent_yuan": ("执行数", "wan"),
-                  "execution_rate": ("执行率", "pct"), "line_start": ("原文行", "int")}, key="t_bl")
+    ui.table(bl, {"name": ("科目", "text"), "execution_rate": ("执行率", "pct"), "budget_yuan": ("预算数", "wan"),
+                  "spent_yuan": ("执行数", "wan"), "line_start": ("原文行", "int")}, key="t_bl")
     ui.detail_link(chosen)

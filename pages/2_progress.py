@@ -40,7 +40,8 @@ for src, part in curve.groupby("source", sort=False):
                     textposition="top left", textfont=dict(size=12), marker=dict(size=8),
                     line=dict(color=ui.SOURCE_COLORS.get(src), width=2.5), customdata=part[["n"]].to_numpy(),
                     hovertemplate="%{x}：累计 %{y:.2f}%<br>%{customdata[0]} 项评价<extra></extra>")
-fig.update_xaxes(type="category", categoryorder="array", categoryarray=month_labels, title=None)
+# half a month's room each side: at 1024 px "1月" otherwise meets the y axis's "0"
+fig.update_xaxes(type="category", categoryorder="array", categoryarray=month_labels, title=None, range=[-0.5, 11.5])
 fig.update_yaxes(title="累计支出占全年预算（%）", range=[0, 112])
 fig.update_layout(height=420)
 ui.chart(fig, "progress_curve")
@@ -68,20 +69,19 @@ fig.update_yaxes(title="落后序时进度（百分点）", zeroline=True)
 fig.update_layout(height=340, barmode="group", showlegend=len(sources) > 1, uniformtext=dict(minsize=11, mode="hide"))
 ui.chart(fig, "progress_lag")
 st.caption("正数表示累计进度落后于序时进度，负数表示超前。")
-ui.table(lag, {"src": ("进度来源", "text"), "mon": ("月份", "text"), "rate": ("累计进度", "pct"),
-               "baseline": ("序时进度", "pct"), "lag_pp": ("落后序时进度", "pp"), "n": ("评价项数", "int")}, key="t_lag")
+ui.table(lag, {"mon": ("月份", "text"), "lag_pp": ("落后序时进度", "pp"), "src": ("进度来源", "text"),
+               "rate": ("累计进度", "pct"), "baseline": ("序时进度", "pct"), "n": ("评价项数", "int")}, key="t_lag")
 
 st.subheader("各评价的支出进度（前低后高标注）")
 evs = dbread.query("progress_evals", f, limit=300)
 evs = evs.assign(pattern=evs["back_loaded"].map({True: "前低后高", False: "—"}),
                  lag_at=evs["lag_month"].map(lambda m: f"{int(m)}月末" if m == m else "—"))
-ev = ui.table(evs, {"unit": ("单位", "text"), "year": ("年度", "int"), "project": ("项目", "text"),
-                    "rate_m6": ("6月末累计", "pct"), "rate_m9": ("9月末累计", "pct"),
-                    "rate_final": ("最终累计", "pct"), "max_lag_pp": ("最大滞后", "pp"),
-                    "lag_at": ("滞后最多时点", "text"), "pattern": ("支出特征", "text")},
-              key="t_prog", select=True, height=min(400, 38 + 35 * len(evs)))
+ui.evaluation_table(evs, {"max_lag_pp": ("最大滞后", "pp", "各月累计进度落后于按月均衡序时进度的最大值"),
+                          "pattern": ("支出特征", "text"), "lag_at": ("滞后最多时点", "text"),
+                          "rate_m6": ("6月末累计", "pct"), "rate_m9": ("9月末累计", "pct"),
+                          "rate_final": ("最终累计", "pct")},
+                    key="t_prog", height=min(400, 38 + 35 * len(evs)))
 st.caption("「6月末/9月末累计」取该月及之前已知的最近一期数值；最大滞后按月均衡序时进度计算。选中一行可查看该评价明细。")
-ui.detail_on_select(ev, evs)
 
 st.subheader("单项评价的支出燃尽图")
 ids = evs["eval_id"].tolist()

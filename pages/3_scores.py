@@ -26,7 +26,7 @@ fig.update_layout(height=340, showlegend=False)
 ui.chart(fig, "score_hist")
 st.caption(f"共 {n:,} 项评价给出得分，每 1 分一组；底色为四个等级区间。")
 
-left, right = st.columns(2)
+left, right = ui.side_by_side(2, "by_year")
 with left:
     st.subheader("各年度得分")
     by = dbread.query("score_box_year", f)
@@ -79,7 +79,7 @@ bu = dbread.query("score_box_unit", f, limit=30)
 fig = go.Figure()
 u_lo = max(0, min(60, float(bu["min"].min()) - 5))
 ui.grade_band_shapes(fig, "x", u_lo)
-fig.add_box(y=bu["unit"], q1=bu["q1"], median=bu["median"], q3=bu["q3"], lowerfence=bu["min"],
+fig.add_box(y=ui.short_units(bu["unit"]), q1=bu["q1"], median=bu["median"], q3=bu["q3"], lowerfence=bu["min"],
             upperfence=bu["max"], mean=bu["mean"], orientation="h", marker_color="#1f5fa8",
             fillcolor="rgba(31,95,168,0.15)", name="得分分布")
 fig.update_yaxes(autorange="reversed", title=None)
@@ -93,7 +93,7 @@ dims = dbread.query("indicator_dimensions", f)
 if dims.empty:
     st.caption("当前筛选范围内的评价没有逐项指标评分。")
 else:
-    left, right = st.columns(2)
+    left, right = ui.side_by_side(2, "indicators")
     with left:
         st.markdown("**一级指标得分率**（得分合计 ÷ 分值合计）")
         fig = go.Figure()
@@ -125,6 +125,6 @@ else:
             ui.chart(fig, "losses")
     if not loss.empty:
         ui.table(loss, {"level1": ("一级指标", "text"), "level2": ("二级指标", "text"),
+                        "points_lost": ("失分合计", "score"), "loss_share": ("失分率", "pct"),
                         "n_indicators": ("指标数", "int"), "n_deducted": ("扣分指标数", "int"),
-                        "weight_sum": ("分值合计", "score"), "points_lost": ("失分合计", "score"),
-                        "loss_share": ("失分率", "pct")}, key="t_loss")
+                        "weight_sum": ("分值合计", "score")}, key="t_loss")

@@ -120,7 +120,7 @@ fig = go.Figure(go.Heatmap(z=piv.to_numpy(), x=list(piv.columns), y=list(piv.ind
                            colorbar=dict(title="条数", thickness=12), customdata=hover, xgap=2, ygap=2,
                            hovertemplate="%{y}｜%{x}：%{z} 条<br>主要归类依据：<br>%{customdata}<extra></extra>"))
 fig.update_yaxes(autorange="reversed")
-fig.update_xaxes(type="category", tickangle=0, side="top")
+ui.heatmap_year_columns(fig, list(piv.columns))
 fig.update_layout(height=max(260, 30 * len(piv) + 110))
 ev = ui.chart(fig, "cat_year", clickable=True)
 st.caption("鼠标悬停可看到该格问题最常见的归类依据（命中的短语及次数）；点击格子可在下方列出对应的问题原文。")
@@ -132,14 +132,14 @@ uy = uy.assign(yl=uy["year"].map(lambda y: f"{int(y)}年" if y else "年度不�
 piv2 = uy.pivot_table(index="unit", columns="yl", values="n_findings", aggfunc="sum", fill_value=0)
 piv2 = piv2.reindex(columns=[y for y in year_labels if y != "年度不详" or y in piv2.columns], fill_value=0)
 piv2 = piv2.loc[piv2.sum(axis=1).sort_values(ascending=False, kind="stable").index]
-fig = go.Figure(go.Heatmap(z=piv2.to_numpy(), x=list(piv2.columns), y=[ui.shorten(u, 22) for u in piv2.index],
+fig = go.Figure(go.Heatmap(z=piv2.to_numpy(), x=list(piv2.columns), y=ui.short_units(piv2.index),
                            colorscale="Oranges", text=[[f"{v:.0f}" if v else "" for v in row] for row in piv2.to_numpy()],
                            texttemplate="%{text}", textfont=dict(size=12),  # zeros blank: the counts stand out
                            colorbar=dict(title="条数", thickness=12), xgap=2, ygap=2,
                            customdata=[[u] * len(piv2.columns) for u in piv2.index],
                            hovertemplate="%{customdata}｜%{x}：%{z} 条<extra></extra>"))
 fig.update_yaxes(autorange="reversed")
-fig.update_xaxes(type="category", tickangle=0, side="top")
+ui.heatmap_year_columns(fig, list(piv2.columns))
 fig.update_layout(height=max(260, 30 * len(piv2) + 110))
 ui.chart(fig, "unit_year")
 st.caption("列出问题最多的至多 25 个单位，问题最多的在上。")
@@ -148,9 +148,10 @@ st.subheader("问题类别趋势")
 # Small multiples, one panel per category on a shared scale: 10–12 categories as lines in one
 # plot are a tangle; every year of the range is on each axis, a year without problems at 0.
 trend = piv.drop(columns=[c for c in piv.columns if c == "年度不详"])
-n_cols = 3
+# two panels a row: a category's name and the years fit half of a 1024 px screen's page
+n_cols = 2
 n_rows = -(-len(trend) // n_cols)
-# every year a tick: "2018" fits a third of the page up to 8 years, "’18" up to 12 and more
+# every year a tick: "2018" fits half the page up to 8 years, "’18" up to 12 and more
 ticks = [yl[:-1] if len(trend.columns) <= 8 else "’" + yl[2:4] for yl in trend.columns]
 fig = make_subplots(rows=n_rows, cols=n_cols, shared_yaxes=True, vertical_spacing=0.55 / max(n_rows, 1),
                     horizontal_spacing=0.03,
@@ -160,7 +161,7 @@ for i, cat in enumerate(trend.index):
                     line=dict(color="#1f5fa8", width=2), marker=dict(size=6), showlegend=False,
                     hovertemplate=cat + "｜%{x}：%{y} 条<extra></extra>", row=i // n_cols + 1, col=i % n_cols + 1)
 fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(trend.columns), tickangle=0,
-                 tickfont=dict(size=11), tickmode="array", tickvals=list(trend.columns), ticktext=ticks)
+                 tickfont=dict(size=12), tickmode="array", tickvals=list(trend.columns), ticktext=ticks)
 fig.update_yaxes(rangemode="tozero", range=[0, float(trend.to_numpy().max()) * 1.15 + 0.5])
 fig.update_annotations(font=dict(size=13))
 fig.update_layout(height=180 * n_rows + 40, margin=dict(t=40, b=10))
@@ -185,7 +186,7 @@ else:
     rec = rec.assign(cat=rec["category"].map(lambda c: labels.get(c, c)))
     st.caption("同一单位、同一类问题在两个及以上年度出现。「之前年度建议是否针对」检查较早年度报告中的建议和整改措施"
                "是否涉及这类问题：" + STATUS_HELP)
-    ev_rec = ui.table(rec, {"unit": ("单位", "text"), "cat": ("问题类别", "text"), "n_years": ("出现年度数", "int"),
+    ev_rec = ui.table(rec, {"unit": ("单位", "unit"), "cat": ("问题类别", "text"), "n_years": ("出现年度数", "int"),
                             "years": ("出现年度", "text"), "n_findings": ("问题条数", "int"),
                             "status": ("之前年度建议是否针对", "text"), "detail": ("依据", "text")},
                       key="t_repeat", select=True, height=min(400, 38 + 35 * len(rec)))
@@ -249,7 +250,7 @@ else:
                      source=[f"{fn} {ui.line_range(ls)}" for fn, ls in zip(stm["file_name"], stm["line_start"])])
     ev2 = ui.table(stm, {"text": ("问题表述", "text"), "cat": ("类别", "text"), "matched_terms": ("归类依据", "text"),
                          "cat2": ("兼属类别", "text"), "strength": ("匹配强度", "text"), "src": ("归类来源", "text"),
-                         "unit": ("单位", "text"), "year": ("年度", "int"), "project": ("项目", "text"),
+                         "unit": ("单位", "unit"), "year": ("年度", "int"), "project": ("项目", "project"),
                          "source": ("出处", "text")}, key="t_stm", select=True,
                    height=min(480, 38 + 35 * len(stm)))
     st.caption(f"共 {len(stm)} 条" + ("（仅显示前 200 条）" if len(stm) >= 200 else "") +
@@ -350,5 +351,5 @@ else:
             part = weak.iloc[items].assign(cat=lambda d: d["category"].map(lambda c: labels.get(c, c)),
                                            matched_terms=lambda d: d["matched_terms"].fillna("—"))
             ui.table(part, {"text": ("问题表述", "text"), "cat": ("当前类别", "text"),
-                            "matched_terms": ("归类依据", "text"), "unit": ("单位", "text"), "year": ("年度", "int")},
+                            "matched_terms": ("归类依据", "text"), "unit": ("单位", "unit"), "year": ("年度", "int")},
                      key="t_theme_items")

@@ -92,8 +92,8 @@ st.header(f"{e['project'] or '（未注明项目）'}")
 st.markdown(f"**{e['unit'] or '（未注明单位）'}** · {show_value('year', e['year'])} · "
             f"{ui.SCOPE_LABELS.get(e['scope'], e['scope'] or '—')} · {ui.KIND_LABELS.get(e['source_kind'], e['source_kind'] or '—')}")
 c = st.columns(5)
-ui.kpi(c[0], "全年预算数（万元）", ui.fmt_wan(e["budget_yuan"]).replace(" 万元", ""))
-ui.kpi(c[1], "全年执行数（万元）", ui.fmt_wan(e["spent_yuan"]).replace(" 万元", ""))
+ui.kpi_money(c[0], "全年预算数", e["budget_yuan"])
+ui.kpi_money(c[1], "全年执行数", e["spent_yuan"])
 ui.kpi(c[2], "预算执行率", ui.fmt_pct(e["execution_rate"]),
        help=None if e["execution_rate"] != e["execution_rate"] else
        ("报告所述" if e["execution_rate_stated"] else "由执行数 ÷ 预算数计算"))

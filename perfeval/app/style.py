@@ -53,7 +53,8 @@ pio.templates["perfeval"] = go.layout.Template(layout=go.Layout(
     colorway=COLORWAY,
     paper_bgcolor="white", plot_bgcolor="white",
     margin=dict(l=10, r=10, t=40, b=10),
-    xaxis=dict(gridcolor="#e5e9f0", zerolinecolor="#cfd6df", automargin=True),
+    # x labels lower by most of a line: the first one otherwise touches the y axis's lowest at the corner
+    xaxis=dict(gridcolor="#e5e9f0", zerolinecolor="#cfd6df", automargin=True, ticklabelstandoff=10),
     yaxis=dict(gridcolor="#e5e9f0", zerolinecolor="#cfd6df", automargin=True),
     legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     hoverlabel=dict(font=dict(family=CJK_FONT)),
@@ -70,6 +71,20 @@ def missing(x: Any) -> bool:
 
 def fmt_wan(yuan: Any) -> str:
     return "—" if missing(yuan) else f"{float(yuan) / 1e4:,.2f} 万元"
+
+
+def fmt_money(yuan: Any) -> str:
+    """Money short enough for a KPI card on a projector: 亿元 from 100 million yuan up
+    ("1.13亿元"), else 万元 ("1,127.67万元"). The exact figure goes beside it (fmt_money_exact)."""
+    if missing(yuan):
+        return "—"
+    yuan = float(yuan)
+    return f"{yuan / 1e8:,.2f}亿元" if abs(yuan) >= 1e8 else f"{yuan / 1e4:,.2f}万元"
+
+
+def fmt_money_exact(yuan: Any) -> str:
+    """The figure fmt_money rounds, in full: "11,276.66 万元（112,766,600.00 元）"."""
+    return "—" if missing(yuan) else f"{fmt_wan(yuan)}（{float(yuan):,.2f} 元）"
 
 
 def fmt_pct(rate: Any) -> str:
@@ -125,6 +140,34 @@ def shorten(text: Any, limit: int) -> str:
         return text
     head = (limit - 1) // 2
     return text[:head] + "…" + text[-(limit - 1 - head):]
+
+
+# A unit's name is cut to this many characters wherever space is short (chart axes, tables), the
+# same everywhere so one unit reads the same on every page; most names fit whole.
+UNIT_CHARS = 14
+# a project's name in a table: long ones (a project code appended) are cut, the 评价明细 has them whole
+PROJECT_CHARS = 18
+
+
+def short_unit(unit: Any) -> str:
+    return shorten(blank(unit, "（未注明单位）"), UNIT_CHARS)
+
+
+def distinct(labels) -> list[str]:
+    """Category labels of a chart axis, each once: two names cut to the same text stay two
+    categories (a trailing space tells them apart; plotly would merge them)."""
+    out, seen = [], set()
+    for lab in labels:
+        while lab in seen:
+            lab += " "
+        seen.add(lab)
+        out.append(lab)
+    return out
+
+
+def short_units(units) -> list[str]:
+    """short_unit of each, distinct, for a chart's axis."""
+    return distinct(short_unit(u) for u in units)
 
 
 def object_label(unit: Any, project: Any, scope: Any) -> str:

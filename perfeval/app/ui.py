@@ -28,17 +28,22 @@ from perfeval.app.style import (  # noqa: F401  (pages use them as ui.*)
     GRADE_LABELS,
     GRADE_ORDER,
     KIND_LABELS,
+    PROJECT_CHARS,
     RULE_LABELS,
     SCOPE_LABELS,
     SEVERITY_LABELS,
     SOURCE_COLORS,
     SOURCE_LABELS,
+    UNIT_CHARS,
     blank,
     cat_label,
     category_labels,
+    distinct,
     doc_name,
     eval_label,
     fmt_int,
+    fmt_money,
+    fmt_money_exact,
     fmt_pct,
     fmt_pp,
     fmt_score,
@@ -47,6 +52,8 @@ from perfeval.app.style import (  # noqa: F401  (pages use them as ui.*)
     missing,
     object_label,
     plain,
+    short_unit,
+    short_units,
     shorten,
 )
 from perfeval.ingest.records import FIELD_LABELS  # noqa: F401  (pages use it as ui.FIELD_LABELS)
@@ -69,6 +76,8 @@ IMPORT_PAGE = "pages/6_import.py"
 BRIEFING_PAGE = "pages/7_briefing.py"
 DETAIL_PAGE = "pages/5_detail.py"
 FILTER_KEYS = ("region", "unit", "years", "scope", "kind")
+PRESENT_KEY = "present"  # ?present=true: the presentation mode (a widget bound to the URL, like the filters)
+EXEC_RATE_HELP = "执行率 = 全年执行数 ÷ 全年预算数"
 MISSING = "—"  # what every table shows for a missing value (Streamlit's default is "None")
 
 # The dashboard's process keeps a large heap for its whole life (streamlit, plotly, pandas, duckdb):
@@ -83,41 +92,57 @@ atexit.register(gc.unfreeze)
 
 # ---- tables ---------------------------------------------------------------------------------
 
-# kind → (transform, column_config factory)
-def table(df: pd.DataFrame, columns: dict[str, tuple[str, str]], *, key: str | None = None,
+def table(df: pd.DataFrame, columns: dict[str, tuple], *, key: str | None = None,
           select: bool = False, height: int | str = "auto"):
     """Show ``df`` with Chinese headers and house number formats.
 
-    ``columns``: source column → (Chinese label, kind) with kind in wan, pct, score, pp, int, text,
-    date. Returns the selection event when ``select`` is true.
+    ``columns``: source column → (Chinese label, kind) or (label, kind, header tooltip), with kind
+    in wan, pct, score, pp, int, text, date, unit, project (unit and project names cut to
+    UNIT_CHARS / PROJECT_CHARS, as on the charts). Put the name that identifies a row first and
+    the figure the table is about right after it, so a narrow screen shows both. Returns the
+    selection event when ``select`` is true.
     """
     out = pd.DataFrame(index=df.index)
     config: dict[str, Any] = {}
-    for col, (label, kind) in columns.items():
+    for col, (label, kind, *tip) in columns.items():
         s = df[col]
+        common: dict[str, Any] = dict(help=tip[0] if tip else None)
         if kind == "wan":
             out[label] = pd.to_numeric(s, errors="coerce") / 1e4
-            config[label] = st.column_config.NumberColumn(label + "（万元）", format="%,.2f")
+            config[label] = st.column_config.NumberColumn(label + "（万元）", format="%,.2f", **common)
         elif kind == "pct":
             out[label] = pd.to_numeric(s, errors="coerce") * 100
-            config[label] = st.column_config.NumberColumn(label, format="%.2f%%")
+            config[label] = st.column_config.NumberColumn(label, format="%.2f%%", **common)
         elif kind == "score":
             out[label] = pd.to_numeric(s, errors="coerce")
-            config[label] = st.column_config.NumberColumn(label, format="%.2f")
+            config[label] = st.column_config.NumberColumn(label, format="%.2f", **common)
         elif kind == "pp":
             out[label] = pd.to_numeric(s, errors="coerce")
-            config[label] = st.column_config.NumberColumn(label + "（百分点）", format="%+.2f")
+            config[label] = st.column_config.NumberColumn(label + "（百分点）", format="%+.2f", **common)
         elif kind == "int":
             out[label] = pd.to_numeric(s, errors="coerce")
-            config[label] = st.column_config.NumberColumn(label, format="%d")
+            config[label] = st.column_config.NumberColumn(label, format="%d", **common)
         else:
-            out[label] = s.astype("string")
-            config[label] = st.column_config.TextColumn(label)
+            limit = {"unit": UNIT_CHARS, "project": PROJECT_CHARS}.get(kind)
+            out[label] = (s.map(lambda x: x if missing(x) else shorten(x, limit)) if limit else s).astype("string")
+            config[label] = st.column_config.TextColumn(label, **common)
     kwargs: dict[str, Any] = dict(hide_index=True, column_config=config, height=height, placeholder=MISSING)
     if select:
         return st.dataframe(out, key=key, on_select="rerun", selection_mode="single-row", **kwargs)
     st.dataframe(out, key=key, **kwargs)
     return None
+
+
+def evaluation_table(df: pd.DataFrame, figures: dict[str, tuple], *, key: str, height: int | str = "auto") -> None:
+    """A list of evaluations (the alerts of 总览, 预算执行, 支出进度): what was evaluated, the
+    figure the list is about, unit and year, then ``figures``' other columns. Choosing a row opens
+    the evaluation in 评价明细. ``df`` holds eval_id, unit, year, project and scope."""
+    (first, spec), *rest = figures.items()
+    shown = df.assign(what=[object_label(u, p, sc) for u, p, sc in zip(df["unit"], df["project"], df["scope"])])
+    ev = table(shown, {"what": ("评价对象", "project", "项目名称；部门整体评价为「单位·部门整体支出」。选中一行查看明细"),
+                       first: spec, "unit": ("单位", "unit"), "year": ("年度", "int"), **dict(rest)},
+               key=key, select=True, height=height)
+    detail_on_select(ev, df)
 
 
 def selected_row(event, df: pd.DataFrame) -> pd.Series | None:
@@ -132,9 +157,31 @@ def selected_row(event, df: pd.DataFrame) -> pd.Series | None:
 
 # ---- charts -----------------------------------------------------------------------------------
 
+# Chart text in the presentation mode: 13 → 16 px, as the page's text goes 16 → 19 px (PRESENT_CSS)
+PRESENT_CHART_SCALE = 1.25
+
+
+def _enlarged(node: Any, scaled: bool = False) -> Any:
+    """A figure's dict with every font size — the template's, axes', annotations', value labels',
+    colour bars' — and the x labels' standoff from the axis times PRESENT_CHART_SCALE."""
+    if isinstance(node, list):
+        return [_enlarged(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for k, v in node.items():
+        if (scaled and k == "size" or k == "ticklabelstandoff") and isinstance(v, (int, float)):
+            out[k] = round(v * PRESENT_CHART_SCALE)
+        else:  # a font is "font", "textfont", "tickfont", "insidetextfont", …
+            out[k] = _enlarged(v, k.endswith("font"))
+    return out
+
+
 def chart(fig: go.Figure, key: str, *, clickable: bool = False, height: int | None = None):
     if height:
         fig.update_layout(height=height)
+    if presenting():
+        fig = _enlarged(fig.to_dict())
     if clickable:
         return st.plotly_chart(fig, key=key, theme=None, on_select="rerun", selection_mode="points",
                                config={"displaylogo": False, "locale": "zh-CN"})
@@ -170,12 +217,27 @@ def year_range(filters: dbread.Filters | None, years) -> list[int]:
     return list(range(lo, hi + 1)) if lo is not None and hi is not None and hi >= lo else ys
 
 
+def plain_year_ticks(labels: list[str]) -> dict:
+    """Axis settings that label "2018年" … categories "2018", level: seven "2018年" overlap, or
+    turn and touch, in a chart half as wide as a 1024 or 1366 px screen's page. The data keep
+    "2018年" (hover, clicks); "年度不详" stays as it is."""
+    return dict(tickangle=0, tickvals=labels,
+                ticktext=[yl.removesuffix("年") if yl[:4].isdigit() else yl for yl in labels])
+
+
 def year_axis(fig: go.Figure, filters: dbread.Filters | None, years, axis: str = "x") -> list[str]:
-    """A category axis of "2019年" labels, ascending, every year of the range; returns the labels."""
+    """A category axis of "2019年" categories, ascending, every year of the range, labelled
+    "2019"; returns the categories."""
     labels = [f"{y}年" for y in year_range(filters, years)]
     (fig.update_xaxes if axis == "x" else fig.update_yaxes)(type="category", categoryorder="array",
-                                                            categoryarray=labels, range=[-0.5, len(labels) - 0.5])
+                                                            categoryarray=labels, range=[-0.5, len(labels) - 0.5],
+                                                            **plain_year_ticks(labels))
     return labels
+
+
+def heatmap_year_columns(fig: go.Figure, labels: list[str]) -> None:
+    """A heat map's year columns, labelled "2018" … above them."""
+    fig.update_xaxes(type="category", side="top", **plain_year_ticks(labels))
 
 
 # Reference lines and bands are written as layout shapes directly: plotly's add_vrect/add_vline
@@ -210,8 +272,9 @@ def grade_band_shapes(fig: go.Figure, axis: str = "x", lo: float = 0) -> None:
 
 
 def vline(fig: go.Figure, x: float, line: dict, text: str | None = None, side: str = "right") -> None:
-    """A vertical reference line across the plot, its label at the top on ``side`` of it."""
-    notes = [dict(text=text, showarrow=False, xref="x", yref="y domain", x=x, y=1, yanchor="top",
+    """A vertical reference line across the plot, its label just above the plot on ``side`` of it
+    (inside, it met the value label of the top bar)."""
+    notes = [dict(text=text, showarrow=False, xref="x", yref="y domain", x=x, y=1, yanchor="bottom",
                   xanchor="left" if side == "right" else "right")] if text else []
     # below the traces: a value label crossing the line stays readable on top of it
     _add_marks(fig, [dict(type="line", xref="x", yref="y domain", x0=x, x1=x, y0=0, y1=1, line=line, layer="below")],
@@ -229,10 +292,11 @@ def hline(fig: go.Figure, y: float, line: dict, text: str | None = None) -> None
 # ---- navigation and drill-down ------------------------------------------------------------
 
 def filter_query_params() -> dict[str, Any]:
-    """The current filter part of the URL (to carry it along on page switches)."""
+    """The current filter part of the URL and the presentation mode (to carry them along on page
+    switches)."""
     qp = st.query_params
     out = {}
-    for k in FILTER_KEYS:
+    for k in (*FILTER_KEYS, PRESENT_KEY):
         vals = qp.get_all(k)
         if vals:
             out[k] = vals if len(vals) > 1 else vals[0]
@@ -240,8 +304,8 @@ def filter_query_params() -> dict[str, Any]:
 
 
 def go_detail(eval_id: str) -> None:
-    # Filter parameters are bound to widgets: Streamlit carries them to the next page itself
-    # (and refuses to set them here), so only the evaluation is passed.
+    # Filter parameters are bound to widgets (Streamlit refuses to set them here): the detail
+    # page gets them back from the session (_carry_view).
     st.switch_page(DETAIL_PAGE, query_params={"eval": eval_id})
 
 
@@ -292,7 +356,88 @@ def uploader_in_chinese(limit_mb: int) -> None:
 </style>""")
 
 
+# ---- presentation mode and screen fit ------------------------------------------------------
+
+# Every screen, 1024 px wide and up: a KPI value shrinks with its card (container query units)
+# and wraps at a space rather than ending in "…"; so do KPI labels. Charts side by side
+# (side_by_side) go one below the other where each would be narrower than 400 px: their axis
+# labels would collide (a 1024 px screen with the sidebar open).
+SCREEN_CSS = """<style>
+[class*="st-key-side_by_side_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+[class*="st-key-side_by_side_"] [data-testid="stColumn"] { min-width: 400px; }
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"] { font-size: clamp(1.15rem, 15cqi, 2.25rem); line-height: 1.25; }
+[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>"""
+# A projector: no sidebar (its filters still apply, from the URL), larger type, room for it.
+PRESENT_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"] { display: none !important; }
+html { font-size: 19px !important; }
+[data-testid="stMainBlockContainer"] { padding: 1.5rem 2rem 3rem; max-width: none; }
+[data-testid="stMetricValue"] { font-size: clamp(1.3rem, 16cqi, 2.8rem); }
+</style>"""
+
+
+def presenting() -> bool:
+    """True in the presentation mode: ?present=true in the URL, or the sidebar's toggle (bound to
+    that parameter) switched in this session."""
+    if PRESENT_KEY in st.session_state:
+        return bool(st.session_state[PRESENT_KEY])
+    return str(st.query_params.get(PRESENT_KEY, "")).lower() in ("true", "1")
+
+
+def side_by_side(n: int, key: str) -> list:
+    """Places for n charts next to each other; one below the other, each full width, when presenting
+    or where the page is too narrow for each to get 400 px (SCREEN_CSS)."""
+    if presenting():
+        return [st.container() for _ in range(n)]
+    return st.container(key=f"side_by_side_{key}").columns(n)
+
+
+def _present_toggle() -> None:
+    st.toggle("演示模式", key=PRESENT_KEY, bind="query-params",
+                      help="投影或会议室大屏用：隐藏侧边栏，放大文字，图表占满整行；链接中带有此设置，打开即为演示模式")
+
+
+def _leave_presentation() -> None:
+    st.session_state[PRESENT_KEY] = False
+
+
+def _present_banner(filters: dbread.Filters | None) -> None:
+    """What the sidebar said, in one line above the page: the active filters, the other pages
+    (the mode and the filters carried along) and the way out."""
+    with st.container(border=True, key="present_banner"):
+        what = briefing.describe_filters(filters) if filters is not None else "本页不按筛选条件"
+        st.markdown(f"**演示模式 · 筛选条件：** {plain(what)}")
+        nav = st.container(horizontal=True, gap="small")
+        params = filter_query_params()
+        p = access.current()
+        for script, label, icon in PAGES:
+            if script not in PAGE_NEEDS or p.can(PAGE_NEEDS[script]):
+                nav.page_link(script, label=label, icon=icon, query_params=params)
+        nav.button("退出演示模式", icon=":material/close_fullscreen:", key="present_exit", on_click=_leave_presentation)
+
+
 # ---- page setup and filters ---------------------------------------------------------------
+
+VIEW_KEY = "perfeval_view"  # session state: (page title, the filters and mode in its URL) of the last run
+
+
+def _carry_view(title: str) -> None:
+    """Keep the filters and the presentation mode in the URL from page to page. Streamlit 1.67
+    drops a query parameter bound to a widget of the page being left, even from a page link
+    naming it, so a page opened within the session without any of them gets the last page's back
+    (a rerun, so the bound widgets read them from the URL). A page that has them, or the same page
+    after its filters were cleared, is left as it is."""
+    last_title, last_params = st.session_state.get(VIEW_KEY, (None, {}))
+    params = filter_query_params()
+    if not params and last_params and last_title != title:
+        st.query_params.update(last_params)
+        st.rerun()
+    st.session_state[VIEW_KEY] = (title, params)
+
 
 def setup_page(title: str, caption: str | None = None, require_data: bool = True,
                require: str = "view") -> dbread.Filters | None:
@@ -301,25 +446,36 @@ def setup_page(title: str, caption: str | None = None, require_data: bool = True
     ``require``: the action (perfeval.store.roles.NEEDS) the page is for; a principal that may not do it
     gets a Chinese refusal instead of the page (``access.gate``), as does a link naming data
     outside its scope. ``require_data=False`` (数据导入): no filters and no stop; returns None."""
+    _carry_view(title)
+    present = presenting()
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/analytics:", layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="collapsed" if present else "expanded")
+    st.html(SCREEN_CSS + (PRESENT_CSS if present else ""))
     st.sidebar.markdown(f"### {APP_TITLE}")
+    banner = st.container()  # filled once the filters are read
     st.title(title)
     with st.sidebar:
         nav = st.container()
     me = access.sign_in()
     with nav:
         _sidebar_nav()
+        _present_toggle()
     access.gate(me, require)
     if caption:
         st.caption(caption)
     if not require_data:
+        if present:
+            with banner:
+                _present_banner(None)
         return None
     status = dbread.app_status()
     if status != "ok":
         _guidance(status)
         st.stop()
     filters = _sidebar_filters()
+    if present:
+        with banner:
+            _present_banner(filters)
     briefing_downloads(filters)
     if dbread.query("data_status")["n_synthetic"].iloc[0]:
         st.warning("当前数据库为基准测试生成的**合成数据**，仅用于性能测试，不代表真实评价结果。", icon=":material/warning:")
@@ -382,6 +538,13 @@ def no_rows(what: str = "当前筛选条件下没有数据") -> None:
 
 def kpi(col, label: str, value: str, help: str | None = None) -> None:
     col.metric(label, value, help=help)
+
+
+def kpi_money(col, label: str, yuan, help: str | None = None) -> None:
+    """A money KPI in 亿元 or 万元 (fmt_money), short enough for a quarter of a projector's width;
+    the exact figure is the first line of its tooltip."""
+    exact = "精确数：" + fmt_money_exact(yuan)
+    col.metric(label, fmt_money(yuan), help=exact + ("\n\n" + help if help else ""))
 
 
 # ---- sharing and the briefing pack --------------------------------------------------------
