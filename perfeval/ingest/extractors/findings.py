@@ -42,8 +42,8 @@ def is_heading(text: str) -> bool:
     inner = body.rstrip("。.：:")
     if any(c in inner for c in "，。；;,"):
         return False
-    if item_marker(t) is None:  # a bare line ending as a sentence does is a title only if it names a section
-        return len(body) <= 24 and (not t.endswith(("。", "；", ";")) or heading_kind(t) != "other")
+    if item_marker(t) is None:
+        return len(body) <= 24
     return True
 
 
@@ -116,7 +116,11 @@ def extract_findings(paragraphs: list[Paragraph]) -> list[Finding]:
         if OPENER.search(text):
             opener_style = marker or ("none", "")
             continue
-        if is_heading(text):
+        # a short sentence under a list's heading is one of its items ("三、存在问题" / "项目前期工作滞后。"),
+        # unless it names a section or reads as no statement ("详见附件表。" ends the list)
+        sentence_item = (marker is None and section in ("problem", "suggestion", "rectification")
+                         and text.endswith(("。", "；", ";")) and heading_kind(text) == "other" and _keep(text, section))
+        if is_heading(text) and not sentence_item:
             kind = heading_kind(text)
             if kind != "other" or marker is None or section not in ("problem", "suggestion", "rectification",
                                                                      "mixed") or _follows(section_marker, marker):
