@@ -78,6 +78,9 @@ def current() -> Principal:
         return ANONYMOUS
 
 
+dbread.current_principal = current  # every named query is scoped to this run's principal
+
+
 def _cookie(token: str | None) -> None:
     """Set (token) or clear (None) the session cookie in the browser. The token is ours
     (URL-safe base64), never user input."""

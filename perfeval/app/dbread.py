@@ -26,7 +26,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import duckdb
 import pandas as pd
@@ -34,6 +34,12 @@ import pandas as pd
 from perfeval import REPO_ROOT
 from perfeval.store import rollups
 from perfeval.store import writer as store
+from perfeval.store.roles import ANONYMOUS, Principal
+
+# Who is asking: perfeval.app.access sets this to the signed-in principal of the page run when the
+# app loads it (so this module needs nothing above it). Without the app nobody is signed in (the
+# command line, tests): the anonymous principal, without scope.
+current_principal: Callable[[], Principal] = lambda: ANONYMOUS
 
 QUERY_DIR = REPO_ROOT / "queries"
 _FILTER_RE = re.compile(r"\{filters\((\w+)\)\}")
@@ -413,8 +419,7 @@ def query(name: str, filters: Filters | None = None, **params: Any) -> pd.DataFr
     path = db_path()
     full = dict(filters.params()) if filters is not None else {}
     full.update(params)
-    from perfeval.app import access  # the app's principal; imported late (it imports streamlit)
-    p = access.current()
+    p = current_principal()
     full["allowed_regions"] = list(p.regions) or None
     full["allowed_units"] = list(p.units) or None
     if p.scoped:
