@@ -65,7 +65,7 @@ UNSEEN_BATCHES = [  # folder, evaluations, fields at least, has a deliberate con
     ("holdout2", 28, 349 / 350, True),
     ("holdout3", 35, 349 / 350, True),
     ("holdout4", 21, 218 / 219, True),
-    ("holdout5", 21, 274 / 276, False),
+    ("holdout5", 21, 275 / 276, False),
 ]
 
 
@@ -80,9 +80,27 @@ UNSEEN_BATCHES = [  # folder, evaluations, fields at least, has a deliberate con
 # label lines, a department evaluation of a GB18030 report taken for a project.
 def test_batch_in_the_published_formats(tmp_path):
     score, stdout = run_scorer(tmp_path, "holdout6_truth.json", "holdout6")
-    assert score["evals_found"] >= 95 and score["extra"] <= 1, stdout
-    assert score["fields"] >= 0.983, stdout
+    assert score["evals_found"] >= 99 and score["extra"] <= 1, stdout
+    assert score["fields"] >= 0.99, stdout
     assert score["problems"] >= 42 / 45 and score["conflicts"] == 1.0, stdout
+
+
+# holdout7: 32 documents in every published format, written to exercise what a set of 14 unseen
+# documents showed wrong (元 under 万元 captions, project sections and one-line summaries inside
+# department reports, other wordings, score and grade in one cell, quarterly progress, sums of parts,
+# Chinese numerals, short prefecture names). First sight, after the general mechanisms for those
+# kinds and before any change for it: fields 0.908 (505/556), 54 of 71 evaluations, 2 extra,
+# problems 41/49, categories 37/41, conflicts 1/2. After fixing by kind (a score reader, 项目/自评分
+# columns, space-aligned text tables, a progress table after a form, lists of projects in one
+# paragraph, per-figure reconciliation, dates as weak year evidence, sums per source): below.
+# Still missed: a department's score and findings given in small per-project tables, the department
+# rows of a workbook's second sheet, a 合计 row of a 万元 table filled in 元 (flagged only by rate),
+# dimension scores after their full marks ("决策指标20分，得16分").
+def test_batch_exercising_what_unseen_documents_showed(tmp_path):
+    score, stdout = run_scorer(tmp_path, "holdout7_truth.json", "holdout7")
+    assert score["evals_found"] >= 68 and score["extra"] == 0, stdout
+    assert score["fields"] >= 0.98, stdout
+    assert score["problems"] >= 47 / 52 and score["conflicts"] >= 0.5, stdout
 
 
 def test_archive_members_of_the_published_batch_read_exactly(tmp_path):
