@@ -304,7 +304,8 @@ def run_many(path: str, batch: list[tuple[str, dict[str, Any]]]) -> list[pd.Data
 
     Uncached, except the queries whose only parameters are the account's scope (``_VersionCache``):
     those are answered from the results for this data version when there are any (a copy each time)."""
-    version_key = (os.path.abspath(path), data_version(path))
+    with lease.lock:  # a write of this process in progress (exclusive): wait for it, then see what it wrote
+        version_key = (os.path.abspath(path), data_version(path))
     out: list[pd.DataFrame | None] = []
     todo = []
     for name, params in batch:
