@@ -271,14 +271,14 @@ def grade_band_shapes(fig: go.Figure, axis: str = "x", lo: float = 0) -> None:
     fig.update_layout(margin=dict(t=64) if axis == "x" else dict(r=96))
 
 
-def vline(fig: go.Figure, x: float, line: dict, text: str | None = None, side: str = "right") -> None:
-    """A vertical reference line across the plot, its label just above the plot on ``side`` of it
-    (inside, it met the value label of the top bar)."""
-    notes = [dict(text=text, showarrow=False, xref="x", yref="y domain", x=x, y=1, yanchor="bottom",
-                  xanchor="left" if side == "right" else "right")] if text else []
+def vline(fig: go.Figure, x: float, line: dict, text: str | None = None) -> None:
+    """A vertical reference line across the plot, named in the legend: a label inside the plot met
+    the top bar's value label, one above it the legend (1024 to 1920 px)."""
     # below the traces: a value label crossing the line stays readable on top of it
     _add_marks(fig, [dict(type="line", xref="x", yref="y domain", x0=x, x1=x, y0=0, y1=1, line=line, layer="below")],
-               notes)
+               [])
+    if text:  # a legend entry drawn like the line, no data
+        fig.add_scatter(x=[None], y=[None], mode="lines", line=line, name=text, hoverinfo="skip")
 
 
 def hline(fig: go.Figure, y: float, line: dict, text: str | None = None) -> None:
