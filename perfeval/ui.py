@@ -359,7 +359,7 @@ def uploader_in_chinese(limit_mb: int) -> None:
 # ---- presentation mode and screen fit ------------------------------------------------------
 
 # Every screen, 1024 px wide and up: a KPI value shrinks with its card (container query units)
-# and wraps at a space rather than ending in "…"; so do KPI labels. Charts side by side
+# and wraps at a space rather than ending in "…" or inside "个百分点"; so do KPI labels. Charts side by side
 # (side_by_side) go one below the other where each would be narrower than 400 px: their axis
 # labels would collide (a 1024 px screen with the sidebar open).
 SCREEN_CSS = """<style>
@@ -367,6 +367,8 @@ SCREEN_CSS = """<style>
 [class*="st-key-side_by_side_"] [data-testid="stColumn"] { min-width: 400px; }
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetricValue"] { font-size: clamp(1.15rem, 15cqi, 2.25rem); line-height: 1.25; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { word-break: keep-all !important;
+  overflow-wrap: anywhere !important; }
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 </style>"""
