@@ -82,7 +82,7 @@ def test_upload_two_files_then_find_them_on_execution_page(browser, tmp_path, ex
         expect(metrics.filter(has_text="有执行率的评价")).to_contain_text(str(expected["n_rate"]))
         expect(metrics.filter(has_text="加权执行率")).to_contain_text(expected["weighted"])
         chart = page.locator('[data-testid="stPlotlyChart"]').first
-        label = ui.shorten(expected["lowest"], 26)  # the bar's label: a long name cut in the middle
+        label = ui.shorten(expected["lowest"], ui.PROJECT_CHARS)  # the bar's label: a long name cut in the middle
         expect(chart).to_contain_text(label)
         shot(page, "23_execution_after_upload")
 

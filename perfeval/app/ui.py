@@ -271,14 +271,14 @@ def grade_band_shapes(fig: go.Figure, axis: str = "x", lo: float = 0) -> None:
     fig.update_layout(margin=dict(t=64) if axis == "x" else dict(r=96))
 
 
-def vline(fig: go.Figure, x: float, line: dict, text: str | None = None, side: str = "right") -> None:
-    """A vertical reference line across the plot, its label just above the plot on ``side`` of it
-    (inside, it met the value label of the top bar)."""
-    notes = [dict(text=text, showarrow=False, xref="x", yref="y domain", x=x, y=1, yanchor="bottom",
-                  xanchor="left" if side == "right" else "right")] if text else []
+def vline(fig: go.Figure, x: float, line: dict, text: str | None = None) -> None:
+    """A vertical reference line across the plot, named in the legend: a label inside the plot met
+    the top bar's value label, one above it the legend (1024 to 1920 px)."""
     # below the traces: a value label crossing the line stays readable on top of it
     _add_marks(fig, [dict(type="line", xref="x", yref="y domain", x0=x, x1=x, y0=0, y1=1, line=line, layer="below")],
-               notes)
+               [])
+    if text:  # a legend entry drawn like the line, no data
+        fig.add_scatter(x=[None], y=[None], mode="lines", line=line, name=text, hoverinfo="skip")
 
 
 def hline(fig: go.Figure, y: float, line: dict, text: str | None = None) -> None:
@@ -359,7 +359,7 @@ def uploader_in_chinese(limit_mb: int) -> None:
 # ---- presentation mode and screen fit ------------------------------------------------------
 
 # Every screen, 1024 px wide and up: a KPI value shrinks with its card (container query units)
-# and wraps at a space rather than ending in "…"; so do KPI labels. Charts side by side
+# and wraps at a space rather than ending in "…" or inside "个百分点"; so do KPI labels. Charts side by side
 # (side_by_side) go one below the other where each would be narrower than 400 px: their axis
 # labels would collide (a 1024 px screen with the sidebar open).
 SCREEN_CSS = """<style>
@@ -367,6 +367,8 @@ SCREEN_CSS = """<style>
 [class*="st-key-side_by_side_"] [data-testid="stColumn"] { min-width: 400px; }
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetricValue"] { font-size: clamp(1.15rem, 15cqi, 2.25rem); line-height: 1.25; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { word-break: keep-all !important;
+  overflow-wrap: anywhere !important; }
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 </style>"""
