@@ -236,6 +236,12 @@ def _shutdown() -> None:
         _MEMORY = None
 
 
+# cleared while this process writes (one write at a time: the store's lock): a query waits on it before
+# it looks at the per-version cache, without waiting behind other sessions' queries on the lease
+_no_write = threading.Event()
+_no_write.set()
+
+
 @contextmanager
 def exclusive(path: str | None = None) -> Iterator[None]:
     """Keep this process's readers out while it writes to the database (数据导入).
@@ -244,11 +250,13 @@ def exclusive(path: str | None = None) -> Iterator[None]:
     shared read connection is detached and the lease held until the write is done, so concurrent
     page runs in other sessions wait for it instead of reading a file being written."""
     with lease.lock:
+        _no_write.clear()
         lease._close()
         try:
             yield
         finally:
             lease._close()
+            _no_write.set()
 
 
 store.WRITE_GUARDS.append(exclusive)  # every store.writer of this process holds the readers off
@@ -304,8 +312,8 @@ def run_many(path: str, batch: list[tuple[str, dict[str, Any]]]) -> list[pd.Data
 
     Uncached, except the queries whose only parameters are the account's scope (``_VersionCache``):
     those are answered from the results for this data version when there are any (a copy each time)."""
-    with lease.lock:  # a write of this process in progress (exclusive): wait for it, then see what it wrote
-        version_key = (os.path.abspath(path), data_version(path))
+    _no_write.wait()  # a write of this process in progress (exclusive): wait for it, then see what it wrote
+    version_key = (os.path.abspath(path), data_version(path))
     out: list[pd.DataFrame | None] = []
     todo = []
     for name, params in batch:
