@@ -431,10 +431,15 @@ def read_section(heading: Paragraph, body: list[Paragraph]) -> Candidate:
     cand.add("project", clean_name(name), heading.line_start, heading.line_end, "mention", SECTION_ORIGIN)
     read_prose(cand, body, SECTION_ORIGIN)
     cand.findings = extract_findings(body)
-    for field in list(cand.fields):
-        for reading in cand.fields[field]:
-            reading.authority = AUTHORITY_MENTION
+    _as_mention(cand)
     return cand
+
+
+def _as_mention(cand: Candidate) -> None:
+    """A project told of inside another report is the least authoritative place for its figures."""
+    for readings in cand.fields.values():
+        for reading in readings:
+            reading.authority = AUTHORITY_MENTION
 
 
 def read_summary(para: Paragraph) -> Candidate:
@@ -443,8 +448,6 @@ def read_summary(para: Paragraph) -> Candidate:
     if name:
         cand.add("project", name, para.line_start, para.line_end, "mention", "部门报告项目摘要")
     read_prose(cand, [para], "部门报告项目摘要")
-    for field in list(cand.fields):
-        for reading in cand.fields[field]:
-            reading.authority = AUTHORITY_MENTION  # a summary in another report is the least authoritative place
+    _as_mention(cand)
     cand.disbursements = []
     return cand

@@ -120,10 +120,16 @@ def labelled_amounts(sentence: str) -> list[Amount]:
             sourced.append(bool(_COMPONENT.search(label)))
         elif _COMPONENT.search(label):
             components.append((yuan, unit, start, end))
-    return _sum_sourced(out, sourced) + _component_sum(s, components, {a.kind for a in out})
+    # "预算安排中央补助资金300万元、省级补助资金150万元": parts named only by their source, when the
+    # sentence states no figure of the kind named before the first of them
+    kind = _lead_kind(s[:components[0][2]]) if len(components) >= 2 else None
+    if kind is not None and kind not in {a.kind for a in out}:
+        out += [Amount(kind, yuan, unit, start, end) for yuan, unit, start, end in components]
+        sourced += [True] * len(components)
+    return _sum_parts(out, sourced)
 
 
-def _sum_sourced(amounts: list[Amount], sourced: list[bool]) -> list[Amount]:
+def _sum_parts(amounts: list[Amount], sourced: list[bool]) -> list[Amount]:
     """"中央资金支出780万元，自治区资金支出200万元，市本级资金支出120.5万元": amounts of one kind each
     named by its source, with none of that kind stated without one, are the parts of one figure."""
     out = []
@@ -137,20 +143,11 @@ def _sum_sourced(amounts: list[Amount], sourced: list[bool]) -> list[Amount]:
     return sorted(out, key=lambda a: a.start)
 
 
-def _component_sum(s: str, components: list[tuple[float, str, int, int]], stated: set[str]) -> list[Amount]:
-    """"预算安排中央补助资金300万元、省级补助资金150万元": the budget is the sum of its parts when the
-    sentence states no total; the figure the parts make up is named before the first of them."""
-    if len(components) < 2:
-        return []
-    first = components[0]
-    lead = s[:first[2]]
+def _lead_kind(lead: str) -> str | None:
+    """The figure named last in the words before a list of parts (a budget, a spending)."""
     found = [(m.end(), kind) for kind, pat in _LABELS for m in re.finditer(pat, lead) if m.group()]
-    if not found:
-        return []
-    kind = max(found)[1]
-    if kind in stated or kind in ("budget_adjusted", "budget_total"):
-        return []
-    return [Amount(kind, round(sum(c[0] for c in components), 2), first[1], first[2], components[-1][3])]
+    kind = max(found)[1] if found else None
+    return None if kind in ("budget_adjusted", "budget_total") else kind
 
 
 # ---- rates, scores, grades -----------------------------------------------------------------
