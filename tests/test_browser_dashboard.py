@@ -82,7 +82,8 @@ def settle(page: Page) -> None:
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=60000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-        "!document.querySelector('[data-stale=\"true\"]')", timeout=60000)
+        "!document.querySelector('[data-stale=\"true\"]') && "
+        "!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60000)  # a rerun's placeholders too
     page.wait_for_timeout(700)
 
 
