@@ -28,7 +28,6 @@ from perfeval.ingest.extractors.tables import (
 )
 from perfeval.ingest.model import Block, Paragraph, Table
 from perfeval.ingest.normalize import (
-    chinese_numerals,
     clean_name,
     find_money,
     halfwidth,
@@ -76,7 +75,7 @@ def title_name(title: str) -> str | None:
 def _sentences(paragraphs: list[Paragraph]):
     for para in paragraphs:
         for sentence, _ in tx.sentences(para.text):
-            yield para, chinese_numerals(sentence)
+            yield para, sentence
 
 
 def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> None:
@@ -269,7 +268,7 @@ _BUDGET_LINE_NAME = re.compile(r"^\s*(\d{3}\s*[-－—]\s*[^0-9，,。；;]{2,40
 
 
 def _is_budget_line(sentence: str) -> bool:
-    return bool(_BUDGET_LINE_NAME.match(halfwidth(sentence)))
+    return bool(_BUDGET_LINE_NAME.match(sentence))
 
 
 def read_budget_lines(cand: Candidate, paragraphs: list[Paragraph]) -> None:
@@ -277,8 +276,7 @@ def read_budget_lines(cand: Candidate, paragraphs: list[Paragraph]) -> None:
     '503-机关资本性支出（一）设备购置30万元年末支出3.85万元，占预算12.83%'."""
     seen = set()
     for para in paragraphs:
-        for sentence, _ in tx.sentences(para.text.replace("；", "，")):
-            s = halfwidth(sentence)
+        for s, _ in tx.sentences(para.text.replace("；", "，")):
             m = _BUDGET_LINE_NAME.match(s)
             if not m:
                 continue
@@ -416,7 +414,7 @@ def project_sections(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, list[
             if m and is_heading(q.text) and rank.get(m[0], 99) <= rank[marker[0]]:
                 break
             body.append(q)
-        if any(find_money(q.text) or tx.find_rate(q.text) for q in body):
+        if any(find_money(q.text) or tx.find_rate(tx.plain(q.text)) for q in body):
             out.append((p, body))
             i += 1 + len(body)
         else:

@@ -2,13 +2,15 @@
 
 Everything here works on plain strings with line positions attached by the caller; nothing knows
 about file formats. Patterns are written for the many wordings reports use, not for one document.
+The finders take a sentence as `sentences` gives it, already `plain` (half-width digits, Chinese
+numerals as digits).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from perfeval.ingest.normalize import NUMBER, find_dates, find_money, halfwidth, parse_grade, period_month
+from perfeval.ingest.normalize import NUMBER, chinese_numerals, find_dates, find_money, halfwidth, parse_grade, period_month
 
 GRADE = r"(优秀|良好|一般|较差|不合格|合格|中等|优|良|中|差)"
 # what names a department's (a unit's, an office's) overall spending rather than a project
@@ -39,15 +41,23 @@ def strip_marker(text: str) -> str:
     return text[m.end():].strip() if m else text.strip()
 
 
+def plain(text: str) -> str:
+    """Text as the finders below read it: full-width digits and punctuation half-width, numbers
+    written in Chinese as digits (九十二点五分 → 92.5分). A sentence is normalized once, when it is
+    split off, not again by each finder."""
+    return chinese_numerals(halfwidth(text))
+
+
 def sentences(text: str) -> list[tuple[str, int]]:
-    """Split into sentences at 。！？； keeping each sentence's offset."""
+    """Split into sentences at 。！？； keeping each sentence's offset in `text`; each sentence is
+    `plain`."""
     out, start = [], 0
     for m in re.finditer(r"[。！？!?；;]", text):
         out.append((text[start:m.end()], start))
         start = m.end()
     if start < len(text):
         out.append((text[start:], start))
-    return [(s, o) for s, o in out if s.strip()]
+    return [(plain(s), o) for s, o in out if s.strip()]
 
 
 # ---- money with labels -------------------------------------------------------------------
@@ -88,9 +98,8 @@ class Amount:
     end: int
 
 
-def labelled_amounts(sentence: str) -> list[Amount]:
+def labelled_amounts(s: str) -> list[Amount]:
     """Money amounts in a sentence classified by the words right before them."""
-    s = halfwidth(sentence)
     out: list[Amount] = []
     prev_end = 0
     breakdown = False  # inside "其中A X万元、B Y万元": the parts of a total, not totals
@@ -158,7 +167,7 @@ RATE_RE = re.compile(
 
 
 def find_rate(sentence: str) -> tuple[float, int] | None:
-    m = RATE_RE.search(halfwidth(sentence))
+    m = RATE_RE.search(sentence)
     if not m:
         return None
     value = m.group(1) or m.group(2)
@@ -201,8 +210,7 @@ STANDARD_SENTENCE = re.compile(r"以上为|以下为|\(含\)|（含）|分为[�
 _SCALE_BEFORE = re.compile(r"(?:级指标|指标体系|个指标|项指标|指标框架)(?:\d+[个项])?[，,、\s]*(?:共|合计)?$")
 
 
-def find_total_score(sentence: str) -> tuple[float, int] | None:
-    s = halfwidth(sentence)
+def find_total_score(s: str) -> tuple[float, int] | None:
     if STANDARD_SENTENCE.search(s):
         return None
     dimension_sentence = bool(_DIM_SENTENCE.search(s))
@@ -228,7 +236,7 @@ GRADE_RES = [
 
 
 def find_grade(sentence: str) -> tuple[str, int] | None:
-    if STANDARD_SENTENCE.search(halfwidth(sentence)):
+    if STANDARD_SENTENCE.search(sentence):
         return None
     for rx in GRADE_RES:
         m = rx.search(sentence)
@@ -252,9 +260,8 @@ def _dimension_of(name: str) -> str | None:
     return None
 
 
-def find_dimensions(sentence: str) -> list[tuple[str, float]]:
+def find_dimensions(s: str) -> list[tuple[str, float]]:
     out = []
-    s = halfwidth(sentence)
     for m in _ENUM_RE.finditer(s):  # "项目决策、项目管理、项目绩效三个维度分别得分17分、20.5分、51分"
         names = re.split(r"[、和及与]", m.group(1))
         values = re.findall(NUM, m.group(2))
@@ -300,13 +307,12 @@ MID_YEAR = re.compile(r"^\s*(?:截至|截止|到)\s*(?:(?:19|20)\d{2}\s*年\s*)?
 def mid_year(sentence: str) -> bool:
     """A sentence about where spending stood before the year's end ("截至6月30日，…"): its
     amounts and rates are progress, not the year's spending and execution rate."""
-    m = MID_YEAR.match(halfwidth(sentence))
+    m = MID_YEAR.match(sentence)
     return bool(m) and (m.group(1) is None or int(m.group(1)) < 12)
 
 
-def find_progress(sentence: str) -> list[tuple[int, float]]:
+def find_progress(s: str) -> list[tuple[int, float]]:
     """Cumulative spending progress stated per month: '3月支出23.1%，6月支出45.5%，11月底支出完毕'."""
-    s = halfwidth(sentence)
     out: dict[int, float] = {}
     for rx in (PROGRESS_RE, PROGRESS_AMOUNT_RE):
         for m in rx.finditer(s):
@@ -328,9 +334,8 @@ def find_progress(sentence: str) -> list[tuple[int, float]]:
 _PAY_VERB = re.compile(r"划拨|拨付|支付|付款|拨款|转拨|发放")
 
 
-def find_disbursements(sentence: str):
+def find_disbursements(s: str):
     """Dated payments: '2019年6月27日…划拨接线员防暑降温经费75600元，更换服装经费77706元'."""
-    s = halfwidth(sentence)
     dates = find_dates(s)
     if not dates or not _PAY_VERB.search(s) or re.search(r"预算(?:数|为|金额)", s):
         return []
