@@ -20,8 +20,23 @@ def record(con: duckdb.DuckDBPyConnection, actor: Principal, action: str, *, sha
            file_name: str | None = None, finding_key: str | None = None, old: str | None = None,
            new: str | None = None, result: str = "ok") -> None:
     """Insert one audit row. Call inside the transaction of the change it records."""
+    record_many(con, actor, action, [dict(sha256=sha256, file_name=file_name, finding_key=finding_key, old=old,
+                                          new=new, result=result)])
+
+
+def record_many(con: duckdb.DuckDBPyConnection, actor: Principal, action: str, changes: list[dict]) -> None:
+    """One audit row per change (keyword arguments of `record`), in one statement: a batch of
+    documents is one transaction, and a statement per row cost more than the rows."""
     if action not in ACTION_LABELS:
         raise ValueError(f"unknown audit action {action!r}")
-    con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [dt.datetime.now(), actor.name, actor.role, actor.via, action, sha256, file_name, finding_key,
-                 None if old is None else str(old), None if new is None else str(new), result])
+    if not changes:
+        return
+    at = dt.datetime.now()
+    rows = []
+    for c in changes:
+        old, new = c.get("old"), c.get("new")
+        rows.append((at, actor.name, actor.role, actor.via, action, c.get("sha256"), c.get("file_name"),
+                     c.get("finding_key"), None if old is None else str(old), None if new is None else str(new),
+                     c.get("result", "ok")))
+    one = "(" + ", ".join("?" * len(rows[0])) + ")"
+    con.execute("INSERT INTO audit_log VALUES " + ", ".join([one] * len(rows)), [v for row in rows for v in row])

@@ -359,9 +359,9 @@ def save_documents(con: duckdb.DuckDBPyConnection, documents: list[NewDocument],
             # the aggregates move with the rows
             rollups.apply_documents(con, [d.doc_id for d in documents], 1, staged=staged and not corrected)
             action = "ingest" if actor.via == "cli" else "upload"
-            for d in documents:
-                audit.record(con, actor, action, sha256=d.sha256, file_name=d.file_name,
-                             new=f"{len(d.evaluations)} 项评价", result="loaded")
+            audit.record_many(con, actor, action, [dict(sha256=d.sha256, file_name=d.file_name,
+                                                        new=f"{len(d.evaluations)} 项评价", result="loaded")
+                                                   for d in documents])
     finally:
         rows.unstage(con)  # after the rollback, if any: inside a failed transaction it fails too
 
