@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from perfeval.ingest.normalize import halfwidth
+
 
 @dataclass
 class Cell:
@@ -17,10 +19,26 @@ class Cell:
     line_start: int
     line_end: int
 
+    # Computed once per text of a cell (extractors look at a cell many times); kept with the text
+    # it was computed from, so a reader that changes `text` gets them anew. (functools'
+    # cached_property takes a lock per access on this Python: it cost more than it saved.)
     @property
     def compact(self) -> str:
         """Text without any white space, for matching labels split across lines ("年初预\\n算数")."""
-        return "".join(self.text.split())
+        return self._views()[1]
+
+    @property
+    def plain(self) -> str:
+        """`compact` with full-width digits and punctuation half-width (（）→(), ０→0): what labels
+        and headers are matched against; `text` keeps the original for what is shown."""
+        return self._views()[2]
+
+    def _views(self) -> tuple[str, str, str]:
+        views = self.__dict__.get("_cached")
+        if views is None or views[0] is not self.text:
+            compact = "".join(self.text.split())
+            views = self.__dict__["_cached"] = (self.text, compact, halfwidth(compact))
+        return views
 
 
 @dataclass

@@ -27,7 +27,6 @@ from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE
 from perfeval.ingest.model import Cell, Table
 from perfeval.ingest.normalize import (
     clean_name,
-    halfwidth,
     parse_grade,
     parse_money,
     parse_number,
@@ -47,7 +46,7 @@ DEPARTMENT_LABEL = re.compile(r"^(?:部门(?:\(单位\))?名称|单位名称|预
 
 def _department_row(row: list[Cell]) -> bool:
     """The first row of a 部门整体支出绩效自评表 names the department instead of a project."""
-    label = halfwidth(row[0].compact).replace("（", "(").replace("）", ")") if row else ""
+    label = row[0].plain if row else ""
     return len(row) >= 2 and bool(DEPARTMENT_LABEL.match(label)) and first_filled(row[1:]) is not None
 
 
@@ -207,7 +206,7 @@ _COLUMN_EXTRA = [
 
 
 def column_key(cell: Cell) -> str | None:
-    text = halfwidth(cell.compact).replace("（", "(").replace("）", ")")
+    text = cell.plain
     for key, rx in _COLUMN_EXTRA:
         if rx.match(text):
             return key
@@ -323,7 +322,7 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
     Values may be rates (93.3%) or amounts; amounts are cumulated when they go down somewhere
     (monthly, not cumulative, figures) and divided by the row's budget column."""
     def normal(cells: list[Cell]) -> list[str]:
-        return [halfwidth(c.compact).replace("（", "(").replace("）", ")") for c in cells]
+        return [c.plain for c in cells]
 
     for h, row in enumerate(table.rows[:8]):
         heads = normal(row)

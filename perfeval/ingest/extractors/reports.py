@@ -30,7 +30,6 @@ from perfeval.ingest.model import Block, Paragraph, Table
 from perfeval.ingest.normalize import (
     clean_name,
     find_money,
-    halfwidth,
     parse_grade,
     parse_number,
     parse_percent,
@@ -221,7 +220,7 @@ _PERIOD_HEAD = re.compile(r"^(?:(?:19|20)\d{2}年度?|上年度?|本年度?|去�
 def _compares_periods(rows) -> bool:
     """A table whose header names two or more years or periods side by side."""
     head = first_filled_row(rows)
-    return sum(1 for c in head if _PERIOD_HEAD.match(halfwidth(c.compact))) >= 2
+    return sum(1 for c in head if _PERIOD_HEAD.match(c.plain)) >= 2
 
 
 _RECAP_ROWS = [
@@ -239,7 +238,7 @@ def _read_recap(cand: Candidate, rows) -> bool:
     """A recap table: 评价指标 | 分值 | 得分 | 绩效等级, one row per dimension and a total row."""
     if not rows:
         return False
-    head = [halfwidth(c.compact) for c in rows[0]]
+    head = [c.plain for c in rows[0]]
     if "得分" not in head or not any(h in ("评价指标", "指标", "一级指标", "评价内容", "评价维度", "维度", "评价项目") for h in head):
         return False
     if any(h.startswith(("二级指标", "三级指标")) for h in head):

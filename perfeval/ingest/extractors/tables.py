@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from perfeval.ingest.model import Cell
 from perfeval.ingest.normalize import halfwidth, parse_number, parse_percent, period_month, read_money, read_score, unit_in_label
@@ -45,6 +46,7 @@ MONEY_KEYS = {"budget_initial_yuan", "budget_yuan", "funds_received_yuan", "spen
 DIMENSION_KEYS = {"score_decision", "score_process", "score_performance"}
 
 
+@lru_cache(maxsize=8192)  # a pure function of the text, asked of the same cells by every reader of a table
 def label_key(cell_text: str, whole: bool = False) -> str | None:
     """The field a label cell names; `whole`: only a cell that is a term itself (a value cell that
     ends in a term, "资金使用存在问题", is no label after a label)."""
@@ -134,7 +136,7 @@ def indicator_header(row: list[Cell]) -> dict[str, int] | None:
     """
     cols: dict[str, int] = {}
     for i, cell in enumerate(row):
-        text = halfwidth(cell.compact)
+        text = cell.plain
         for key in ("level1", "level2", "name", "target", "actual", "weight", "score", "note"):
             if _HEAD_RES[key].match(text):
                 if key == "weight":
@@ -272,7 +274,7 @@ def funds_header(row: list[Cell]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
     rank: dict[str, int] = {}
     for i, cell in enumerate(row):
-        text = halfwidth(cell.compact).replace("（", "(").replace("）", ")")
+        text = cell.plain
         for key, alternatives in _FUNDS_RES.items():
             level = next((n for n, rx in enumerate(alternatives) if rx.match(text)), None)
             if level is not None and (key not in cols or level < rank[key]):

@@ -211,7 +211,7 @@ _SCALE_BEFORE = re.compile(r"(?:级指标|指标体系|个指标|项指标|指�
 
 
 def find_total_score(s: str) -> tuple[float, int] | None:
-    if STANDARD_SENTENCE.search(s):
+    if "分" not in s or STANDARD_SENTENCE.search(s):  # every wording of a score says 分
         return None
     dimension_sentence = bool(_DIM_SENTENCE.search(s))
     for i, rx in enumerate(TOTAL_RES):
@@ -262,7 +262,9 @@ def _dimension_of(name: str) -> str | None:
 
 def find_dimensions(s: str) -> list[tuple[str, float]]:
     out = []
-    for m in _ENUM_RE.finditer(s):  # "项目决策、项目管理、项目绩效三个维度分别得分17分、20.5分、51分"
+    if "分" not in s:  # each wording below ends in 分; most sentences are no score (a quarter of the regex time)
+        return out
+    for m in _ENUM_RE.finditer(s) if "分别" in s else ():  # "项目决策、项目管理、项目绩效三个维度分别得分17分、20.5分、51分"
         names = re.split(r"[、和及与]", m.group(1))
         values = re.findall(NUM, m.group(2))
         fields = [_dimension_of(n) for n in names]
@@ -314,6 +316,8 @@ def mid_year(sentence: str) -> bool:
 def find_progress(s: str) -> list[tuple[int, float]]:
     """Cumulative spending progress stated per month: '3月支出23.1%，6月支出45.5%，11月底支出完毕'."""
     out: dict[int, float] = {}
+    if "%" not in s and "完毕" not in s:  # what each wording below ends in
+        return []
     for rx in (PROGRESS_RE, PROGRESS_AMOUNT_RE):
         for m in rx.finditer(s):
             month = _month(m)
