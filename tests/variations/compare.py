@@ -9,7 +9,8 @@ compared on:
 - execution_rate: within 0.0006; score: within 0.011;
 - grade, unit, project: equal after `norm`;
 - the number of indicators (those with a weight, as the truth files count them);
-- the set of problem texts, each `norm`-ed and without its leading enumerator ("1.", "（二）").
+- the set of problem texts, each `norm`-ed, without its leading enumerator ("1.", "（二）") and
+  with amounts in whole yuan, so a problem that quotes a figure survives a change of unit.
 
 A field missing in both is equal; missing in one only is a difference. `Expect` says what a
 variation changes on purpose: fields whose value it sets (``values``, by project) and check rules
@@ -27,7 +28,9 @@ FIELDS = ("year", "project", "unit", *MONEY, "execution_rate", "score", "grade")
 
 _PUNCT = re.compile(r"[\s\u3000，,。．.、；;：:！!？?（）()\[\]【】“”\"'‘’《》<>「」『』\-—_/·…]+")
 _ENUM = re.compile(r"^\s*(?:[（(]?[0-9０-９一二三四五六七八九十]{1,3}[)）.．、]|[①-⑳])\s*")
-_FW = str.maketrans("０１２３４５６７８９％", "0123456789%")
+_FW = str.maketrans("０１２３４５６７８９％．，", "0123456789%.,")
+_AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
+_YUAN = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 
 
 def norm(s) -> str:
@@ -38,7 +41,11 @@ def norm(s) -> str:
 
 
 def norm_problem(s: str) -> str:
-    return norm(_ENUM.sub("", s or ""))
+    """A problem's text for comparison: `norm`, without its leading enumerator, and each amount
+    written as whole yuan ("18万元" and "180,000.00元" read the same)."""
+    s = _ENUM.sub("", (s or "").translate(_FW))
+    s = _AMOUNT.sub(lambda m: f"{round(float(m.group(1).replace(',', '')) * _YUAN[m.group(2)])}元", s)
+    return norm(s)
 
 
 @dataclass
