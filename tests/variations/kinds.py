@@ -73,17 +73,9 @@ def header_above(rows: list[list[str]], r: int, c: int) -> str | None:
     return None
 
 
-def label_left(row: list[str], c: int) -> str | None:
-    for cc in range(c - 1, -1, -1):
-        x = row[cc]
-        if x in MARK or not x.strip() or is_num(x) or PCT.match(x.strip()) or x.strip() in ("—", "-", "/"):
-            continue
-        return x
-    return None
-
-
 def money_cells(rows: list[list[str]]) -> list[tuple[int, int]]:
-    """Bare numbers that are amounts (see the module's doc)."""
+    """Bare numbers that are amounts: not under a rate/weight/score header; then as the label just
+    left of them names them (a key–value form), else (a name, a unit) as the header above does."""
     out = []
     for r, row in enumerate(rows):
         for c, x in enumerate(row):
@@ -92,11 +84,15 @@ def money_cells(rows: list[list[str]]) -> list[tuple[int, int]]:
             head = header_above(rows, r, c)
             if head and NOT_MONEY.search(head):
                 continue
+            left = row[_span_start(row, c - 1)] if c > 0 else ""
+            if left not in MARK and left.strip() and not is_num(left) and not PCT.match(left.strip()) \
+                    and left.strip() not in ("—", "-", "/"):
+                if NOT_MONEY.search(left):
+                    continue
+                if MONEY_WORD.search(left):
+                    out.append((r, c))
+                    continue
             if head and MONEY_WORD.search(head):
-                out.append((r, c))
-                continue
-            left = label_left(row, c)
-            if left and MONEY_WORD.search(left) and not NOT_MONEY.search(left):
                 out.append((r, c))
     return out
 
@@ -258,12 +254,12 @@ SYNONYMS = {
     "budget_initial": ["年初预算数", "年初预算", "年初预算金额", "年初预算安排"],
     "spent": ["全年执行数", "执行数", "预算执行数", "实际支出", "实际支出数", "支出金额", "实际执行数", "全年实际支出"],
     "rate": ["执行率", "预算执行率", "资金执行率", "支出执行率"],
-    "score_col": ["得分", "自评得分", "实际得分", "评价得分"],
+    "score_col": ["得分", "实际得分", "评价得分"],
     "total": ["总分", "总得分", "自评总分", "综合得分", "自评得分合计"],
     "grade": ["等级", "等次", "评价等级", "评价等次", "自评等级", "自评等次", "绩效等级"],
     "weight": ["分值", "权重", "指标分值", "指标权重"],
     "target": ["年度指标值", "指标值", "年度目标值", "预期指标值"],
-    "actual": ["实际完成值", "完成值", "全年实际值", "实际完成情况"],
+    "actual": ["实际完成值", "完成值", "全年实际值"],
     "problems": ["存在问题", "存在的问题", "存在的主要问题", "主要问题", "问题及原因", "存在问题及原因"],
     "unit": ["实施单位", "项目实施单位", "执行单位"],
     "dept": ["主管部门", "主管单位", "项目主管部门"],
@@ -273,47 +269,54 @@ _LABEL = re.compile(r"^(\s*(?:[一二三四五六七八九十]+、|[（(][一二
                     r"(.+?)(\s*[（(][^）)]*[)）])?(\s*[:：]?\s*)$")  # label, (unit), colon
 
 
-def _synonym(text: str, rng: random.Random) -> str | None:
+def _synonym(text: str, rng: random.Random, taken: set[str]) -> str | None:
+    """Another label of text's group, none of ``taken`` (labels the document has or was given)."""
     m = _LABEL.match(text)
     if not m:
         return None
     core = "".join(m.group(2).split())
     group = _SYN_INDEX.get(core)
-    if not group:
+    options = [w for w in SYNONYMS.get(group, ()) if w != core and w not in taken]
+    if not options:
         return None
-    new = rng.choice([w for w in SYNONYMS[group] if w != core])
+    new = rng.choice(options)
+    taken.add(new)
     return f"{m.group(1)}{new}{m.group(3) or ''}{m.group(4)}"
 
 
 def label_synonyms(doc: BaseDoc, rng: random.Random) -> Variant | None:
-    """Field labels (table cells, headings) replaced by synonyms; each label with probability 0.7,
-    one choice per distinct label so a form stays consistent with itself."""
+    """The labels of one field (a group of SYNONYMS: table cells and short headings) replaced by
+    synonyms, one choice per distinct label; one field per variant, so a failure names its label."""
     d, blocks = _new(doc)
+    # labels already in the document are not given to another: two columns must not end up alike
+    cells = [x for b in blocks if b[0] == "table" for row in b[1] for x in row if x not in MARK and len(x) <= 16]
+    heads = [b[1] for b in blocks if b[0] == "p" and len(b[1]) <= 16]
+    taken = {_core(x) for x in cells + heads}
+    present = sorted({_SYN_INDEX[_core(x)] for x in cells + heads if _core(x) in _SYN_INDEX})
+    if not present:
+        return None
+    group = rng.choice(present)
     chosen: dict[str, str | None] = {}
-    changed = []
 
-    def swap(s: str, heading_only: bool = False) -> str:
-        if heading_only and len(s) > 16:
+    def swap(s: str) -> str:
+        if len(s) > 16 or _SYN_INDEX.get(_core(s)) != group:
             return s
         if s not in chosen:
-            new = _synonym(s, rng)
-            chosen[s] = new if new is not None and rng.random() < 0.7 else None
-        if chosen[s] is not None:
-            changed.append(f"{s.strip()}→{chosen[s].strip()}")
-            return chosen[s]
-        return s
+            chosen[s] = _synonym(s, rng, taken)
+        return chosen[s] or s
 
     for i, b in enumerate(blocks):
         if b[0] == "table":
             for row in b[1]:
                 for c, x in enumerate(row):
-                    if x not in MARK and len(x) <= 16:
+                    if x not in MARK:
                         row[c] = swap(x)
         elif b[0] == "p":
-            blocks[i] = ("p", swap(b[1], heading_only=True))
+            blocks[i] = ("p", swap(b[1]))
+    changed = sorted(f"{k.strip()}→{v.strip()}" for k, v in chosen.items() if v)
     if not changed:
         return None
-    return Variant(_blocks_sheets(d, blocks), doc.native, note=", ".join(sorted(set(changed)))[:80])
+    return Variant(_blocks_sheets(d, blocks), doc.native, note=", ".join(changed)[:80])
 
 
 def column_order(doc: BaseDoc, rng: random.Random) -> Variant | None:
@@ -483,17 +486,13 @@ def number_format(doc: BaseDoc, rng: random.Random) -> Variant | None:
     n = 0
 
     def restyle(x: str) -> str:
-        v = to_float(x)
-        style = rng.choice(["sep", "sep2", "plain2", "trim"])
-        if style == "sep":
-            s = f"{v:,.2f}"
-        elif style == "sep2":
-            s = f"{v:,.2f}".rstrip("0").rstrip(".") if v == round(v, 2) else f"{v:,}"
-        elif style == "plain2":
-            s = f"{v:.2f}" if v == round(v, 2) else repr(v)
-        else:
-            s = f"{v:.6f}".rstrip("0").rstrip(".")
-        return s
+        """Same digits, another style: separators on or off, decimals padded to two or trimmed."""
+        whole, _, frac = x.strip().replace(",", "").partition(".")
+        sep, decimals = rng.choice([True, False]), rng.choice(["pad", "trim"])
+        frac = (frac + "00")[:max(2, len(frac))] if decimals == "pad" else frac.rstrip("0")
+        if sep:
+            whole = f"{int(whole):,}" if not whole.startswith("-") else f"-{int(whole[1:]):,}"
+        return f"{whole}.{frac}" if frac else whole
 
     for i in tables(blocks):
         for r, c in money_cells(blocks[i][1]):
