@@ -337,6 +337,10 @@ def column_order(doc: BaseDoc, rng: random.Random) -> Variant | None:
     for i, h, a, b in options:
         rows = blocks[i][1]
         ncol = len(rows[0])
+        # a super-header above (2022年 | 2021年 over two 预算数 columns) would not move with them
+        if _core(rows[h][a]) == _core(rows[h][b]) or (h > 0 and any(
+                rows[h - 1][x] == "<" or (x + 1 < ncol and rows[h - 1][x + 1] == "<") for x in (a, b))):
+            continue
         end = h
         while end < len(rows):
             row = rows[end]
