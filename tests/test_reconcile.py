@@ -96,3 +96,40 @@ def test_no_rescaling_when_the_evidence_points_two_ways():
     checks = reconcile_money(cand)
     assert [r.value for r in cand.fields["spent_yuan"] if r.unit_assumed] == [94_000 * 10_000.0]
     assert [c.rule for c in checks] == ["money_unit"]
+
+
+def _table(budget: str, spent: str, rate: str | None, caption: str = "单位：万元") -> str:
+    """A results table whose figures share one caption: nothing outside the table witnesses them."""
+    head = ["项目名称", "预算数", "执行数"] + (["执行率"] if rate is not None else []) + ["评价得分"]
+    row = ["乡村道路养护", budget, spent] + ([rate] if rate is not None else []) + ["91"]
+    return (f"某县2023年度项目支出绩效评价结果\n{caption}\n" + "\t".join(head) + "\n" + "\t".join(row) + "\n")
+
+
+def test_one_cell_of_a_wan_yuan_table_filled_in_yuan_is_found_by_the_stated_rate():
+    # 186.00 and 1723500.00 under 万元 with 92.66%: either could be off; a 元 figure typed under a
+    # 万元 caption is the slip, so the large one is rescaled and the other stands
+    cand, checks = _evaluation(_table("186.00", "1723500.00", "92.66%"))
+    assert (cand.get("budget_yuan"), cand.get("spent_yuan")) == (1_860_000.0, 1_723_500.0)
+    assert len(checks) == 1 and "一万倍" in checks[0].message
+
+
+def test_without_a_rate_the_cell_that_makes_spending_a_plausible_share_of_the_budget_is_rescaled():
+    cand, checks = _evaluation(_table("186.00", "1723500.00", None))
+    assert (cand.get("budget_yuan"), cand.get("spent_yuan")) == (1_860_000.0, 1_723_500.0)
+    assert len(checks) == 1
+    # a 万元 figure under a 元 caption: the small one is the slip
+    cand, checks = _evaluation(_table("1860000", "172.35", None, caption="单位：元"))
+    assert (cand.get("budget_yuan"), cand.get("spent_yuan")) == (1_860_000.0, 1_723_500.0)
+
+
+def test_a_unit_written_against_the_caption_is_read_as_written_and_flagged():
+    cand, checks = _evaluation(_table("186.00", "1,723,500.00元", "92.66%"))
+    assert (cand.get("budget_yuan"), cand.get("spent_yuan")) == (1_860_000.0, 1_723_500.0)
+    assert len(checks) == 1 and "所写的单位" in checks[0].message and "万元" in checks[0].message
+
+
+def test_a_unit_written_where_the_document_states_none_contradicts_nothing():
+    # no caption: the 万元 the template implies is no statement of the document
+    cand, checks = _evaluation(_table("186.00", "1,723,500.00元", "92.66%", caption=""))
+    assert cand.get("spent_yuan") == 1_723_500.0
+    assert not [c for c in checks if "所写的单位" in c.message]

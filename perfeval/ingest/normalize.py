@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 _FULLWIDTH = str.maketrans(
     "０１２３４５６７８９．，％：（）－—～／　",
@@ -108,18 +109,33 @@ def find_money(text: str) -> list[tuple[float, str, int, int]]:
     return out
 
 
-def read_money(text: str, default_unit: str | None = None) -> tuple[float | None, str | None]:
-    """(yuan, the unit taken from elsewhere): '9,459.70万元' → (94597000.0, None), the unit written
-    next to the number; a bare number takes `default_unit` (a header's, a caption's) and says so,
-    for reconciliation to rescale it if the document's other figures show that unit was wrong."""
+class TemplateUnit(str):
+    """A money unit no document states but its template implies (the national 自评表 is in 万元): a
+    figure written in another unit contradicts nothing the document says."""
+
+
+class Money(NamedTuple):
+    """A money figure as read: yuan, and where its unit came from."""
+    yuan: float | None
+    assumed: str | None = None   # written bare: the unit taken from a header, a caption, a default
+    contrary: str | None = None  # written with a unit other than the header's or caption's: that one
+
+
+def read_money(text: str, default_unit: str | None = None) -> Money:
+    """'9,459.70万元' → Money(94597000.0), the unit written next to the number wins; a bare number
+    takes `default_unit` (a header's, a caption's) and says so, for reconciliation to rescale it if
+    the document's other figures show that unit was wrong; a unit written against the header's
+    ('1,288,300.00元' in a 万元 column) is kept and noted, for a check."""
     found = find_money(text)
     if found:
-        return found[0][0], None
+        written = found[0][1]
+        declared = default_unit and not isinstance(default_unit, TemplateUnit)
+        return Money(found[0][0], None, default_unit if declared and written != default_unit else None)
     if default_unit:
         n = parse_number(text)
         if n is not None:
-            return money_to_yuan(n, default_unit), default_unit
-    return None, None
+            return Money(money_to_yuan(n, default_unit), default_unit)
+    return Money(None)
 
 
 def parse_money(text: str, default_unit: str | None = None) -> float | None:

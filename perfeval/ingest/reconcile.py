@@ -94,6 +94,8 @@ def reconcile_money(cand: Candidate) -> list[Check]:
         # each figure by its own evidence (one cell of a table may be filled in another unit);
         # the figures without evidence of their own follow the table's when it is one factor
         verdicts = [(f, r, *_evidence([(f, r)], others, rate)) for f, r in group]
+        if not any(v or as_read for _, _, v, as_read in verdicts):
+            verdicts = _within(group, rate, unit)
         factors = {next(iter(v)) for _, _, v, as_read in verdicts if len(v) == 1 and not as_read}
         if len(factors) != 1 or any(len(v) > 1 for _, _, v, _ in verdicts):
             continue
@@ -111,8 +113,54 @@ def reconcile_money(cand: Candidate) -> list[Check]:
             f"{where_read(shown_r)}的金额未写单位，按{unit}读为 {listed}，与{where_read(witness)}所述"
             f"（{_shown(witness.value)}）相差{_factor(k)}倍；判断该处单位有误，已按 "
             + "、".join(f"{FIELD_NAMES[f]} {_shown(r.value)}" for f, r in group) + " 计入，请核对原表。"))
+    checks += _contrary_units(readings)
     checks += _orders_apart(cand, rate)
     return checks
+
+
+def _contrary_units(readings: list[tuple[str, Reading]]) -> list[Check]:
+    """A figure written in a unit other than its header's: read as written, and said once."""
+    for field, r in readings:
+        if r.unit_contrary:
+            return [Check("money_unit", "warning",
+                          f"{where_read(r)}的{FIELD_NAMES[field]}所写的单位与表头或说明的单位（{r.unit_contrary}）"
+                          f"不一致；已按所写单位读为 {_shown(r.value)}，请核对原表。")]
+    return []
+
+
+def _within(group: list[tuple[str, Reading]], rate: float | None, unit: str):
+    """Verdicts from the table's own figures when nothing outside it speaks: one cell against the
+    others through the stated rate. Two cells that disagree by a factor each accuse the other; the
+    one that moved is the one a slip of the pen explains: a figure in 元 typed under a 万元 or 亿元
+    header (read too large), or one in 万元 under a 元 header (read too small). The other stands
+    as read."""
+    slipped = (lambda k: k > 1) if unit == "元" else (lambda k: k < 1)
+    out = []
+    for f, r in group:
+        rest = [(g, w) for g, w in group if w is not r]
+        votes, as_read = _evidence([(f, r)], rest, rate) if rate is not None else _plausible(f, r, rest)
+        kept = {k: pair for k, pair in votes.items() if slipped(k)}
+        out.append((f, r, kept, as_read or (bool(votes) and not kept)))
+    return out
+
+
+def _plausible(field: str, r: Reading, rest: list[tuple[str, Reading]]):
+    """Without a stated rate: spending against budget as read is within reason, or one factor
+    brings it to an execution rate (at most ~120%)."""
+    votes: dict[float, tuple[Reading, Reading]] = {}
+    as_read = False
+    other = {"spent_yuan": "budget_yuan", "budget_yuan": "spent_yuan"}.get(field)
+    for g, w in rest:
+        if g != other:
+            continue
+        for k in (1.0, *SCALES):
+            ratio = r.value * k / w.value if field == "spent_yuan" else w.value / (r.value * k)
+            if UNSTATED_RANGE[0] <= ratio <= 1.2:
+                if k == 1.0:
+                    as_read = True
+                else:
+                    votes.setdefault(k, (r, w))
+    return votes, as_read
 
 
 def _factor(k: float) -> str:

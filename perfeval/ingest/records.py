@@ -44,6 +44,9 @@ class Reading:
     # a money figure written without a unit: the unit it was read in (from a column header, a
     # caption, the template's default), which reconciliation may find wrong; None: written with it
     unit_assumed: str | None = None
+    # a figure written with a unit other than its header's or caption's: the header's unit (read as
+    # written; the document contradicts itself, which a check says)
+    unit_contrary: str | None = None
 
 
 @dataclass
@@ -126,11 +129,15 @@ class Candidate:
     money_unit: str | None = None
 
     def add(self, name: str, value: Any, line_start: int, line_end: int, kind: str, origin: str,
-            unit_assumed: str | None = None) -> None:
+            unit_assumed: str | None = None, unit_contrary: str | None = None) -> None:
         if value is None or value == "":
             return
         self.fields.setdefault(name, []).append(
-            Reading(value, line_start, line_end, AUTHORITY[kind], origin, unit_assumed))
+            Reading(value, line_start, line_end, AUTHORITY[kind], origin, unit_assumed, unit_contrary))
+
+    def add_money(self, name: str, money, line_start: int, line_end: int, kind: str, origin: str) -> None:
+        """A figure of normalize.read_money, with where its unit came from."""
+        self.add(name, money.yuan, line_start, line_end, kind, origin, money.assumed, money.contrary)
 
     def best(self, name: str) -> Reading | None:
         readings = self.fields.get(name)

@@ -26,6 +26,7 @@ from perfeval.ingest.extractors.tables import (
 from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE
 from perfeval.ingest.model import Cell, Table
 from perfeval.ingest.normalize import (
+    TemplateUnit,
     clean_name,
     parse_grade,
     parse_money,
@@ -79,7 +80,7 @@ def default_money_unit(rows: list[list[Cell]], context_unit: str | None) -> str:
             m = re.search(r"[（(]\s*(万元|元|亿元)\s*[）)]|单位[:：]\s*(万元|元|亿元)", cell.text)
             if m:
                 return m.group(1) or m.group(2)
-    return context_unit or "万元"  # the national 自评表 template states money in 万元
+    return context_unit or TemplateUnit("万元")  # the national 自评表 template states money in 万元
 
 
 def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Candidate:
@@ -140,8 +141,7 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
     elif key in DIMENSION_KEYS:
         cand.add(key, parse_number(text), vc.line_start, vc.line_end, "form", origin)
     elif key in MONEY_KEYS:
-        value, assumed = money_from_cell(text, label, unit)
-        cand.add(key, value, vc.line_start, vc.line_end, "form", origin, assumed)
+        cand.add_money(key, money_from_cell(text, label, unit), vc.line_start, vc.line_end, "form", origin)
     elif key == "execution_rate":
         cand.add(key, parse_percent(text), vc.line_start, vc.line_end, "form", origin)
     elif key in ("score", "grade"):  # either cell may state both: "91.5（优）", "良（85分）", "93分（优）"
@@ -338,7 +338,7 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
     unit_at = next((i for i, t in enumerate(heads) if re.match(r"^(?:单位|单位名称|部门|预算单位)$", t)), None)
     budget_at = next((i for i, t in enumerate(heads) if _BUDGET_HEAD.match(t)), None)
     header_rows = table.rows[max(0, h - 1):h + 1]
-    money_unit = default_money_unit(header_rows, context_unit if context_unit else "元")
+    money_unit = default_money_unit(header_rows, context_unit if context_unit else TemplateUnit("元"))
     cumulative_head = any("累计" in t for t in heads + above)
     # the months' figures are rates written as numbers: "累计支出进度(%)", "执行率(%)"
     percent_head = any(re.search(r"(?:进度|率)\(%\)", t) for t in heads + above)
@@ -358,8 +358,9 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
         budget = None
         if budget_at is not None and budget_at < len(row):
             bc = row[budget_at]
-            budget, assumed = read_money(bc.text, money_unit)
-            cand.add("budget_yuan", budget, bc.line_start, bc.line_end, "form", "月度执行表", assumed)
+            money = read_money(bc.text, money_unit)
+            budget = money.yuan
+            cand.add_money("budget_yuan", money, bc.line_start, bc.line_end, "form", "月度执行表")
         if all("%" in c.text for c in cells.values()):
             points = [(m, parse_percent(c.text), c) for m, c in sorted(cells.items())]
         elif percent_head:
@@ -378,7 +379,7 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
             if amounts and amounts[-1][1] is not None:
                 last = amounts[-1]
                 cand.add("spent_yuan", round(last[1], 2), last[2].line_start, last[2].line_end, "form", "月度执行表",
-                         read_money(last[2].text, money_unit)[1])
+                         read_money(last[2].text, money_unit).assumed)
             points = [(m, round(a / budget, 6) if budget and a is not None else None, c) for m, a, c in amounts]
         cand.progress = [Progress(m, v, "monthly_sheet", c.line_start, c.line_end) for m, v, c in points if v is not None]
         if cand.progress or cand.fields.get("spent_yuan"):

@@ -173,8 +173,9 @@ def read_tables(cand: Candidate, tables: list[Table], captions: dict[int, str] |
             continue
         head = first_filled_row(rows)
         funds = funds_header(head)
-        if funds and "budget_yuan" not in cand.fields:
-            # "项目 | 年初预算数 | 调整后预算数 | 决算数 | 执行率" with a 合计 row: the budget execution table
+        if funds and not any(r.origin == "预算执行表" for r in cand.fields.get("budget_yuan", [])):
+            # "项目 | 年初预算数 | 调整后预算数 | 决算数 | 执行率" with a 合计 row: the budget execution table,
+            # read also where the text states the figures: each is the other's witness
             caption_unit = unit_in_label((captions or {}).get(id(table), ""))
             read_funds(rows, rows.index(head), funds, default_money_unit([head], caption_unit), cand, "预算执行表")
             continue
@@ -192,8 +193,8 @@ def read_tables(cand: Candidate, tables: list[Table], captions: dict[int, str] |
             continue  # "指标 | 2023年 | 2024年 | 增减": a label's next cell is last year's figure
         for key, label, lc, vc in kv_pairs(_total_column(rows)):
             if key in MONEY_KEYS:
-                value, assumed = money_from_cell(vc.text, label, None)
-                cand.add(key, value, vc.line_start, vc.line_end, "form", "基本信息表", assumed)
+                cand.add_money(key, money_from_cell(vc.text, label, None), vc.line_start, vc.line_end, "form",
+                               "基本信息表")
             elif key == "grade":
                 cand.add("grade", parse_grade(vc.text), vc.line_start, vc.line_end, "form", "基本信息表")
             elif key == "execution_rate":

@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from perfeval.ingest.model import Cell
-from perfeval.ingest.normalize import halfwidth, parse_number, parse_percent, period_month, read_money, read_score, unit_in_label
+from perfeval.ingest.normalize import Money, halfwidth, parse_number, parse_percent, period_month, read_money, read_score, unit_in_label
 from perfeval.ingest.records import Candidate, Indicator, Progress
 
 # Labels of label/value cells, matched against the cell text without white space.
@@ -108,8 +108,8 @@ def kv_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:
     return out
 
 
-def money_from_cell(value: str, label: str, default_unit: str | None) -> tuple[float | None, str | None]:
-    """(yuan, the unit assumed) from a cell: a unit next to the number wins, then the label's
+def money_from_cell(value: str, label: str, default_unit: str | None) -> Money:
+    """A cell's figure (normalize.read_money): a unit next to the number wins, then the label's
     unit, then the table's."""
     return read_money(value, unit_in_label(label) or default_unit)
 
@@ -312,8 +312,7 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
                 continue
             cell = row[j]
             if key in MONEY_KEYS:
-                value, assumed = read_money(cell.text, unit)
-                cand.add(key, value, cell.line_start, cell.line_end, "form", origin, assumed)
+                cand.add_money(key, read_money(cell.text, unit), cell.line_start, cell.line_end, "form", origin)
             elif key == "execution_rate":
                 cand.add(key, parse_percent(cell.text), cell.line_start, cell.line_end, "form", origin)
             else:
