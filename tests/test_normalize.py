@@ -53,3 +53,16 @@ def test_numbers_and_dates():
 def test_clean_name_keeps_inner_quotes():
     assert clean_name("“12345” 市民服务热线服务外包经费") == "“12345” 市民服务热线服务外包经费"
     assert clean_name("“聘用人员工资及管理费用”") == "聘用人员工资及管理费用"
+
+
+def test_full_width_digits_become_ascii_once_where_blocks_are_built():
+    from perfeval.ingest.normalize import ascii_digits
+    from perfeval.pipeline import parse_bytes
+
+    assert ascii_digits("２０２１年得分７８．５分，（一）") == "2021年得分78.5分，（一）"  # punctuation stays
+    text = ("某县２０２１年度项目支出绩效自评表\n项目名称\t乡村道路养护\n年度预算数（万元）\t１８６．００\n"
+            "执行数（万元）\t１７２．３５\n执行率\t９２．６６％\n自评得分\t９１．５\n")
+    parsed = parse_bytes(text.encode("utf-8"), "form.txt")
+    cand = parsed.evaluations[0].candidate
+    assert (cand.get("year"), cand.get("budget_yuan"), cand.get("score")) == (2021, 1_860_000.0, 91.5)
+    assert "２０２１" in parsed.document.lines[0]  # the lines keep the original for snippets

@@ -37,6 +37,19 @@ def halfwidth(text: str) -> str:
     return text
 
 
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULLWIDTH_POINT = re.compile(r"(?<=\d)．(?=\d)")
+
+
+def ascii_digits(text: str) -> str:
+    """Full-width digits (and a full-width decimal point between digits) as ASCII: a year, a
+    figure or a score reads the same whichever way it was typed. Other full-width punctuation
+    stays: it is the text's own (，：（）), and `halfwidth` handles it where numbers are read."""
+    if not any("０" <= ch <= "９" for ch in text):
+        return text
+    return _FULLWIDTH_POINT.sub(".", text.translate(_FULLWIDTH_DIGITS))
+
+
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_POWERS = {"十": 10, "百": 100, "千": 1000}
 # a number written in Chinese where a figure stands: after what introduces it (为, 得, 达, 百分之 …) and

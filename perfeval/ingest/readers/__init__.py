@@ -10,7 +10,8 @@ import io
 import zipfile
 from typing import Callable
 
-from perfeval.ingest.model import Document
+from perfeval.ingest.model import Document, Paragraph
+from perfeval.ingest.normalize import ascii_digits
 from perfeval.ingest.readers.text import DecodeError, read_text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -99,6 +100,18 @@ def prepare(datas: list[bytes]) -> None:
         prepare_office(datas)
 
 
+def _ascii_digits(doc: Document) -> None:
+    """Blocks get their digits in ASCII once, here, for every format (the lines keep the original
+    for snippets): extractors then never meet "２０２１年"."""
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            block.text = ascii_digits(block.text)
+        else:
+            for row in block.rows:
+                for cell in row:
+                    cell.text = ascii_digits(cell.text)
+
+
 def read_document(data: bytes, file_name: str = "") -> Document:
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ReadError("empty file")
@@ -115,6 +128,7 @@ def read_document(data: bytes, file_name: str = "") -> Document:
         raise ReadError(f"not a readable text file: {exc}") from exc
     doc.file_name = file_name
     doc.file_format = _ALIAS_SUFFIXES.get((fmt, suffix), fmt)
+    _ascii_digits(doc)
     if not doc.blocks:
         raise ReadError("the file contains no text")
     return doc
