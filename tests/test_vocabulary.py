@@ -183,3 +183,29 @@ def test_items_numbered_with_chinese_numerals_in_brackets_inside_one_paragraph()
     found = extract_findings([Paragraph("六、改进建议", 1, 1),
                               Paragraph("（一）提前启动政府采购程序。（二）配齐配强基层财务人员。（三）完善考核办法。", 2, 2)])
     assert [f.text for f in found] == ["提前启动政府采购程序。", "配齐配强基层财务人员。", "完善考核办法。"]
+
+
+@pytest.mark.parametrize("label, key", [
+    ("年初预算安排", "budget_initial_yuan"), ("执行单位", "unit"), ("自评总分", "score"), ("项目主管部门", "department"),
+])
+def test_synonyms_other_authors_write(label, key):
+    assert label_key(label) == key
+
+
+def test_a_qualified_label_right_after_a_value_is_a_label():
+    # "实施单位 | X | 项目主管部门 | Y": 项目 only narrows the term, so Y is not part of X
+    assert label_key("项目主管部门", whole=True) == "department"
+    assert label_key("全年实际支出", whole=True) == "spent_yuan"
+
+
+def test_column_terms_after_a_qualifier():
+    from perfeval.ingest.extractors.tables import funds_header, indicator_header
+    from perfeval.ingest.model import Cell
+
+    def row(*texts):
+        return [Cell(t, 1, 1) for t in texts]
+    assert indicator_header(row("一级指标", "二级指标", "三级指标", "指标权重", "实际得分")) == {
+        "level1": 0, "level2": 1, "name": 2, "weight": 3, "score": 4}
+    assert indicator_header(row("三级指标", "指标分值", "得分率")) is None  # 得分率 is no score
+    assert funds_header(row("项目", "年初预算安排", "全年预算数", "全年实际支出", "执行率")) == {
+        "budget_initial_yuan": 1, "budget_yuan": 2, "spent_yuan": 3, "execution_rate": 4}

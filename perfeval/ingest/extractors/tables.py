@@ -11,9 +11,9 @@ from perfeval.ingest.records import Candidate, Indicator, Progress
 # Labels of label/value cells, matched against the cell text without white space.
 KV_LABELS: list[tuple[str, str]] = [
     ("project", r"项目名称|项目全称"),
-    ("unit", r"项目(?:实施)?单位|实施单位|预算单位|单位名称|被评价单位|评价对象"),
+    ("unit", r"项目(?:实施|执行)?单位|实施单位|执行单位|预算单位|单位名称|被评价单位|评价对象"),
     ("department", r"主管部门|主管单位"),
-    ("budget_initial_yuan", r"计划投资(?:额)?|年初预算(?:数|金额)?"),
+    ("budget_initial_yuan", r"计划投资(?:额)?|年初(?:预算)?(?:安排)?(?:数|金额|资金)?"),
     ("budget_yuan", r"(?:全年|年度|本年度?)?预算(?:金额|数|资金)|全年预算|调整后预算(?:数)?|预算安排(?:数|金额)?|"
                     r"批复预算(?:数)?"),
     ("funds_received_yuan", r"(?:实际)?到位资金|资金到位(?:数|情况)?"),
@@ -21,7 +21,7 @@ KV_LABELS: list[tuple[str, str]] = [
                    r"决算(?:金额|数)|支出金额|支出数"),
     ("execution_rate", r"(?:预算|资金)?执行率|资金支出率|支出率"),
     # a core word after any of the qualifiers documents put before it: 综合评价得分, 自评等次, 绩效评价等级
-    ("score", r"评价分值|(?:综合|绩效|评价|自评|最终|总)*(?:得分|评分|分数)|自评分"),
+    ("score", r"评价分值|(?:综合|绩效|评价|自评|最终|总)*(?:得分|评分|分数)|自评分|(?:综合|绩效|评价|自评|最终)*总分"),
     ("grade", r"(?:综合|绩效|评价|自评|最终)*(?:等级|等次|评级)|评价结论|评价结果|自评结论"),
     ("score_decision", r"(?:项目)?决策(?:得分|指标得分)?"),
     ("score_process", r"(?:项目)?(?:管理|过程)(?:得分|指标得分)?"),
@@ -42,6 +42,9 @@ _KV_ANY = re.compile("(?:" + "|".join(f"(?P<{key}>{pat})" for key, pat in KV_LAB
 # the term ends the label, a short qualifier without figures or sentence punctuation may lead it.
 MAX_QUALIFIER = 6
 _QUALIFIER_BREAK = re.compile(r"[,，。；;、]|\d(?!\d*年)")  # a year may lead it (2023年度预算数)
+# Qualifiers that only narrow a term (项目主管部门, 全年实际支出): a cell of them and a term is a label
+# even right after a value, where a longer lead ("资金使用存在问题") makes it a value that ends in a term.
+FIELD_QUALIFIERS = re.compile(r"^(?:项目|全年|年度|本年度?|当年|实际|综合|自评|评价|绩效|最终|主要|部门|单位)+$")
 MONEY_KEYS = {"budget_initial_yuan", "budget_yuan", "funds_received_yuan", "spent_yuan"}
 DIMENSION_KEYS = {"score_decision", "score_process", "score_performance"}
 
@@ -57,7 +60,7 @@ def label_key(cell_text: str, whole: bool = False) -> str | None:
     m = _KV_ANY.search(compact)
     if m is None:
         return None
-    if m.start() and (whole or m.start() > MAX_QUALIFIER
+    if m.start() and ((whole and not FIELD_QUALIFIERS.match(compact[:m.start()])) or m.start() > MAX_QUALIFIER
                       or ((b := _QUALIFIER_BREAK.search(compact)) is not None and b.start() < m.start())):
         return None
     return m.lastgroup
@@ -127,6 +130,9 @@ _HEAD = {
     "note": r"偏差原因.*|原因分析.*|改进措施|备注|扣分原因.*|未完成原因.*",
 }
 _HEAD_RES = {k: re.compile(r"^(?:" + v + r")$") for k, v in _HEAD.items()}
+# a column term after a short qualifier (实际得分, 指标分值, 指标权重, 本年完成值): the term decides, as
+# form labels do (label_key); a year in the qualifier is a comparison column, not the result
+_HEAD_QUALIFIED = {k: re.compile(r"^[^\d年]{1,4}(?:" + _HEAD[k] + r")$") for k in ("weight", "score", "target", "actual")}
 
 
 def indicator_header(row: list[Cell]) -> dict[str, int] | None:
@@ -137,8 +143,9 @@ def indicator_header(row: list[Cell]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
     for i, cell in enumerate(row):
         text = cell.plain
+        exact = any(rx.match(text) for rx in _HEAD_RES.values())
         for key in ("level1", "level2", "name", "target", "actual", "weight", "score", "note"):
-            if _HEAD_RES[key].match(text):
+            if _HEAD_RES[key].match(text) or (not exact and key in _HEAD_QUALIFIED and _HEAD_QUALIFIED[key].match(text)):
                 if key == "weight":
                     cols["weight"] = i  # the last 分值 wins: the leaf's
                 elif key not in cols:
@@ -256,10 +263,10 @@ def dimension_scores(indicators: list[Indicator]) -> dict[str, float]:
 # Per field, its column labels from the most to the least specific: when two columns fit one field
 # (a group cell "年度预算数（万元）" over 年初预算 | 调整后预算数), the more specific label wins.
 FUNDS_HEAD = {
-    "budget_initial_yuan": [r"年初预算(?:数|金额)?"],
+    "budget_initial_yuan": [r"年初(?:预算)?(?:安排)?(?:数|金额)?"],
     "budget_yuan": [r"调整后预算(?:数|金额)?|全年预算(?:数|金额)?|预算安排(?:数|金额)?|批复预算(?:数)?",
                     r"(?:年度|本年度?)?预算(?:数|金额)?"],
-    "spent_yuan": [r"(?:全年|预算|资金|实际)?执行(?:数|金额)|实际支出(?:数|金额)?|全年支出(?:数)?|决算(?:数|金额)"],
+    "spent_yuan": [r"(?:全年|本年度?|年度)?(?:(?:预算|资金|实际)?执行(?:数|金额)|实际支出(?:数|金额)?|支出(?:数|金额)|决算(?:数|金额))"],
     "score_execution_max": [r"分值|权重"],
     "execution_rate": [r"(?:预算|资金)?执行率"],
     "score_execution": [r"得分"],
