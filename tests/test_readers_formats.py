@@ -567,3 +567,16 @@ def test_format_comes_from_content_not_the_extension():
     doc = read_document(_minimal_docx(), "report.txt")
     assert doc.file_format == "docx"
     assert shape(doc) == [("p", "项目支出绩效评价报告")]
+
+
+def test_one_cell_rows_with_sentences_are_paragraphs_and_titles_stay_with_their_table():
+    from perfeval.ingest.readers.xlsx import sheet_blocks
+    rows = [["某县2023年度项目绩效自评表", "", ""], ["单位：万元", "", ""],
+            ["项目名称", "乡村道路养护", ""], ["预算数", "186.00", ""],
+            ["", "", ""],
+            ["存在问题：部分路段养护不及时，群众反映的问题整改滞后，养护台账记录不完整。", "", ""],
+            ["二、下一步措施", "", ""]]
+    blocks = sheet_blocks(rows)
+    assert [k for k, _ in blocks] == ["table", "paragraphs"]
+    assert blocks[0][1][:2] == rows[:2]  # the title and the unit stay the table's banner
+    assert [r[0] for r in blocks[1][1]] == [rows[5][0], "二、下一步措施"]

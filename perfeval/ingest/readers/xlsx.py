@@ -51,12 +51,51 @@ def read_xlsx(data: bytes, file_name: str = "") -> Document:
     for title, rows in sheets:
         if rows:
             out.paragraph(title)
-            out.table(rows)
+            for kind, part in sheet_blocks(rows):
+                if kind == "paragraphs":
+                    for row in part:
+                        out.paragraph(next(c for c in row if c))
+                else:
+                    out.table(part)
     doc = out.document("xlsx", file_name)
     if missing:
         doc.warnings.append(f"{missing} formula cell(s) have no saved value (the workbook was "
                             "never recalculated) and read as empty; open and save it in Excel")
     return doc
+
+
+def _sentence(text: str) -> bool:
+    return len(text) >= 30 or text.rstrip().endswith(("。", "；", ";"))
+
+
+def sheet_blocks(rows: list[list[str]]) -> list[tuple[str, list[list[str]]]]:
+    """A sheet's rows as tables and paragraphs: a run of rows with one filled cell each, among them
+    a sentence, is text written down the sheet (a report pasted into Excel, the problems typed
+    under a form), not rows of a table. Shorter one-cell rows (a title, "单位：万元", a section
+    row of a list) stay with the table they belong to."""
+    out: list[tuple[str, list[list[str]]]] = []
+    table: list[list[str]] = []
+    run: list[list[str]] = []
+
+    def close_run():
+        if any(_sentence(next((c for c in row if c), "")) for row in run):
+            if table:
+                out.append(("table", table[:]))
+                table.clear()
+            out.append(("paragraphs", [row for row in run if any(row)]))
+        else:
+            table.extend(run)
+        run.clear()
+    for row in rows:
+        if sum(1 for c in row if c) <= 1:
+            run.append(row)
+        else:
+            close_run()
+            table.append(row)
+    close_run()
+    if table:
+        out.append(("table", table))
+    return out
 
 
 def _read_sheets_with_openpyxl(data: bytes) -> list[tuple[str, list[list[str]]]]:
