@@ -232,7 +232,11 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
         month_columns = sum(1 for c in row if re.match(r"^\d{1,2}月", c.compact))
         if "project" in keys and len({k for k in keys if k}) >= 3 and month_columns < 3:
             break
-        if "unit" in keys and any(DEPARTMENT_NAME.search(c.compact) for c in row) and h + 1 < len(table.rows):
+        # rows named by a department (部门名称, or a header that says 部门整体支出) and no project
+        # column: each row is a department's overall spending
+        if "unit" in keys and h + 1 < len(table.rows) and any(
+                DEPARTMENT_NAME.search(c.compact) or (k == "unit" and c.compact.startswith("部门"))
+                for c, k in zip(row, keys)):
             below = [column_key(c) for c in table.rows[h + 1]]
             if len({k for k in keys + below if k and k != "unit"}) >= 2:
                 departments = True
