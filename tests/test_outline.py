@@ -112,3 +112,27 @@ def test_projects_listed_one_after_another_in_one_paragraph_are_each_an_evaluati
     assert (found["民族团结创建经费"].get("spent_yuan"), found["民族团结创建经费"].get("score")) == (714_000.0, 86.0)
     assert [f.text for f in found["部门整体支出"].findings if f.kind == "suggestion"] == [
         "加快项目实施进度。", "加强绩效自评质量审核。"]
+
+
+def test_a_list_introduced_by_a_lead_names_its_projects_whatever_their_names_say():
+    text = ("某县农业农村局2024年度部门整体支出绩效评价报告\n一、部门整体支出情况\n"
+            "部门全年预算3,586.00万元，全年支出3,402.00万元，预算执行率94.87%。\n"
+            "2024年我局实施项目2个：村级光伏电站运维全年预算326.00万元、实际支出326.00万元、执行率100%，自评96分；"
+            "庭院经济发展奖补全年预算680.00万元、实际支出598.40万元、执行率88.00%，自评84分。\n"
+            "二、自评结论\n部门整体支出绩效评价得分91分，等级为优。\n")
+    found = {ev.candidate.get("project"): ev.candidate for ev in parse_bytes(text.encode("utf-8"), "d.txt").evaluations}
+    assert set(found) == {"部门整体支出", "村级光伏电站运维", "庭院经济发展奖补"}  # the lead is no project
+    assert found["村级光伏电站运维"].get("score") == 96.0
+
+
+def test_the_next_item_of_a_sections_list_ends_the_section_even_when_it_is_a_paragraph():
+    text = ("某旗农牧局2021年度部门整体支出绩效评价报告\n一、部门整体支出情况\n"
+            "2021年全年预算11,432.75万元，全年实际支出10,968.51万元，预算执行率95.94%。\n二、重点项目绩效情况\n"
+            "（一）草原生态保护补助奖励资金\n该项目全年预算3,260.00万元，实际支出3,260.00万元，预算执行率100%。\n"
+            "（二）其他项目。高标准农田建设项目全年预算2,400.00万元，实际支出2,205.60万元，执行率91.90%，自评得分89分；"
+            "农机购置补贴全年预算1,150.00万元，实际支出1,138.50万元，执行率99.00%，自评得分96分。\n"
+            "三、自评结论\n部门整体支出绩效评价得分93.2分，等级为优。\n")
+    found = {ev.candidate.get("project"): ev.candidate for ev in parse_bytes(text.encode("utf-8"), "d.txt").evaluations}
+    assert {"草原生态保护补助奖励资金", "高标准农田建设项目", "农机购置补贴"} <= set(found)
+    assert found["草原生态保护补助奖励资金"].get("spent_yuan") == 32_600_000.0
+    assert found["农机购置补贴"].get("score") == 96.0

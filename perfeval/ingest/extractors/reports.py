@@ -313,7 +313,7 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
         summarised = {id(p) for p, _ in summaries}
         own = [p for p in paragraphs if id(p) not in inside and id(p) not in summarised]
         mentions = [read_section(heading, body) for heading, body in sections] + [
-            read_summary(item) for _, items in summaries for item in items]
+            read_summary(item, listed) for _, items in summaries for item, listed in items]
     title = paragraphs[0] if paragraphs else None
     if title is not None and scope == "project":
         text, end = title.text, title.line_end
@@ -344,7 +344,7 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
 
 
 
-def is_project_summary(text: str) -> bool:
+def is_project_summary(text: str, listed: bool = False) -> bool:
     amounts = [a.kind for s, _ in tx.sentences(text) for a in tx.labelled_amounts(s)]
     if not {"budget_yuan", "budget_initial_yuan"} & set(amounts) or "spent_yuan" not in amounts:
         return False
@@ -354,22 +354,41 @@ def is_project_summary(text: str) -> bool:
         return False
     # a project is named first, or the figures are said to be a project's
     # (an unnamed summary describes the work done first: "完成了…运维保障工作。预算99万元…")
-    return (summary_name(text) is not None or bool(re.search(r"项目预算|项目资金|该项目|项目总?投资", text))
+    return (summary_name(text, listed) is not None or bool(re.search(r"项目预算|项目资金|该项目|项目总?投资", text))
             or bool(re.match(r"\s*(?:完成了|保障了|开展了|实施了|组织了)", text)))
 
 
-def summary_items(para: Paragraph) -> list[Paragraph]:
-    """The project summaries a paragraph gives: itself, or each of the projects it lists one after
-    another ("共实施项目3个，其中：A项目预算…，执行率…；B经费预算…")."""
-    parts = [p for p in re.split(r"[；;]|其中[:：]", para.text) if p.strip()]
+def summary_items(para: Paragraph) -> list[tuple[Paragraph, bool]]:
+    """The project summaries a paragraph gives, each with whether it is one of a list: itself, or
+    each of the projects it lists one after another ("共实施项目3个，其中：A项目预算…，执行率…；
+    B经费预算…", "我局实施项目4个：A全年预算…；B全年预算…")."""
+    parts = [_after_lead(p.strip()) for p in re.split(r"[；;]|其中[:：]", para.text) if p.strip()]
     if len(parts) >= 2:
-        items = [Paragraph(p.strip(), para.line_start, para.line_end) for p in parts if is_project_summary(p)]
+        items = [Paragraph(p, para.line_start, para.line_end) for p in parts if is_project_summary(p, listed=True)]
         if len(items) >= 2:
-            return items
-    return [para] if is_project_summary(para.text) else []
+            return [(item, True) for item in items]
+    return [(para, False)] if is_project_summary(para.text) else []
 
 
-def summary_name(text: str) -> str | None:
+def _after_lead(text: str) -> str:
+    """What follows the words that introduce a list ("2024年我局实施项目4个：", "（三）其他项目。")
+    before its first item's name; the text itself when no name follows them."""
+    first = find_money(text)
+    end = first[0][2] if first else len(text)
+    for m in reversed(list(re.finditer(r"[：:。]", text[:end]))):
+        rest = text[m.end():].strip()
+        if summary_name(rest, listed=True):
+            return rest
+    return text
+
+
+# what an evaluated object's name says it is (a name alone, in a paragraph of one project)
+OBJECT_WORDS = ("项目", "经费", "费用", "资金", "专项", "工程", "补助", "补贴", "奖补")
+
+
+def summary_name(text: str, listed: bool = False) -> str | None:
+    """The project a summary names first; `listed`: one of several projects a paragraph lists with
+    their figures, whose names need not say what they are (村级光伏电站运维)."""
     s = text.strip()
     if re.match(r"^(?:完成|保障|按照|通过|为|在|对|根据|经过|已|共)", s):
         return None
@@ -378,7 +397,7 @@ def summary_name(text: str) -> str | None:
     if not m:
         return None
     name = m.group(1).strip()
-    if not any(w in name for w in ("项目", "经费", "费用", "资金", "专项")):
+    if not listed and not any(w in name for w in OBJECT_WORDS):
         return None
     name = name[:-2] if name.endswith(("费项目", "费用项目", "资金项目")) else name
     return clean_name(name)
@@ -411,8 +430,9 @@ def project_sections(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, list[
         body = []
         for q in paragraphs[i + 1:]:
             m = tx.item_marker(q.text)
-            if m and is_heading(q.text) and rank.get(m[0], 99) <= rank[marker[0]]:
-                break
+            if m and ((is_heading(q.text) and rank.get(m[0], 99) <= rank[marker[0]])
+                      or (m[0] == marker[0] and _ordinal(m[1]) == _ordinal(marker[1]) + 1)):
+                break  # the next heading of its level, or the next item of its list ("（三）其他项目。A…")
             body.append(q)
         if any(find_money(q.text) or tx.find_rate(tx.plain(q.text)) for q in body):
             out.append((p, body))
@@ -420,6 +440,19 @@ def project_sections(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, list[
         else:
             i += 1
     return out
+
+
+_CN_ORDINALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+
+def _ordinal(number: str) -> int:
+    """'3' → 3, '三' → 3, '十二' → 12 (a list's numbering); 0 when it is none of these."""
+    if number.isdigit():
+        return int(number)
+    if len(number) == 1:
+        return _CN_ORDINALS.get(number, 0)
+    tens, _, ones = number.partition("十")
+    return (_CN_ORDINALS.get(tens, 1) if tens else 1) * 10 + _CN_ORDINALS.get(ones, 0) if "十" in number else 0
 
 
 def read_section(heading: Paragraph, body: list[Paragraph]) -> Candidate:
@@ -440,9 +473,9 @@ def _as_mention(cand: Candidate) -> None:
             reading.authority = AUTHORITY_MENTION
 
 
-def read_summary(para: Paragraph) -> Candidate:
+def read_summary(para: Paragraph, listed: bool = False) -> Candidate:
     cand = Candidate(MENTION, para.line_start, para.line_end)
-    name = summary_name(para.text)
+    name = summary_name(para.text, listed)
     if name:
         cand.add("project", name, para.line_start, para.line_end, "mention", "部门报告项目摘要")
     read_prose(cand, [para], "部门报告项目摘要")
