@@ -252,8 +252,8 @@ def test_department_self_assessment_form():
 
 
 def test_label_key_takes_the_first_label_whose_expression_matches():
-    """label_key matches every label in one expression; a whole-cell match must pick the key that
-    trying the labels one by one, in KV_LABELS order, picks: over every cell and line of the bundled and written
+    """label_key matches every label in one expression; a whole-cell match (a term, after qualifiers
+    that only narrow it) must pick the key that trying the labels one by one, in KV_LABELS order, picks: over every cell and line of the bundled and written
     documents, and over each label pattern's own wordings with a unit or colon after them."""
     from perfeval.ingest.extractors import tables
     from perfeval.ingest.normalize import halfwidth
@@ -263,7 +263,13 @@ def test_label_key_takes_the_first_label_whose_expression_matches():
 
     def sequential(text: str):
         compact = halfwidth("".join(text.split())).replace("（", "(").replace("）", ")")
-        return next((key for key, rx in one_by_one if rx.match(compact)), None)
+        # the term itself, or after qualifiers that only narrow it (项目主管部门, 全年支出数)
+        for lead in range(len(compact)):
+            if lead == 0 or tables.FIELD_QUALIFIERS.match(compact[:lead]):
+                key = next((key for key, rx in one_by_one if rx.match(compact[lead:])), None)
+                if key:
+                    return key
+        return None
 
     texts = set()
     for folder in ("data/samples", "tests/fixtures/general", "tests/fixtures/holdout", "tests/fixtures/written"):
@@ -770,3 +776,17 @@ def test_a_short_sentence_under_a_problem_heading_is_a_problem_not_a_title():
     # a title may still end in a full stop when it names a section
     found = extract_findings([Paragraph("存在的主要问题。", 1, 1), Paragraph("项目前期工作准备不足。", 2, 2)])
     assert [(f.kind, f.text) for f in found] == [("problem", "项目前期工作准备不足。")]
+
+
+def test_points_before_what_a_dimension_got_are_its_full_marks():
+    from perfeval.ingest.extractors import text as tx
+    s = tx.plain("其中决策指标20分，得16分；过程指标20分，得17.5分。")
+    assert tx.find_dimensions(s) == [("score_decision", 16.0), ("score_process", 17.5)]
+
+
+def test_a_sentence_in_a_result_cell_is_read_as_a_sentence():
+    from perfeval.pipeline import parse_bytes
+    text = ("某县2020年度项目支出绩效自评表\n项目名称\t海岛客运航线运营补贴\n预算数（万元）\t300\n执行数（万元）\t291\n"
+            "评价结论\t本项目满分100分，自评得分92分，评价等次为优。\n")
+    cand = parse_bytes(text.encode("utf-8"), "f.txt").evaluations[0].candidate
+    assert (cand.get("score"), cand.get("grade")) == (92.0, "优")  # not the 100 full marks

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from perfeval.ingest.extractors import text as tx
 from perfeval.ingest.extractors.findings import split_items
 from perfeval.ingest.extractors.tables import (
     DIMENSION_KEYS,
@@ -28,7 +29,6 @@ from perfeval.ingest.model import Cell, Table
 from perfeval.ingest.normalize import (
     TemplateUnit,
     clean_name,
-    parse_grade,
     parse_money,
     parse_number,
     parse_percent,
@@ -101,9 +101,8 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
             year = parse_number(re.sub(r"年度?", "", vc.text))
             cand.add("year", int(year) if year else None, vc.line_start, vc.line_end, "form", origin)
     for key, label, _lc, vc in kv_pairs(rows[kv_end:]) + inline_pairs(rows[kv_end:]):
-        if key == "grade":  # 自评等级 below the 总分 row, or "自评等级：优" in a cell
-            cand.add("grade", parse_grade(vc.text), vc.line_start, vc.line_end, "form", origin)
-        elif key in ("problems", "suggestions", "rectification", "problems_suggestions"):
+        # 自评等级 below the 总分 row, "自评等级：优" in a cell, a 评价结论 sentence
+        if key in ("grade", "problems", "suggestions", "rectification", "problems_suggestions"):
             _add_value(cand, key, label, vc, unit, origin)
     if funds_at is not None:
         read_funds(rows, funds_at, funds_header(rows[funds_at]), unit, cand, origin)
@@ -146,6 +145,12 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
         cand.add(key, parse_percent(text), vc.line_start, vc.line_end, "form", origin)
     elif key in ("score", "grade"):  # either cell may state both: "91.5（优）", "良（85分）", "93分（优）"
         score, grade = read_score(text)
+        if SENTENCE_VALUE.search(text):
+            # a sentence in the cell ("本项目满分100分，自评得分92分，评价等次为优。") is read as the text
+            # of a report is: its full marks are no score, its grade is said in words
+            plain = tx.plain(text)
+            score = (tx.find_total_score(plain) or (None,))[0]
+            grade = (tx.find_grade(plain) or (None,))[0]
         cand.add("score", score, vc.line_start, vc.line_end, "form", origin)
         cand.add("grade", grade, vc.line_start, vc.line_end, "form", origin)
     elif key == "year":
@@ -161,6 +166,9 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
     elif key in ("problems", "suggestions", "rectification"):
         kind = {"problems": "problem", "suggestions": "suggestion", "rectification": "rectification"}[key]
         _add_items(cand, kind, text, vc)
+
+
+SENTENCE_VALUE = re.compile(r"[，,。；;]\s*\S")  # clauses: a sentence rather than a value
 
 
 def _add_items(cand: Candidate, kind: str, text: str, vc: Cell) -> None:

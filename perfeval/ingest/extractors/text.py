@@ -186,7 +186,8 @@ _DIM_ANY = "|".join(f"(?P<{k}>{v})" for k, v in DIMENSIONS.items())
 DIM_RE = re.compile(r"[“\"「]?(?:" + _DIM_ANY + r")[”\"」]?(?:指标|类指标|维度)?\s*"
                     r"(?:[（(]\s*(?:满分|分值)?\s*" + NUM + r"\s*分\s*[）)])?\s*"  # "部门决策（20分）：17.5分"
                     r"(?:(?:评价指标)?满分(?:为)?\s*" + NUM + r"\s*分\s*[，,]\s*)?"
-                    r"(?:评价)?(?:得分|评分)?\s*(?:为|是|：|:)?\s*(" + NUM + r")\s*分")
+                    r"(?:(?:分值|权重)?(?:为)?\s*" + NUM + r"\s*分\s*[，,]\s*(?:实际)?(?=得))?"  # "决策指标20分，得16分": its points, then what it got
+                    r"(?:评价)?(?:得分|评分|得)?\s*(?:为|是|：|:)?\s*(" + NUM + r")\s*分")
 
 _TOTAL_POINTS = re.compile(r"总分\s*(?:为|是|：|:)?\s*(" + NUM + r")\s*分")
 TOTAL_RES = [
@@ -200,7 +201,8 @@ TOTAL_RES = [
     re.compile(GRADE + r"\s*[（(]\s*(" + NUM + r")\s*分\s*[）)]"),
     re.compile(r"(?:自评|考核)\s*(?:为)?\s*(" + NUM + r")\s*分"),  # "…执行率98%，自评93分"
 ]
-_DIM_SENTENCE = re.compile(r"满分|[“\"](?:项目)?(?:决策|管理|过程|绩效|产出|效益)[”\"]")
+# a dimension's full marks (满分20分) or quoted name; 满分100分 is the whole scheme's
+_DIM_SENTENCE = re.compile(r"满分(?!\s*(?:为)?\s*100\s*分)|[“\"](?:项目)?(?:决策|管理|过程|绩效|产出|效益)[”\"]")
 
 
 # Sentences that explain the grading scale, not the result: "90分（含）以上为“优”".
