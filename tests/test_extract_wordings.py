@@ -790,3 +790,13 @@ def test_a_sentence_in_a_result_cell_is_read_as_a_sentence():
             "评价结论\t本项目满分100分，自评得分92分，评价等次为优。\n")
     cand = parse_bytes(text.encode("utf-8"), "f.txt").evaluations[0].candidate
     assert (cand.get("score"), cand.get("grade")) == (92.0, "优")  # not the 100 full marks
+
+
+def test_money_in_label_value_pairs_of_a_form_without_a_funds_table():
+    from perfeval.pipeline import parse_bytes
+    text = ("2018年度项目支出绩效自评表\n项目名称\t侗族大歌传承保护经费\n"
+            "预算数（万元）\t96.00\t执行数（万元）\t93.12\t执行率\t97.00%\t得分（10分）\t9.7\n"
+            "一级指标\t二级指标\t三级指标\t分值\t得分\n产出指标\t数量指标\t传习班\t90\t87\n总分\t\t\t100\t96.7\n")
+    cand = parse_bytes(text.encode("utf-8"), "f.txt").evaluations[0].candidate
+    assert (cand.get("budget_yuan"), cand.get("spent_yuan"), cand.get("execution_rate"), cand.get("score")) == (
+        960_000.0, 931_200.0, 0.97, 96.7)  # the execution row's 9.7 is no total

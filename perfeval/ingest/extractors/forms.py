@@ -94,12 +94,14 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
     funds_at = next((i for i, r in enumerate(rows) if funds_header(r)), None)
     head_at = next((i for i, r in enumerate(rows) if indicator_header(r)), None)
     kv_end = min(x for x in (funds_at, head_at, len(rows)) if x is not None)
-    for key, _label, _lc, vc in kv_pairs(rows[:kv_end]):
+    for key, label, _lc, vc in kv_pairs(rows[:kv_end]):
         if key in ("project", "unit", "department"):
             cand.add(key, clean_name(vc.text.replace("\n", "")), vc.line_start, vc.line_end, "form", origin)
         elif key == "year":
             year = parse_number(re.sub(r"年度?", "", vc.text))
             cand.add("year", int(year) if year else None, vc.line_start, vc.line_end, "form", origin)
+        elif key in MONEY_KEYS or key == "execution_rate":  # label | value pairs, where no funds table is
+            _add_value(cand, key, label, vc, unit, origin)
     for key, label, _lc, vc in kv_pairs(rows[kv_end:]) + inline_pairs(rows[kv_end:]):
         # 自评等级 below the 总分 row, "自评等级：优" in a cell, a 评价结论 sentence
         if key in ("grade", "problems", "suggestions", "rectification", "problems_suggestions"):

@@ -186,7 +186,8 @@ _DIM_ANY = "|".join(f"(?P<{k}>{v})" for k, v in DIMENSIONS.items())
 DIM_RE = re.compile(r"[“\"「]?(?:" + _DIM_ANY + r")[”\"」]?(?:指标|类指标|维度)?\s*"
                     r"(?:[（(]\s*(?:满分|分值)?\s*" + NUM + r"\s*分\s*[）)])?\s*"  # "部门决策（20分）：17.5分"
                     r"(?:(?:评价指标)?满分(?:为)?\s*" + NUM + r"\s*分\s*[，,]\s*)?"
-                    r"(?:(?:分值|权重)?(?:为)?\s*" + NUM + r"\s*分\s*[，,]\s*(?:实际)?(?=得))?"  # "决策指标20分，得16分": its points, then what it got
+                    # "决策指标20分，得16分": its points, then what it got
+                    r"(?:(?:分值|权重)?(?:为)?\s*" + NUM + r"\s*分\s*[，,]\s*(?:实际)?(?=得))?"
                     r"(?:评价)?(?:得分|评分|得)?\s*(?:为|是|：|:)?\s*(" + NUM + r")\s*分")
 
 _TOTAL_POINTS = re.compile(r"总分\s*(?:为|是|：|:)?\s*(" + NUM + r")\s*分")
