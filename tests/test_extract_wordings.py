@@ -253,7 +253,8 @@ def test_department_self_assessment_form():
 
 def test_label_key_takes_the_first_label_whose_expression_matches():
     """label_key matches every label in one expression; a whole-cell match (a term, after qualifiers
-    that only narrow it) must pick the key that trying the labels one by one, in KV_LABELS order, picks: over every cell and line of the bundled and written
+    that only narrow it) must pick the key that trying the labels one by one, in KV_LABELS order,
+    picks: over every cell and line of the bundled and written
     documents, and over each label pattern's own wordings with a unit or colon after them."""
     from perfeval.ingest.extractors import tables
     from perfeval.ingest.normalize import halfwidth
