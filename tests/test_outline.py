@@ -136,3 +136,23 @@ def test_the_next_item_of_a_sections_list_ends_the_section_even_when_it_is_a_par
     assert {"草原生态保护补助奖励资金", "高标准农田建设项目", "农机购置补贴"} <= set(found)
     assert found["草原生态保护补助奖励资金"].get("spent_yuan") == 32_600_000.0
     assert found["农机购置补贴"].get("score") == 96.0
+
+
+def test_progress_periods_after_the_first_in_a_sentence_need_no_verb():
+    from perfeval.ingest.extractors import text as tx
+    s = tx.plain("从支出进度看，第一季度累计支出进度１２．４％，第二季度累计38.6%，第三季度累计67.2%，全年93.15%。")
+    assert tx.find_progress(s) == [(3, 0.124), (6, 0.386), (9, 0.672), (12, 0.9315)]
+    assert tx.find_progress(tx.plain("截至3月底累计支出进度8.5%，6月底42.3%，9月底71.5%。")) == [
+        (3, 0.085), (6, 0.423), (9, 0.715)]
+
+
+def test_a_month_row_takes_its_rates_from_the_cumulative_row_below_the_amounts():
+    from perfeval.ingest.extractors.tables import read_progress_table
+    from perfeval.ingest.model import Cell
+
+    def row(*texts):
+        return [Cell(t, 1, 1) for t in texts]
+    rows = [row("月份", "3月", "6月", "9月", "12月"), row("累计支出（千元）", "236.0", "980.4", "1,820.7", "3,211.9"),
+            row("当月支出进度", "3.1%", "9.4%", "10.3%", "11.2%"), row("累计支出进度", "6.8%", "28.4%", "52.8%", "93.1%")]
+    assert [(p.month, p.cumulative_rate) for p in read_progress_table(rows)] == [
+        (3, 0.068), (6, 0.284), (9, 0.528), (12, 0.931)]

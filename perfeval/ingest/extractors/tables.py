@@ -338,14 +338,18 @@ def read_progress_table(rows: list[list[Cell]]) -> list[Progress]:
     "支出进度 | 一季度 | 二季度 …" over "| 15.2% | 38.7% …", or "季度 | 当季支出 | 累计支出进度" with a row
     per quarter. Only percentages are read (amounts per period are not progress), and where both a
     period's own and its cumulative rate are given, the cumulative column."""
-    for r, row in enumerate(rows[:-1]):  # periods along a row, their rates in the row below
+    for r, row in enumerate(rows[:-1]):  # periods along a row, their rates in a row below
         months = {i: m for i, c in enumerate(row) if (m := period_month(c.text))}
         if len(months) >= 2:
-            below = rows[r + 1]
-            points = [Progress(m, rate, "stated", below[i].line_start, below[i].line_end) for i, m in months.items()
-                      if i < len(below) and "%" in below[i].text and (rate := parse_percent(below[i].text)) is not None]
-            if len(points) >= 2:
-                return points
+            # the rates' row: the first below with percentages, one labelled 累计 before the others
+            # (amounts per period, or each period's own rate, may come first)
+            below_rows = sorted(rows[r + 1:r + 5], key=lambda b: not (b and "累计" in b[0].compact))
+            for below in below_rows:
+                points = [Progress(m, rate, "stated", below[i].line_start, below[i].line_end)
+                          for i, m in months.items()
+                          if i < len(below) and "%" in below[i].text and (rate := parse_percent(below[i].text)) is not None]
+                if len(points) >= 2:
+                    return points
     width = max((len(row) for row in rows), default=0)
     for col in range(width):  # periods down a column, the rate in the column headed 累计…进度
         periods = [(r, m) for r, row in enumerate(rows) if col < len(row) and (m := period_month(row[col].text))]

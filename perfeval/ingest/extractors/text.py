@@ -295,7 +295,9 @@ PROGRESS_AMOUNT_RE = re.compile(
     + NUM + r"\s*(?:万元|亿元|元)\s*[，,]\s*"
     r"(?:(?:累计)?(?:资金)?(?:支出|支付|执行|使用)(?:进度|比例|率)|占(?:全年|年度)?预算(?:的|比例)?)\s*"
     r"(?:仅为|仅|约为|约|为|达到|达)?\s*(" + NUM + r")\s*%")
-PROGRESS_FOLLOW_RE = re.compile(_MONTH + r"\s*(?:底|末)?\s*(?:为|达到|达)\s*(" + NUM + r")\s*%")
+# the periods after the first in one sentence: "…，6月底42.3%，9月底为71.5%", "第二季度累计38.6%，全年93.15%"
+PROGRESS_FOLLOW_RE = re.compile(_MONTH.replace("|年底))", "|年底|全年))") + r"\s*(?:底|末)?\s*(?:累计)?\s*(?:支出)?(?:进度)?\s*"
+                                r"(?:为|达到|达)?\s*(" + NUM + r")\s*%")
 PROGRESS_DONE_RE = re.compile(
     _MONTH + r"\s*(?:底|末|份)?\s*(?:前)?\s*(?:已)?(?:全部|全额)?(?:支出|支付|执行|拨付)完毕")
 
