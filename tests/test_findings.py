@@ -38,3 +38,16 @@ def test_headings_are_recognised_by_kind():
     assert findings.heading_kind("二、项目资金使用情况") == "other"
     assert findings.is_heading("二、项目资金使用情况")
     assert not findings.is_heading("项目资金拨付及时，使用规范，未发现挤占挪用。")
+
+
+def test_the_reasons_for_indicator_shortfalls_are_a_forms_problems_when_it_states_none_else():
+    from perfeval.pipeline import parse_bytes
+    text = ("2020年度项目支出绩效自评表\n项目名称\t苹果产业提质增效示范项目\n预算数（万元）\t125\n执行数（万元）\t118.64\n"
+            "一级指标\t二级指标\t三级指标\t分值\t得分\t偏差原因\n"
+            "产出指标\t数量指标\t技术培训人次\t20\t17\t技术培训集中在果树休眠期开展，部分果农未能参训\n"
+            "产出指标\t质量指标\t优果率\t20\t20\t无\n总分\t\t\t100\t93\t\n")
+    cand = parse_bytes(text.encode("utf-8"), "f.txt").evaluations[0].candidate
+    assert [f.text for f in cand.findings if f.kind == "problem"] == ["技术培训集中在果树休眠期开展，部分果农未能参训"]
+    # a 备注 column holds remarks, not problems
+    cand = parse_bytes(text.replace("偏差原因", "备注").encode("utf-8"), "f.txt").evaluations[0].candidate
+    assert not [f for f in cand.findings if f.kind == "problem"]

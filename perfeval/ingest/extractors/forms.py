@@ -114,11 +114,27 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
         indicators, total, total_lines, _ = parse_indicator_rows(rows[head_at + 1:], cols, cand, origin,
                                                                  len(rows[head_at]))
         cand.indicators = indicators
+        _deviation_problems(cand, rows[head_at], cols)
         if total is not None and total_lines:
             cand.add("score", total, total_lines[0], total_lines[1], "form", origin)
         for dim, value in dimension_scores(indicators).items():
             cand.add(dim, value, indicators[0].line_start, indicators[-1].line_end, "form", "指标评分表")
     return cand
+
+
+DEVIATION_HEAD = re.compile(r"偏差|原因")  # 偏差原因（分析）, 扣分原因, 未完成原因: not 备注 or 改进措施
+
+
+def _deviation_problems(cand: Candidate, header: list[Cell], cols: dict[str, int]) -> None:
+    """A form whose problems are only the reasons given for its indicators' shortfalls (the
+    偏差原因 column): each reason is a problem statement."""
+    if any(f.kind == "problem" for f in cand.findings) or "note" not in cols or cols["note"] >= len(header) \
+            or not DEVIATION_HEAD.search(header[cols["note"]].compact):
+        return
+    for x in cand.indicators:
+        note = (x.note or "").strip()
+        if len(note) >= 6 and not note.startswith(("无", "/", "—", "-")):
+            cand.findings.append(Finding("problem", note, x.line_start, x.line_end))
 
 
 def read_results_form(rows: list[list[Cell]], context_unit: str | None) -> Candidate:
