@@ -52,6 +52,10 @@ class Context:
         return name
 
 
+# a line that is a sentence or a title, not a unit's name on a line of its own
+_NOT_A_NAME = ("，", "。", "：", ":", "报告", "评价", "决算", "预算")
+
+
 def document_context(doc: Document) -> Context:
     ctx = Context()
     # the document's paragraphs, and the titles and notes a sheet or form puts in its table's top rows
@@ -60,7 +64,7 @@ def document_context(doc: Document) -> Context:
                         key=lambda p: p.line_start)
     for p in paragraphs[:8]:
         text = clean_name(p.text)
-        if 4 <= len(text) <= 40 and ORG_SUFFIX.search(text) and not re.search(r"[，。：:]|报告|评价|决算|预算", text):
+        if 4 <= len(text) <= 40 and ORG_SUFFIX.search(text) and not any(w in text for w in _NOT_A_NAME):
             ctx.unit, ctx.unit_lines = text, (p.line_start, p.line_end)
             break
     else:  # a title led by the unit: "某市住房公积金管理中心2024年度项目支出月度进度表"

@@ -37,17 +37,16 @@ def halfwidth(text: str) -> str:
     return text
 
 
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_FULLWIDTH_POINT = re.compile(r"(?<=\d)．(?=\d)")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")  # ． is a decimal point, not a full stop (。)
 
 
 def ascii_digits(text: str) -> str:
-    """Full-width digits (and a full-width decimal point between digits) as ASCII: a year, a
+    """Full-width digits (and the full-width decimal point) as ASCII: a year, a
     figure or a score reads the same whichever way it was typed. Other full-width punctuation
     stays: it is the text's own (，：（）), and `halfwidth` handles it where numbers are read."""
     if not any("０" <= ch <= "９" for ch in text):
         return text
-    return _FULLWIDTH_POINT.sub(".", text.translate(_FULLWIDTH_DIGITS))
+    return text.translate(_FULLWIDTH_DIGITS)
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -235,7 +234,7 @@ def grade_from_score(score: float | None) -> str | None:
 
 def clean_name(text: str) -> str:
     """A project or unit name as stated, without quotes, brackets of emphasis or extra spaces."""
-    s = re.sub(r"\s+", " ", text.strip(" \u3000\t\r\n:："))
+    s = " ".join(text.strip(" \u3000\t\r\n:：").split())
     pairs = {"“": "”", "\"": "\"", "「": "」", "『": "』", "《": "》", "'": "'"}
     # quotes that wrap the whole name are emphasis; a quote inside the name is part of it
     while len(s) >= 2 and s[0] in pairs and s[-1] == pairs[s[0]] and s[1:-1].count(pairs[s[0]]) == 0:

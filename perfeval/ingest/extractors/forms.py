@@ -98,7 +98,7 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
         if key in ("project", "unit", "department"):
             cand.add(key, clean_name(vc.text.replace("\n", "")), vc.line_start, vc.line_end, "form", origin)
         elif key == "year":
-            year = parse_number(re.sub(r"年度?", "", vc.text))
+            year = parse_number(vc.text.replace("年度", "").replace("年", ""))
             cand.add("year", int(year) if year else None, vc.line_start, vc.line_end, "form", origin)
         elif key in MONEY_KEYS or key == "execution_rate":  # label | value pairs, where no funds table is
             _add_value(cand, key, label, vc, unit, origin)
@@ -122,14 +122,14 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
     return cand
 
 
-DEVIATION_HEAD = re.compile(r"偏差|原因")  # 偏差原因（分析）, 扣分原因, 未完成原因: not 备注 or 改进措施
+DEVIATION_HEADS = ("偏差", "原因")  # 偏差原因（分析）, 扣分原因, 未完成原因: not 备注 or 改进措施
 
 
 def _deviation_problems(cand: Candidate, header: list[Cell], cols: dict[str, int]) -> None:
     """A form whose problems are only the reasons given for its indicators' shortfalls (the
     偏差原因 column): each reason is a problem statement."""
     if any(f.kind == "problem" for f in cand.findings) or "note" not in cols or cols["note"] >= len(header) \
-            or not DEVIATION_HEAD.search(header[cols["note"]].compact):
+            or not any(w in header[cols["note"]].compact for w in DEVIATION_HEADS):
         return
     for x in cand.indicators:
         note = (x.note or "").strip()
@@ -163,7 +163,7 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
         cand.add(key, parse_percent(text), vc.line_start, vc.line_end, "form", origin)
     elif key in ("score", "grade"):  # either cell may state both: "91.5（优）", "良（85分）", "93分（优）"
         score, grade = read_score(text)
-        if SENTENCE_VALUE.search(text):
+        if any(p in text.strip().rstrip("。；;") for p in "，,。；;"):
             # a sentence in the cell ("本项目满分100分，自评得分92分，评价等次为优。") is read as the text
             # of a report is: its full marks are no score, its grade is said in words
             plain = tx.plain(text)
@@ -184,9 +184,6 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
     elif key in ("problems", "suggestions", "rectification"):
         kind = {"problems": "problem", "suggestions": "suggestion", "rectification": "rectification"}[key]
         _add_items(cand, kind, text, vc)
-
-
-SENTENCE_VALUE = re.compile(r"[，,。；;]\s*\S")  # clauses: a sentence rather than a value
 
 
 def _add_items(cand: Candidate, kind: str, text: str, vc: Cell) -> None:
@@ -365,13 +362,13 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
             break
     else:
         return []
-    unit_at = next((i for i, t in enumerate(heads) if re.match(r"^(?:单位|单位名称|部门|预算单位)$", t)), None)
+    unit_at = next((i for i, t in enumerate(heads) if t in ("单位", "单位名称", "部门", "预算单位")), None)
     budget_at = next((i for i, t in enumerate(heads) if _BUDGET_HEAD.match(t)), None)
     header_rows = table.rows[max(0, h - 1):h + 1]
     money_unit = default_money_unit(header_rows, context_unit if context_unit else TemplateUnit("元"))
     cumulative_head = any("累计" in t for t in heads + above)
     # the months' figures are rates written as numbers: "累计支出进度(%)", "执行率(%)"
-    percent_head = any(re.search(r"(?:进度|率)\(%\)", t) for t in heads + above)
+    percent_head = any("进度(%)" in t or "率(%)" in t for t in heads + above)
     out = []
     for row in table.rows[h + 1:]:
         if project_at >= len(row) or not row[project_at].text or row[project_at].compact.startswith(("合计", "总计")):

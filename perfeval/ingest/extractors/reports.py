@@ -61,7 +61,7 @@ def title_name(title: str) -> str | None:
     t = tx.strip_marker(title)
     t = re.sub(r"^(?:关于)?(?:[^，。]{0,30}?(?:19|20)\d{2}\s*年度?)?", "", t)  # publisher and year before the name
     t = re.sub(r"(?:支出)?(?:财政)?(?:绩效)?(?:评价|自评)(?:报告|情况)?$", "", t)
-    if re.search(r"(?:经费|资金|费用|专项)项目$", t) or t.endswith("项目项目"):
+    if t.endswith(("经费项目", "资金项目", "费用项目", "专项项目", "项目项目")):
         t = t[:-2]
     t = re.sub(r"^(?:财政|支出|项目|部门|整体|专项)+$", "", t)  # only genre words: the title names no project
     if len(t) < 2:  # the name before the year: "XX工程2020年度绩效评价报告"
@@ -248,7 +248,7 @@ def _read_recap(cand: Candidate, rows) -> bool:
     if len(labels) < 2 or not all(any(rx.match(x) for _, rx in _RECAP_ROWS) for x in labels):
         return False  # rows are indicators, not dimensions: a scored indicator table
     score_at = head.index("得分")
-    grade_at = next((i for i, h in enumerate(head) if re.match(r"^(?:绩效)?(?:等级|等次|评价等级)$", h)), None)
+    grade_at = next((i for i, h in enumerate(head) if h in ("等级", "等次", "绩效等级", "绩效等次", "评价等级", "绩效评价等级")), None)
     for row in rows[1:]:
         if len(row) <= score_at:
             continue
@@ -354,8 +354,9 @@ def is_project_summary(text: str, listed: bool = False) -> bool:
         return False
     # a project is named first, or the figures are said to be a project's
     # (an unnamed summary describes the work done first: "完成了…运维保障工作。预算99万元…")
-    return (summary_name(text, listed) is not None or bool(re.search(r"项目预算|项目资金|该项目|项目总?投资", text))
-            or bool(re.match(r"\s*(?:完成了|保障了|开展了|实施了|组织了)", text)))
+    return (summary_name(text, listed) is not None
+            or any(w in text for w in ("项目预算", "项目资金", "该项目", "项目投资", "项目总投资"))
+            or text.lstrip().startswith(("完成了", "保障了", "开展了", "实施了", "组织了")))
 
 
 def summary_items(para: Paragraph) -> list[tuple[Paragraph, bool]]:
@@ -375,9 +376,8 @@ def _after_lead(text: str) -> str:
     before its first item's name; the text itself when no name follows them."""
     first = find_money(text)
     end = first[0][2] if first else len(text)
-    for m in reversed(list(re.finditer(r"[：:。]", text[:end]))):
-        rest = text[m.end():].strip()
-        if summary_name(rest, listed=True):
+    for at in range(end - 1, -1, -1):
+        if text[at] in "：:。" and summary_name(rest := text[at + 1:].strip(), listed=True):
             return rest
     return text
 
@@ -390,7 +390,7 @@ def summary_name(text: str, listed: bool = False) -> str | None:
     """The project a summary names first; `listed`: one of several projects a paragraph lists with
     their figures, whose names need not say what they are (村级光伏电站运维)."""
     s = text.strip()
-    if re.match(r"^(?:完成|保障|按照|通过|为|在|对|根据|经过|已|共)", s):
+    if s.startswith(("完成", "保障", "按照", "通过", "为", "在", "对", "根据", "经过", "已", "共")):  # a sentence, not a name
         return None
     # the name ends where the punctuation or the first figure's label begins ("X资金预算180万元，…")
     m = re.match(r"^\s*([^，,。；;：:]{3,50}?)(?:[，,：:。]|(?=(?:年初|全年|年度)?(?:预算|计划投资|总投资)))", s)

@@ -347,7 +347,7 @@ _PAY_VERB = re.compile(r"划拨|拨付|支付|付款|拨款|转拨|发放")
 def find_disbursements(s: str):
     """Dated payments: '2019年6月27日…划拨接线员防暑降温经费75600元，更换服装经费77706元'."""
     dates = find_dates(s)
-    if not dates or not _PAY_VERB.search(s) or re.search(r"预算(?:数|为|金额)", s):
+    if not dates or not _PAY_VERB.search(s) or any(w in s for w in ("预算数", "预算为", "预算金额")):
         return []
     out = []
     verb = _PAY_VERB.search(s)
@@ -357,7 +357,8 @@ def find_disbursements(s: str):
         if not before or start < (verb.start() if verb else 0):
             continue
         purpose = re.split(r"[，,、；;]", s[max(prev, before[-1][2]):start])[-1]
-        purpose = re.sub(r"^(?:划拨|拨付|支付|付款|拨款|转拨|发放)", "", purpose).strip()
+        lead = _PAY_VERB.match(purpose)
+        purpose = (purpose[lead.end():] if lead else purpose).strip()
         out.append((before[-1][0], yuan, purpose))
         prev = end
     return out
