@@ -19,16 +19,16 @@ from tests.variations.runner import originals, run
 SEED = 11
 PER_KIND = 20          # variants per kind in this sample (~200 in all)
 MIN_VARIANTS = 15      # a kind that makes fewer has stopped applying to the base documents
-MIN_OVERALL = 0.74     # target 0.99; today 154/199 = 0.774
-MIN_PER_KIND = {       # target 0.97 each; today (seed 11): 18, 20, 2, 18, 19, 8/19, 12, 17, 20, 20 of 20
-    "format": 0.85,
+MIN_OVERALL = 0.87     # target 0.99; today 180/199 = 0.905 (0.774 when the generator was built)
+MIN_PER_KIND = {       # target 0.97 each; today (seed 11): 19, 20, 20, 20, 19, 7/19, 15, 20, 20, 20 of 20
+    "format": 0.90,
     "money_unit": 0.95,
-    "yuan_under_wan_caption": 0.05,
-    "label_synonyms": 0.85,
+    "yuan_under_wan_caption": 0.90,
+    "label_synonyms": 0.90,
     "column_order": 0.90,
-    "table_to_prose": 0.35,
-    "problems_moved": 0.55,
-    "fullwidth_digits": 0.80,
+    "table_to_prose": 0.30,
+    "problems_moved": 0.70,
+    "fullwidth_digits": 0.90,
     "number_format": 0.95,
     "label_spacing": 0.95,
 }
