@@ -98,16 +98,34 @@ def test_batch_in_the_published_formats(tmp_path):
 # dimension scores after their full marks ("决策指标20分，得16分").
 def test_batch_exercising_what_unseen_documents_showed(tmp_path):
     score, stdout = run_scorer(tmp_path, "holdout7_truth.json", "holdout7")
-    assert score["evals_found"] >= 68 and score["extra"] == 0, stdout
+    assert score["evals_found"] == 71 and score["extra"] == 0, stdout
     assert score["fields"] >= 0.98, stdout
-    assert score["problems"] >= 47 / 52 and score["conflicts"] >= 0.5, stdout
+    assert score["problems"] >= 47 / 52 and score["conflicts"] == 1.0, stdout
 
 
-def test_archive_members_of_the_published_batch_read_exactly(tmp_path):
-    truth = json.loads((FIXTURES / "holdout6_truth.json").read_text(encoding="utf-8"))
+# holdout8: 36 documents in every published format (.wps/.et, a .mht page, a scan, a photo and a zip
+# of GBK-named members too), 100 evaluations, scored once after the variation generator's kinds were
+# fixed and before any change for it: fields 0.956 (796/833), 82 of 100 evaluations, 1 extra,
+# problems 47/54, categories 35/47, conflicts 3/4. After fixing by kind (department rows named 部门名称,
+# a list's lead and unnamed listed projects, the next item ending a section, label | value money in
+# forms, sentences in result cells, points before a dimension's score, periods after the first in a
+# sentence and a month row's cumulative rates, 偏差原因 as problems, 部门整体支出 as a table's whole):
+# below. The scorer finds a zip's members by their names in the archive, not by the zip's: its 5
+# evaluations are checked apart (test below). Still missed: categories of 12 problems, a unit named
+# only inside a sentence, a stated rate that disagrees with the figures.
+def test_batch_scored_after_the_variation_generator(tmp_path):
+    score, stdout = run_scorer(tmp_path, "holdout8_truth.json", "holdout8")
+    assert score["evals_found"] >= 95 and score["extra"] == 0, stdout
+    assert score["fields"] >= 0.99, stdout
+    assert score["problems"] >= 51 / 54 and score["conflicts"] == 1.0, stdout
+
+
+@pytest.mark.parametrize("batch", ["holdout6", "holdout8"])
+def test_archive_members_of_the_published_batch_read_exactly(tmp_path, batch):
+    truth = json.loads((FIXTURES / f"{batch}_truth.json").read_text(encoding="utf-8"))
     entry = next(d for d in truth["documents"] if d["file"].endswith(".zip"))
     db = tmp_path / "zip.duckdb"
-    run = subprocess.run([sys.executable, "-m", "perfeval", "ingest", str(FIXTURES / "holdout6" / entry["file"]),
+    run = subprocess.run([sys.executable, "-m", "perfeval", "ingest", str(FIXTURES / batch / entry["file"]),
                           "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     import duckdb
