@@ -156,3 +156,16 @@ def test_a_month_row_takes_its_rates_from_the_cumulative_row_below_the_amounts()
             row("当月支出进度", "3.1%", "9.4%", "10.3%", "11.2%"), row("累计支出进度", "6.8%", "28.4%", "52.8%", "93.1%")]
     assert [(p.month, p.cumulative_rate) for p in read_progress_table(rows)] == [
         (3, 0.068), (6, 0.284), (9, 0.528), (12, 0.931)]
+
+
+def test_a_lists_rows_written_as_sentences_are_each_a_result():
+    text = ("某市2020年度市级重点项目绩效评价结果\n"
+            "根据绩效评价管理办法，市财政局对2个项目开展了绩效评价。\n"
+            "序号为1，项目名称为瓯江干流治理工程，主管部门为丽水市水利局，预算资金为2.3560亿元，实际支出为2.1204亿元，"
+            "执行率为90.00%，评价得分为88.2分，评价等级为良。\n"
+            "序号为2，项目名称为四好农村路建设补助，主管部门为丽水市交通运输局，预算资金为1.8000亿元，实际支出为1.7532亿元，"
+            "执行率为97.40%，评价得分为93分，评价等级为优。\n")
+    found = {ev.candidate.get("project"): ev.candidate for ev in parse_bytes(text.encode("utf-8"), "r.txt").evaluations}
+    assert set(found) == {"瓯江干流治理工程", "四好农村路建设补助"}
+    c = found["四好农村路建设补助"]
+    assert (c.get("budget_yuan"), c.get("spent_yuan"), c.get("score"), c.get("grade")) == (180_000_000.0, 175_320_000.0, 93.0, "优")

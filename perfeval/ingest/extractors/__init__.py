@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from perfeval.ingest.extractors.findings import extract_findings
-from perfeval.ingest.extractors.forms import extract_forms, find_forms
+from perfeval.ingest.extractors.forms import extract_forms, find_forms, read_clause_row
 from perfeval.ingest.extractors.reports import MENTION, extract_report, read_prose
 from perfeval.ingest.extractors.tables import first_filled_row, indicator_header, read_progress_table
 from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE, strip_marker
@@ -73,6 +73,14 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 table_candidates[i] = forms
                 _table_year(doc, i, forms)
                 candidates.extend(forms)
+
+    # rows of a list written as sentences: each its own result, cutting the prose like a form
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Paragraph) and (row := read_clause_row(block, money_unit)) is not None:
+            form_tables.add(i)
+            table_candidates[i] = [row]
+            spans[i] = []
+            candidates.append(row)
 
     starts = [(_title_start(doc, i), title_kind(b.text)) for i, b in enumerate(doc.blocks)
               if isinstance(b, Paragraph) and title_kind(b.text)]

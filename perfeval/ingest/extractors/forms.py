@@ -318,6 +318,42 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
     return out
 
 
+# ---- a row of a list written as a sentence: "项目名称为X，主管部门为Y，预算资金为…，评价得分为88.2分" --------
+
+CLAUSE_RESULT_KEYS = MONEY_KEYS | {"execution_rate", "score", "grade"}
+
+
+def labelled_clauses(text: str) -> list[tuple[str, str, str]]:
+    """(key, label, value) of the clauses of a sentence that each give a labelled value: a label of
+    the vocabulary, then 为/是/：, then the value."""
+    out = []
+    for clause in text.replace("；", "，").replace(";", "，").replace("。", "，").split("，"):
+        clause = clause.strip()
+        cut = min((i for i in (clause.find("为"), clause.find("："), clause.find(":"), clause.find("是")) if 0 < i <= 12),
+                  default=None)
+        if cut is None:
+            continue
+        key = label_key(clause[:cut])
+        if key and clause[cut + 1:].strip():
+            out.append((key, clause[:cut], clause[cut + 1:].strip()))
+    return out
+
+
+def read_clause_row(para, context_unit: str | None) -> Candidate | None:
+    """A paragraph that is a list's row written out (a project named by its label, at least three
+    more labelled values, a figure or a result among them): one result, as its table row would be."""
+    clauses = labelled_clauses(para.text)
+    keys = {k for k, _, _ in clauses}
+    if "project" not in keys or len(keys) < 4 or not keys & CLAUSE_RESULT_KEYS:
+        return None
+    cand = Candidate(RESULTS, para.line_start, para.line_end)
+    unit = default_money_unit([], context_unit)
+    for key, label, value in clauses:
+        _add_value(cand, key, label, Cell(value, para.line_start, para.line_end), unit, "结果清单")
+    _department_scope(cand)
+    return cand
+
+
 def extract_forms(table: Table, context_unit: str | None, spans: list[tuple[int, int]] | None = None) -> list[Candidate]:
     """`spans`: find_forms(table), when the caller has it."""
     out = []
