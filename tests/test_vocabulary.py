@@ -209,3 +209,11 @@ def test_column_terms_after_a_qualifier():
     assert indicator_header(row("三级指标", "指标分值", "得分率")) is None  # 得分率 is no score
     assert funds_header(row("项目", "年初预算安排", "全年预算数", "全年实际支出", "执行率")) == {
         "budget_initial_yuan": 1, "budget_yuan": 2, "spent_yuan": 3, "execution_rate": 4}
+
+
+def test_the_total_row_reads_the_score_column_when_score_comes_before_the_weight():
+    text = ("2022年度项目支出绩效自评表\n项目名称\t农村区域供水管网改造项目\n预算数（万元）\t1520\n执行数（万元）\t1398.4\n"
+            "一级指标\t二级指标\t三级指标\t得分\t分值\n产出指标\t数量指标\t新建管网\t36\t40\n效益指标\t社会效益\t受益人口\t50.5\t60\n"
+            "总分\t\t\t86.5\t100\n")
+    cand = parse_bytes(text.encode("utf-8"), "f.txt").evaluations[0].candidate
+    assert cand.get("score") == 86.5

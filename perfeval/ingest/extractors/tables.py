@@ -185,7 +185,11 @@ def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Can
             read = [read_score(c.text) for c in row[1:]]  # "94.27分（优）": the total and its grade
             numbers = [s for s, _ in read if s is not None]
             if numbers:
-                total = numbers[-1]
+                # the figure under the 得分 column of a row as wide as the header, else the last: a 得分
+                # column before the 分值 one is no reason to read the full marks
+                at = cols["score"]
+                under = read_score(row[at].text)[0] if len(row) >= width and 0 < at < len(row) else None
+                total = under if under is not None else numbers[-1]
                 total_lines = (row[0].line_start, row[-1].line_end)
                 grade = next((g for _, g in reversed(read) if g), None)
                 cand.add("grade", grade, row[0].line_start, row[-1].line_end, "form", origin)
