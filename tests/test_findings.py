@@ -51,3 +51,13 @@ def test_the_reasons_for_indicator_shortfalls_are_a_forms_problems_when_it_state
     # a 备注 column holds remarks, not problems
     cand = parse_bytes(text.replace("偏差原因", "备注").encode("utf-8"), "f.txt").evaluations[0].candidate
     assert not [f for f in cand.findings if f.kind == "problem"]
+
+
+def test_statements_in_one_unnumbered_paragraph_and_the_sign_off_after_them():
+    from perfeval.ingest.extractors.findings import extract_findings
+    from perfeval.ingest.model import Paragraph
+    paras = [Paragraph(t, n, n) for n, t in enumerate([
+        "存在问题：", "环保浮球改造补助标准偏低，改造完成率87%，未达到90%的目标；养殖户满意度83%，低于85%的目标值。",
+        "填报单位（盖章）：某县海洋与渔业局    填报日期：2020年3月", "单位负责人：张××  填表人：李××"], 1)]
+    assert [f.text for f in extract_findings(paras) if f.kind == "problem"] == [
+        "环保浮球改造补助标准偏低，改造完成率87%，未达到90%的目标；", "养殖户满意度83%，低于85%的目标值。"]

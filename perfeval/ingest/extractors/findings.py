@@ -77,6 +77,10 @@ def split_items(text: str, line_start: int, line_end: int) -> list[tuple[str, in
             if len(strip_marker(i)) >= 2 and strip_marker(i) not in ("无", "暂无", "无。")]
 
 
+# the labels of a form's sign-off line, which follows its last statement
+SIGN_OFF = ("填报单位", "填报日期", "单位负责人", "财务负责人", "项目负责人", "填表人", "联系电话", "盖章", "审核人")
+
+
 def _keep(text: str, kind: str) -> bool:
     if len(text.rstrip("。.；;")) < (MIN_ITEM_CHARS if kind == "problem" else 4):
         return False
@@ -135,6 +139,16 @@ def extract_findings(paragraphs: list[Paragraph]) -> list[Finding]:
                 if _keep(item, section):
                     out.append(Finding(section, item, para.line_start, para.line_end))
             continue
+        if sum(w in text for w in SIGN_OFF) >= 2:  # "填报单位（盖章）… 填报日期…": the form's sign-off ends any list
+            flush_pending()
+            section, section_marker = None, None
+            continue
+        if section in ("problem", "suggestion", "rectification") and marker is None and "；" in text.rstrip("；;。"):
+            # unnumbered statements one after another in one paragraph: "A；B。"
+            items = [i for i, _, _ in split_items(text, para.line_start, para.line_end) if _keep(i, section)]
+            if len(items) >= 2:
+                out.extend(Finding(section, i, para.line_start, para.line_end) for i in items)
+                continue
         if section in ("problem", "suggestion", "rectification"):
             item = strip_marker(text) if marker else text
             if marker is None and out and out[-1].kind == section and out[-1].line_end == para.line_start - 1 \
