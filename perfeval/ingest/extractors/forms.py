@@ -24,7 +24,7 @@ from perfeval.ingest.extractors.tables import (
     read_funds,
     read_progress_table,
 )
-from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE
+from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE, NEGATIVE_CUES
 from perfeval.ingest.model import Cell, Table
 from perfeval.ingest.normalize import (
     TemplateUnit,
@@ -122,6 +122,7 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
     return cand
 
 
+MEASURE_LEADS = ("建议", "加强", "提高", "完善", "进一步", "做好", "强化", "规范", "需", "应", "下一步")
 DEVIATION_HEADS = ("偏差", "原因")  # 偏差原因（分析）, 扣分原因, 未完成原因: not 备注 or 改进措施
 
 
@@ -133,7 +134,9 @@ def _deviation_problems(cand: Candidate, header: list[Cell], cols: dict[str, int
         return
     for x in cand.indicators:
         note = (x.note or "").strip()
-        if len(note) >= 6 and not note.startswith(("无", "/", "—", "-")):
+        # a reason that says what fell short; a column of 偏差原因及改进措施 also holds measures
+        # ("进一步做好数据备份。") and circumstances ("疫情防控限制会议次数。"), which are no problem
+        if len(note) >= 6 and NEGATIVE_CUES.search(note) and not note.startswith(MEASURE_LEADS):
             cand.findings.append(Finding("problem", note, x.line_start, x.line_end))
 
 
