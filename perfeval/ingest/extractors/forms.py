@@ -127,9 +127,9 @@ DEVIATION_HEADS = ("偏差", "原因")  # 偏差原因（分析）, 扣分原因
 
 
 def _deviation_problems(cand: Candidate, header: list[Cell], cols: dict[str, int]) -> None:
-    """A form whose problems are only the reasons given for its indicators' shortfalls (the
-    偏差原因 column): each reason is a problem statement."""
-    if any(f.kind == "problem" for f in cand.findings) or "note" not in cols or cols["note"] >= len(header) \
+    """The reasons a form gives for its indicators' shortfalls (the 偏差原因 column), kept for
+    `extract` to make its problems if it states none elsewhere (a row, the paragraphs after it)."""
+    if "note" not in cols or cols["note"] >= len(header) \
             or not any(w in header[cols["note"]].compact for w in DEVIATION_HEADS):
         return
     for x in cand.indicators:
@@ -137,7 +137,7 @@ def _deviation_problems(cand: Candidate, header: list[Cell], cols: dict[str, int
         # a reason that says what fell short; a column of 偏差原因及改进措施 also holds measures
         # ("进一步做好数据备份。") and circumstances ("疫情防控限制会议次数。"), which are no problem
         if len(note) >= 6 and NEGATIVE_CUES.search(note) and not note.startswith(MEASURE_LEADS):
-            cand.findings.append(Finding("problem", note, x.line_start, x.line_end))
+            cand.shortfall_reasons.append(Finding("problem", note, x.line_start, x.line_end))
 
 
 def read_results_form(rows: list[list[Cell]], context_unit: str | None) -> Candidate:
