@@ -25,7 +25,7 @@ from perfeval.ingest.extractors.tables import (
     read_progress_table,
 )
 from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE, NEGATIVE_CUES
-from perfeval.ingest.model import Cell, Table
+from perfeval.ingest.model import Cell, Paragraph, Table
 from perfeval.ingest.normalize import (
     TemplateUnit,
     clean_name,
@@ -342,7 +342,7 @@ def labelled_clauses(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def read_clause_row(para, context_unit: str | None) -> Candidate | None:
+def read_clause_row(para: Paragraph, context_unit: str | None) -> Candidate | None:
     """A paragraph that is a list's row written out (a project named by its label, at least three
     more labelled values, a figure or a result among them): one result, as its table row would be."""
     clauses = labelled_clauses(para.text)
