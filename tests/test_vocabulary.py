@@ -217,3 +217,18 @@ def test_the_total_row_reads_the_score_column_when_score_comes_before_the_weight
             "总分\t\t\t86.5\t100\n")
     cand = parse_bytes(text.encode("utf-8"), "f.txt").evaluations[0].candidate
     assert cand.get("score") == 86.5
+
+
+def test_funds_columns_of_this_year_and_bare_list_columns():
+    from perfeval.ingest.extractors.forms import column_key
+    from perfeval.ingest.extractors.tables import funds_header
+    from perfeval.ingest.model import Cell
+
+    def row(*texts):
+        return [Cell(t, 1, 1) for t in texts]
+    assert funds_header(row("资金（万元）", "上年执行数", "本年年初预算", "本年调整预算", "本年执行数", "执行率")) == {
+        "budget_initial_yuan": 2, "budget_yuan": 3, "spent_yuan": 4, "execution_rate": 5}  # not last year's
+    assert funds_header(row("资金来源", "年初预算", "全年预算", "全年执行", "执行率")) == {
+        "budget_initial_yuan": 1, "budget_yuan": 2, "spent_yuan": 3, "execution_rate": 4}
+    assert [column_key(c) for c in row("预算（万元）", "支出（万元）", "评价分", "项目支出")] == [
+        "budget_yuan", "spent_yuan", "score", None]  # 项目支出 as a row label is a part of the spending

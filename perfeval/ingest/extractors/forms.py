@@ -225,6 +225,12 @@ _COLUMN_EXTRA = [
     ("unit", re.compile(r"^(?:单位|部门|单位名称|部门名称|预算单位|实施单位)$")),
     ("year", re.compile(r"^(?:年度|年份|评价年度)$")),
     ("execution_rate", re.compile(r"^(?:预算)?执行率(?:\(%\))?$")),
+    # a list's money columns named by the bare word (预算（万元） | 支出（万元）): as a row label 项目支出 or
+    # 基本支出 is a part of the spending, so only a column header says this
+    ("budget_yuan", re.compile(r"^(?:全年|年度)?预算(?:\((?:亿元|万元|元)\))?$")),
+    ("spent_yuan", re.compile(r"^(?:全年|年度|实际)?支出(?:\((?:亿元|万元|元)\))?$")),
+    ("score", re.compile(r"^评价分$")),
+    ("unit", re.compile(r"^主管\((?:实施)?单位\)$|^主管\(实施\)单位$")),
     # "91.5（优）" under "评价得分（等级）": the score, and the grade in brackets (_add_value)
     ("score", re.compile(r"^(?:评价|自评|综合)?得分(?:\((?:等级|等次)\)|(?:及|和|/|、)(?:等级|等次))$")),
     ("problems", re.compile(r"^(?:主要问题|存在问题|问题)$")),

@@ -18,7 +18,7 @@ KV_LABELS: list[tuple[str, str]] = [
                     r"批复预算(?:数)?"),
     ("funds_received_yuan", r"(?:实际)?到位资金|资金到位(?:数|情况)?"),
     ("spent_yuan", r"实际使用(?:情况|资金)?|实际支出(?:数|金额)?|(?:全年|预算|资金)?执行(?:数|金额)|实际执行(?:数|金额)?|"
-                   r"决算(?:金额|数)|支出金额|支出数"),
+                   r"决算(?:金额|数)|支出金额|支出数|已支出(?:金额|资金)?"),
     ("execution_rate", r"(?:预算|资金)?执行率|资金支出率|支出率"),
     # a core word after any of the qualifiers documents put before it: 综合评价得分, 自评等次, 绩效评价等级
     ("score", r"评价分值|(?:综合|绩效|评价|自评|最终|总)*(?:得分|评分|分数)|自评分|(?:综合|绩效|评价|自评|最终)*总分"),
@@ -267,10 +267,12 @@ def dimension_scores(indicators: list[Indicator]) -> dict[str, float]:
 # Per field, its column labels from the most to the least specific: when two columns fit one field
 # (a group cell "年度预算数（万元）" over 年初预算 | 调整后预算数), the more specific label wins.
 FUNDS_HEAD = {
-    "budget_initial_yuan": [r"年初(?:预算)?(?:安排)?(?:数|金额)?"],
-    "budget_yuan": [r"调整后预算(?:数|金额)?|全年预算(?:数|金额)?|预算安排(?:数|金额)?|批复预算(?:数)?",
+    # this year's (本年, 全年) but never last year's (上年执行数: a comparison column)
+    "budget_initial_yuan": [r"(?:本年度?)?年初(?:预算)?(?:安排)?(?:数|金额)?"],
+    "budget_yuan": [r"(?:本年度?)?(?:调整后?预算(?:数|金额)?|全年预算(?:数|金额)?|预算安排(?:数|金额)?|批复预算(?:数)?)",
                     r"(?:年度|本年度?)?预算(?:数|金额)?"],
-    "spent_yuan": [r"(?:全年|本年度?|年度)?(?:(?:预算|资金|实际)?执行(?:数|金额)|实际支出(?:数|金额)?|支出(?:数|金额)|决算(?:数|金额))"],
+    "spent_yuan": [r"(?:全年|本年度?|年度)?(?:(?:预算|资金|实际)?执行(?:数|金额)|实际支出(?:数|金额)?|支出(?:数|金额)|决算(?:数|金额))"
+                   r"|(?:全年|本年度?)执行"],
     "score_execution_max": [r"分值|权重"],
     "execution_rate": [r"(?:预算|资金)?执行率"],
     "score_execution": [r"得分"],
