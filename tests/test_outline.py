@@ -169,3 +169,14 @@ def test_a_lists_rows_written_as_sentences_are_each_a_result():
     assert set(found) == {"瓯江干流治理工程", "四好农村路建设补助"}
     c = found["四好农村路建设补助"]
     assert (c.get("budget_yuan"), c.get("spent_yuan"), c.get("score"), c.get("grade")) == (180_000_000.0, 175_320_000.0, 93.0, "优")
+
+
+def test_a_numbered_list_of_quoted_projects_with_their_results_is_one_result_each():
+    text = ("某县财政局关于2018年度财政项目绩效评价结果的公告\n根据县政府要求，县财政局对下列项目实施了重点绩效评价，现予公告：\n"
+            "1．某县交通运输局“港区航道维护疏浚”项目，预算1,680.00万元，支出1,596.00万元，执行率95.00%，评价得分90分，评价等级优秀。\n"
+            "2．某县民政局“社区居家养老服务补助”项目，预算588.00万元，支出534.49万元，执行率90.90%，评价得分86分，评价等级良好。\n"
+            "评价结果为不合格的项目，由主管部门限期整改。\n")
+    found = {ev.candidate.get("project"): ev.candidate for ev in parse_bytes(text.encode("utf-8"), "n.txt").evaluations}
+    assert set(found) == {"港区航道维护疏浚", "社区居家养老服务补助"}
+    c = found["社区居家养老服务补助"]
+    assert (c.get("unit"), c.get("spent_yuan"), c.get("score"), c.get("grade")) == ("某县民政局", 5_344_900.0, 86.0, "良")

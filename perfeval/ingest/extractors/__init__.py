@@ -10,7 +10,7 @@ import re
 
 from perfeval.ingest.extractors.findings import extract_findings
 from perfeval.ingest.extractors.forms import extract_forms, find_forms, read_clause_row
-from perfeval.ingest.extractors.reports import MENTION, extract_report, read_prose
+from perfeval.ingest.extractors.reports import MENTION, extract_report, read_listed_result, read_prose
 from perfeval.ingest.extractors.tables import first_filled_row, indicator_header, read_progress_table
 from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE, strip_marker
 from perfeval.ingest.model import Document, Paragraph, Table
@@ -74,13 +74,17 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 _table_year(doc, i, forms)
                 candidates.extend(forms)
 
-    # rows of a list written as sentences: each its own result, cutting the prose like a form
-    for i, block in enumerate(doc.blocks):
-        if isinstance(block, Paragraph) and (row := read_clause_row(block, money_unit)) is not None:
-            form_tables.add(i)
-            table_candidates[i] = [row]
-            spans[i] = []
-            candidates.append(row)
+    # rows of a list written as sentences ("项目名称为X，…", or a numbered list of quoted projects with
+    # their figures and results): each its own result, cutting the prose like a form
+    paragraphs = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
+    rows = {i: row for i, b in paragraphs if (row := read_clause_row(b, money_unit)) is not None}
+    listed = {i: row for i, b in paragraphs if i not in rows and (row := read_listed_result(b)) is not None}
+    rows |= listed if len(listed) >= 2 else {}  # a list: one numbered paragraph alone is a report's sentence
+    for i, row in rows.items():
+        form_tables.add(i)
+        table_candidates[i] = [row]
+        spans[i] = []
+        candidates.append(row)
 
     starts = [(_title_start(doc, i), title_kind(b.text)) for i, b in enumerate(doc.blocks)
               if isinstance(b, Paragraph) and title_kind(b.text)]

@@ -12,7 +12,7 @@ import re
 
 from perfeval.ingest.extractors import text as tx
 from perfeval.ingest.extractors.findings import extract_findings, heading_kind, is_heading
-from perfeval.ingest.extractors.forms import default_money_unit
+from perfeval.ingest.extractors.forms import RESULTS, default_money_unit
 from perfeval.ingest.extractors.tables import (
     DIMENSION_KEYS,
     MONEY_KEYS,
@@ -471,6 +471,27 @@ def _as_mention(cand: Candidate) -> None:
     for readings in cand.fields.values():
         for reading in readings:
             reading.authority = AUTHORITY_MENTION
+
+
+def read_listed_result(para: Paragraph) -> Candidate | None:
+    """An item of a numbered list of results: 'X局“Y”项目，预算…，支出…，评价得分90分，评价等级优秀。' —
+    the project quoted, the unit before it, the figures and the result of its own."""
+    if tx.item_marker(para.text) is None:
+        return None
+    text = tx.strip_marker(para.text)
+    first = find_money(text)
+    m = QUOTED_PROJECT.search(text, 0, first[0][2] if first else len(text))
+    if m is None:
+        return None
+    cand = Candidate(RESULTS, para.line_start, para.line_end)
+    cand.add("project", clean_name(m.group(1)), para.line_start, para.line_end, "form", "结果清单")
+    unit = text[:m.start()].strip()
+    if ORGANISATION.search(unit):
+        cand.add("unit", clean_name(unit), para.line_start, para.line_end, "form", "结果清单")
+    read_prose(cand, [para], "结果清单")
+    if not ({"budget_yuan", "spent_yuan"} & set(cand.fields) and {"score", "grade"} & set(cand.fields)):
+        return None
+    return cand
 
 
 def read_summary(para: Paragraph, listed: bool = False) -> Candidate:
