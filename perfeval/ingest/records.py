@@ -125,8 +125,6 @@ class Candidate:
     disbursements: list[Disbursement] = field(default_factory=list)
     budget_lines: list[BudgetLine] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    # the reasons a form gives for its indicators' shortfalls: its problems if it states none elsewhere
-    shortfall_reasons: list[Finding] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     money_unit: str | None = None
 

@@ -121,9 +121,6 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
     for i in sorted(form_tables - in_prose):
         start, end = table_candidates[i][0].line_start, max(c.line_end for c in table_candidates[i])
         _attach_explanation(doc, i, cuts, [c for c in candidates if start <= c.line_start and c.line_end <= end])
-    for cand in candidates:
-        if cand.shortfall_reasons and not any(f.kind == "problem" for f in cand.findings):
-            cand.findings += cand.shortfall_reasons  # a form whose only problems are its 偏差原因
     candidates.sort(key=lambda c: c.line_start)
     return candidates, sorted({c.source_kind for c in candidates if c.source_kind != MENTION})
 

@@ -24,7 +24,7 @@ from perfeval.ingest.extractors.tables import (
     read_funds,
     read_progress_table,
 )
-from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE, NEGATIVE_CUES
+from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE
 from perfeval.ingest.model import Cell, Paragraph, Table
 from perfeval.ingest.normalize import (
     TemplateUnit,
@@ -114,30 +114,11 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
         indicators, total, total_lines, _ = parse_indicator_rows(rows[head_at + 1:], cols, cand, origin,
                                                                  len(rows[head_at]))
         cand.indicators = indicators
-        _deviation_problems(cand, rows[head_at], cols)
         if total is not None and total_lines:
             cand.add("score", total, total_lines[0], total_lines[1], "form", origin)
         for dim, value in dimension_scores(indicators).items():
             cand.add(dim, value, indicators[0].line_start, indicators[-1].line_end, "form", "指标评分表")
     return cand
-
-
-MEASURE_LEADS = ("建议", "加强", "提高", "完善", "进一步", "做好", "强化", "规范", "需", "应", "下一步")
-DEVIATION_HEADS = ("偏差", "原因")  # 偏差原因（分析）, 扣分原因, 未完成原因: not 备注 or 改进措施
-
-
-def _deviation_problems(cand: Candidate, header: list[Cell], cols: dict[str, int]) -> None:
-    """The reasons a form gives for its indicators' shortfalls (the 偏差原因 column), kept for
-    `extract` to make its problems if it states none elsewhere (a row, the paragraphs after it)."""
-    if "note" not in cols or cols["note"] >= len(header) \
-            or not any(w in header[cols["note"]].compact for w in DEVIATION_HEADS):
-        return
-    for x in cand.indicators:
-        note = (x.note or "").strip()
-        # a reason that says what fell short; a column of 偏差原因及改进措施 also holds measures
-        # ("进一步做好数据备份。") and circumstances ("疫情防控限制会议次数。"), which are no problem
-        if len(note) >= 6 and NEGATIVE_CUES.search(note) and not note.startswith(MEASURE_LEADS):
-            cand.shortfall_reasons.append(Finding("problem", note, x.line_start, x.line_end))
 
 
 def read_results_form(rows: list[list[Cell]], context_unit: str | None) -> Candidate:
