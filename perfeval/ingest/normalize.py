@@ -75,6 +75,16 @@ def _cn_value(text: str) -> str:
     return str(total) + ("." + "".join(str(_CN_DIGITS[c]) for c in fraction) if fraction else "")
 
 
+def chinese_number(text: str) -> float | None:
+    """'十二' → 12.0, '九十二点五' → 92.5, '3' → 3.0; None when it is no number."""
+    if text.isdigit():
+        return float(text)
+    try:
+        return float(_cn_value(text))
+    except (KeyError, ValueError):
+        return None
+
+
 def chinese_numerals(text: str) -> str:
     """Numbers written in Chinese where a figure stands → digits: '得分为九十二点五分' → '得分为92.5分',
     '百分之九十五' → '95%'. Other Chinese numerals (一是, 十分重要, 第三季度) stay as written."""

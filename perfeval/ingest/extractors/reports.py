@@ -28,6 +28,7 @@ from perfeval.ingest.extractors.tables import (
 )
 from perfeval.ingest.model import Block, Paragraph, Table
 from perfeval.ingest.normalize import (
+    chinese_number,
     clean_name,
     find_money,
     parse_grade,
@@ -371,12 +372,16 @@ def summary_items(para: Paragraph) -> list[tuple[Paragraph, bool]]:
     return [(para, False)] if is_project_summary(para.text) else []
 
 
+def _first_figure(text: str) -> int:
+    """Where the first money figure of `text` begins (its end when there is none): a name stands before it."""
+    first = find_money(text)
+    return first[0][2] if first else len(text)
+
+
 def _after_lead(text: str) -> str:
     """What follows the words that introduce a list ("2024年我局实施项目4个：", "（三）其他项目。")
     before its first item's name; the text itself when no name follows them."""
-    first = find_money(text)
-    end = first[0][2] if first else len(text)
-    for at in range(end - 1, -1, -1):
+    for at in range(_first_figure(text) - 1, -1, -1):
         if text[at] in "：:。" and summary_name(rest := text[at + 1:].strip(), listed=True):
             return rest
     return text
@@ -431,7 +436,7 @@ def project_sections(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, list[
         for q in paragraphs[i + 1:]:
             m = tx.item_marker(q.text)
             if m and ((is_heading(q.text) and rank.get(m[0], 99) <= rank[marker[0]])
-                      or (m[0] == marker[0] and _ordinal(m[1]) == _ordinal(marker[1]) + 1)):
+                      or (m[0] == marker[0] and _next_number(marker[1], m[1]))):
                 break  # the next heading of its level, or the next item of its list ("（三）其他项目。A…")
             body.append(q)
         if any(find_money(q.text) or tx.find_rate(tx.plain(q.text)) for q in body):
@@ -442,17 +447,10 @@ def project_sections(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, list[
     return out
 
 
-_CN_ORDINALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
-
-
-def _ordinal(number: str) -> int:
-    """'3' → 3, '三' → 3, '十二' → 12 (a list's numbering); 0 when it is none of these."""
-    if number.isdigit():
-        return int(number)
-    if len(number) == 1:
-        return _CN_ORDINALS.get(number, 0)
-    tens, _, ones = number.partition("十")
-    return (_CN_ORDINALS.get(tens, 1) if tens else 1) * 10 + _CN_ORDINALS.get(ones, 0) if "十" in number else 0
+def _next_number(a: str, b: str) -> bool:
+    """b numbers the item after a's (二 → 三, 3 → 4)."""
+    x, y = chinese_number(a), chinese_number(b)
+    return x is not None and y == x + 1
 
 
 def read_section(heading: Paragraph, body: list[Paragraph]) -> Candidate:
@@ -479,8 +477,7 @@ def read_listed_result(para: Paragraph) -> Candidate | None:
     if tx.item_marker(para.text) is None:
         return None
     text = tx.strip_marker(para.text)
-    first = find_money(text)
-    m = QUOTED_PROJECT.search(text, 0, first[0][2] if first else len(text))
+    m = QUOTED_PROJECT.search(text, 0, _first_figure(text))
     if m is None:
         return None
     cand = Candidate(RESULTS, para.line_start, para.line_end)
