@@ -10,9 +10,15 @@ import re
 
 from perfeval.ingest.extractors.findings import extract_findings
 from perfeval.ingest.extractors.forms import extract_forms, find_forms, read_clause_row
-from perfeval.ingest.extractors.reports import MENTION, extract_report, read_listed_result, read_prose
+from perfeval.ingest.extractors.reports import (
+    MENTION,
+    extract_report,
+    project_sections,
+    read_listed_result,
+    read_prose,
+)
 from perfeval.ingest.extractors.tables import first_filled_row, indicator_header, read_progress_table
-from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE, strip_marker
+from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE, find_grade, find_total_score, sentences, strip_marker
 from perfeval.ingest.model import Document, Paragraph, Table
 from perfeval.ingest.normalize import name_key, year_votes
 from perfeval.ingest.records import Candidate
@@ -160,10 +166,22 @@ def _report_parts(blocks: list, kind: str, listed: list[Candidate]) -> list[tupl
         m = SECTION_HEADING.match(block.text) if isinstance(block, Paragraph) else None
         if m and name_key(m.group(1)) in names:
             heads.append(k)
+    if len(heads) < 2 and kind == "project":
+        # without a list: sections headed by a project's name, each with an evaluation result of its
+        # own (a results notice of several projects); a project's components have figures, no result
+        sections = project_sections([b for b in blocks if isinstance(b, Paragraph)])
+        evaluated = [heading for heading, body in sections if any(_states_result(p.text) for p in body)]
+        if len(evaluated) >= 2 and len(evaluated) == len(sections):
+            heads = [k for k, block in enumerate(blocks) if any(block is h for h in evaluated)]
     if len(heads) < 2:
         return [(blocks, kind)]
     bounds = heads + [len(blocks)]
     return [(blocks[:heads[0]], kind)] + [(blocks[a:b], "project") for a, b in zip(bounds, bounds[1:])]
+
+
+def _states_result(text: str) -> bool:
+    """A paragraph stating an evaluation's result: a total score or a grade."""
+    return any(find_total_score(s) or find_grade(s) for s, _ in sentences(text))
 
 
 def _table_year(doc: Document, index: int, forms: list[Candidate]) -> None:

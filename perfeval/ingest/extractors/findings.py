@@ -110,6 +110,12 @@ def extract_findings(paragraphs: list[Paragraph]) -> list[Finding]:
         if labelled and section not in ("problem", "suggestion", "rectification", "mixed"):
             out.extend(labelled)
             continue
+        if labelled and INLINE_LABEL.match(strip_marker(text)):
+            # a line that says what it is ("整改建议：…") under another kind's heading starts that kind
+            flush_pending()
+            out.extend(labelled)
+            section, section_marker = labelled[-1].kind, None
+            continue
         if opener_style is not None:
             if marker and marker[0] != opener_style[0] and marker[0] in ("arabic-paren", "arabic-half", "cn-paren"):
                 item = strip_marker(text)

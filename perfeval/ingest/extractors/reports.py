@@ -157,7 +157,8 @@ def read_fields(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> No
             unit = clean_name(m.group(1) or m.group(2) or m.group(3) or m.group(4))
             if "unit" not in cand.fields and ORGANISATION.search(unit):
                 cand.add("unit", unit, para.line_start, para.line_end, "text", origin)
-        q = QUOTED_PROJECT.search(para.text)
+        # a department's own evaluation is of the department: a quoted project there is an example
+        q = QUOTED_PROJECT.search(para.text) if cand.scope != "department" else None
         if q and "project" not in cand.fields:
             cand.add("project", clean_name(q.group(1)), para.line_start, para.line_end, "text", origin)
         if "project" in cand.fields and "unit" in cand.fields:
