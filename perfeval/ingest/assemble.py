@@ -295,6 +295,11 @@ def _attach_mentions(evaluations: list[Evaluation], mentions: list[Candidate]) -
         if mention.source_kind == "monthly_sheet":  # only the monthly curve: its totals may be partial
             target.candidate.progress += [p for p in mention.progress if p.month not in months]
             target.candidate.progress.sort(key=lambda p: p.month)
+            if not {"unit", "department"} & set(target.candidate.fields):  # and who spends, said nowhere else
+                for field in ("unit", "department"):
+                    target.candidate.fields[field] = list(mention.fields.get(field, []))
+                    if not target.candidate.fields[field]:
+                        del target.candidate.fields[field]
             continue
         for field, readings in mention.fields.items():
             if field not in ("project", "unit", "region", "year", "scope", "source_kind", "department"):

@@ -113,7 +113,9 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 owner = cand.best("unit")
             else:
                 _inherit_unit(cand, owner, "评价报告")  # a section of the report above
-            if _has_substance(cand):
+            # a department report evaluates the department even where its figures stand in a list of
+            # the report (its row there joins it): its findings are the department's
+            if _has_substance(cand) or (part_kind == "department" and cand.findings):
                 candidates.append(cand)
             candidates.extend(m for m in mentions if _has_substance(m))
         if kind == "department":

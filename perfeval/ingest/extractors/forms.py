@@ -32,6 +32,7 @@ from perfeval.ingest.normalize import (
     parse_money,
     parse_number,
     parse_percent,
+    period_month,
     read_money,
     read_score,
 )
@@ -61,7 +62,14 @@ def _project_row(row: list[Cell]) -> bool:
 
 def find_forms(table: Table) -> list[tuple[int, int]]:
     """(start, end) row ranges of the forms in a table, each beginning at a 项目名称 row."""
-    starts = [i for i, row in enumerate(table.rows) if _project_row(row)]
+    starts: list[int] = []
+    for i, row in enumerate(table.rows):
+        if not _project_row(row):
+            continue
+        if starts and _department_row(row) and label_key(table.rows[starts[-1]][0].text) == "project" and not any(
+                funds_header(r) or indicator_header(r) for r in table.rows[starts[-1]:i]):
+            continue  # "项目名称 | X" then "单位名称 | Y": the project's unit, not a department's form
+        starts.append(i)
     return [(s, starts[k + 1] if k + 1 < len(starts) else len(table.rows)) for k, s in enumerate(starts)]
 
 
@@ -160,7 +168,7 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
         cand.add("year", int(m.group()) if m else None, vc.line_start, vc.line_end, "form", origin)
     elif key == "problems_suggestions":
         # "主要问题：一是…；二是…\n改进措施：一是…": the problems, then the measures
-        parts = re.split(r"(?:改进措施|整改措施|改进建议|整改建议|建议)\s*[:：]", text, maxsplit=1)
+        parts = re.split(r"(?:改进|整改)?(?:措施|建议)\s*[:：]", text, maxsplit=1)
         problems = re.sub(r"^\s*(?:主要|存在的?)?问题\s*[:：]", "", parts[0])
         _add_items(cand, "problem", problems, vc)
         if len(parts) > 1:
@@ -195,6 +203,8 @@ def _department_scope(cand: Candidate) -> None:
         cand.scope = "department"
         owner = DEPARTMENT_NAME.split(name)[0].strip()
         reading = cand.best("project")
+        if not owner and not DEPARTMENT_NAME.sub("", name).strip():  # "部门整体" alone: the usual name
+            reading.value = "部门整体支出"
         if len(owner) >= 2 and not cand.get("unit"):
             cand.add("unit", owner, reading.line_start, reading.line_end, "form", "结果信息表")
 
@@ -202,7 +212,8 @@ def _department_scope(cand: Candidate) -> None:
 # ---- results lists: one row per project -------------------------------------------------------
 
 _COLUMN_EXTRA = [
-    ("project", re.compile(r"^项目$")),  # a list's column of names: 项目 alone (as a form label it is no field)
+    # a list's column of names: 项目 alone (as a form label it is no field), 评价对象 (a form's is its unit)
+    ("project", re.compile(r"^(?:项目|评价对象)$")),
     ("unit", re.compile(r"^(?:单位|部门|单位名称|部门名称|预算单位|实施单位)$")),
     ("year", re.compile(r"^(?:年度|年份|评价年度)$")),
     ("execution_rate", re.compile(r"^(?:预算)?执行率(?:\(%\))?$")),
@@ -242,8 +253,7 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
     departments = False  # one department's overall spending per row (部门名称 | 部门整体支出 …)
     for h, row in enumerate(table.rows):
         keys = [column_key(c) for c in row]
-        month_columns = sum(1 for c in row if re.match(r"^\d{1,2}月", c.compact))
-        if "project" in keys and len({k for k in keys if k}) >= 3 and month_columns < 3:
+        if "project" in keys and len({k for k in keys if k}) >= 3 and len(set(period_columns(row).values())) < 3:
             break
         # rows named by a department (部门名称, or a header that says 部门整体支出) and no project
         # column: each row is a department's overall spending
@@ -362,58 +372,64 @@ def extract_forms(table: Table, context_unit: str | None, spans: list[tuple[int,
 
 
 
-# ---- monthly execution sheets: 单位 | 项目 | 1月 … 12月 ---------------------------------------------
+# ---- progress sheets: 项目 | 单位 | 预算 | 1月 … 12月 (or 一季度 … 四季度) -------------------------
 
 MONTHLY = "monthly_sheet"
-_MONTH_HEAD = re.compile(r"^(\d{1,2})月(?:份)?(?:末|底)?(?:累计)?(?:支出|执行|进度|执行率|支出进度)?(?:\((?:万元|元|%)\))?$")
-_BUDGET_HEAD = re.compile(r"^(?:全年)?预算(?:数|金额)?(?:\((?:万元|元)\))?$|^调整后预算")
+# what a period column may add to the period's name: 3月末累计支出进度(%), 一季度执行数(万元)
+_PERIOD_SUFFIX = re.compile(r"(?:累计)?(?:支出|执行|支付)?(?:进度|执行率|率|金额|数)?(?:\((?:亿元|万元|元|%)\))?$")
+
+
+def period_columns(row: list[Cell]) -> dict[int, int]:
+    """The columns of a header row that name a period (normalize.period_month), as their month; a
+    column the vocabulary names (全年支出, 全年预算) is that field, not a period."""
+    out = {}
+    for i, cell in enumerate(row):
+        if cell.text and column_key(cell) is None:
+            text = cell.plain
+            month = period_month(text) or period_month(_PERIOD_SUFFIX.sub("", text, count=1))
+            if month:
+                out[i] = month
+    return out
 
 
 def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate]:
-    """Per project, the cumulative share of the budget spent by the end of each month.
+    """Per project, the cumulative share of the budget spent by the end of each period, and what its
+    other columns say (unit, budget, spending, score, grade: the list vocabulary).
 
     Values may be rates (93.3%) or amounts; amounts are cumulated when they go down somewhere
-    (monthly, not cumulative, figures) and divided by the row's budget column."""
-    def normal(cells: list[Cell]) -> list[str]:
-        return [c.plain for c in cells]
-
+    (monthly, not cumulative, figures) and divided by the row's budget column. A row named by a
+    term of the vocabulary (序时进度: the time-proportional benchmark) is no project."""
     for h, row in enumerate(table.rows[:8]):
-        heads = normal(row)
-        months = {i: int(m.group(1)) for i, t in enumerate(heads) if (m := _MONTH_HEAD.match(t)) and 1 <= int(m.group(1)) <= 12}
         # a header on two rows: the months under a merged "累计支出进度(%)", the other columns named above
-        above = normal(table.rows[h - 1]) if h else []
-        heads = [t or (above[i] if i < len(above) else "") for i, t in enumerate(heads)]
-        project_at = next((i for i, t in enumerate(heads) if t in ("项目", "项目名称")), None)
-        if len(months) >= 3 and project_at is not None:
+        above = table.rows[h - 1] if h else []
+        cells = [c if c.text or i >= len(above) else above[i] for i, c in enumerate(row)]
+        months = period_columns(row)
+        keys = [None if i in months else column_key(c) for i, c in enumerate(cells)]
+        if len(set(months.values())) >= 3 and "project" in keys:
             break
     else:
         return []
-    unit_at = next((i for i, t in enumerate(heads) if t in ("单位", "单位名称", "部门", "预算单位")), None)
-    budget_at = next((i for i, t in enumerate(heads) if _BUDGET_HEAD.match(t)), None)
+    heads = [c.plain for c in cells] + [c.plain for c in above]
+    labels = [c.text for c in cells]
+    project_at = keys.index("project")
     header_rows = table.rows[max(0, h - 1):h + 1]
     money_unit = default_money_unit(header_rows, context_unit if context_unit else TemplateUnit("元"))
-    cumulative_head = any("累计" in t for t in heads + above)
+    cumulative_head = any("累计" in t for t in heads)
     # the months' figures are rates written as numbers: "累计支出进度(%)", "执行率(%)"
-    percent_head = any("进度(%)" in t or "率(%)" in t for t in heads + above)
+    percent_head = any("进度(%)" in t or "率(%)" in t for t in heads)
     out = []
     for row in table.rows[h + 1:]:
-        if project_at >= len(row) or not row[project_at].text or row[project_at].compact.startswith(("合计", "总计")):
+        if project_at >= len(row) or not (pc := row[project_at]).text or pc.compact.startswith(("合计", "总计")) \
+                or label_key(pc.text):
             continue
         cells = {m: row[i] for i, m in months.items() if i < len(row) and row[i].text}
         if not cells:
             continue
         cand = Candidate(MONTHLY, row[0].line_start, row[-1].line_end)
-        pc = row[project_at]
-        cand.add("project", clean_name(pc.text), pc.line_start, pc.line_end, "form", "月度执行表")
-        if unit_at is not None and unit_at < len(row) and row[unit_at].text:
-            uc = row[unit_at]
-            cand.add("unit", clean_name(uc.text), uc.line_start, uc.line_end, "form", "月度执行表")
-        budget = None
-        if budget_at is not None and budget_at < len(row):
-            bc = row[budget_at]
-            money = read_money(bc.text, money_unit)
-            budget = money.yuan
-            cand.add_money("budget_yuan", money, bc.line_start, bc.line_end, "form", "月度执行表")
+        for i, key in enumerate(keys):
+            if key and i < len(row) and row[i].text:
+                _add_value(cand, key, labels[i], row[i], money_unit, "月度执行表")
+        budget = cand.get("budget_yuan")
         if all("%" in c.text for c in cells.values()):
             points = [(m, parse_percent(c.text), c) for m, c in sorted(cells.items())]
         elif percent_head:

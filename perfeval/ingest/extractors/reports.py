@@ -61,12 +61,12 @@ def title_name(title: str) -> str | None:
         return clean_name(m.group(1))
     t = tx.strip_marker(title)
     t = re.sub(r"^(?:关于)?(?:[^，。]{0,30}?(?:19|20)\d{2}\s*年度?)?", "", t)  # publisher and year before the name
-    t = re.sub(r"(?:支出)?(?:财政)?(?:绩效)?(?:评价|自评)(?:报告|情况)?$", "", t)
+    t = re.sub(r"(?:支出|财政|重点)*(?:绩效)?(?:评价|自评)(?:报告|情况)?$", "", t)  # 财政重点绩效评价报告: the genre
     if t.endswith(("经费项目", "资金项目", "费用项目", "专项项目", "项目项目")):
         t = t[:-2]
     t = re.sub(r"^(?:财政|支出|项目|部门|整体|专项)+$", "", t)  # only genre words: the title names no project
     if len(t) < 2:  # the name before the year: "XX工程2020年度绩效评价报告"
-        m = re.match(r"^(?:关于)?(.{2,40}?)\s*(?:19|20)\d{2}\s*年度?\s*(?:项目)?(?:支出)?(?:绩效)?(?:评价|自评)(?:报告|情况)?$",
+        m = re.match(r"^(?:关于)?(.{2,40}?)\s*(?:19|20)\d{2}\s*年度?\s*(?:项目|支出|财政|重点)*(?:绩效)?(?:评价|自评)(?:报告|情况)?$",
                      tx.strip_marker(title))
         t = m.group(1) if m else ""
     return clean_name(t) if len(t) >= 2 else None

@@ -32,6 +32,8 @@ KV_LABELS: list[tuple[str, str]] = [
     ("suggestions", r"整改建议|改进建议|建议|意见建议|措施建议|改进措施|整改措施|改进意见"),
     ("rectification", r"整改情况|整改落实情况|整改结果"),
     ("achievements", r"主要绩效|主要成效"),
+    # the time-proportional benchmark a progress table states in a row or column of its own
+    ("progress_reference", r"序时进度|时间进度|时序进度"),
 ]
 LABEL_END = r"(?:\((?:亿元|万元|元)\)|[:：])?$"  # a label may end in its unit or a colon
 # All labels in one expression, in KV_LABELS order: an alternation takes the first alternative with
@@ -135,14 +137,26 @@ _HEAD_RES = {k: re.compile(r"^(?:" + v + r")$") for k, v in _HEAD.items()}
 _HEAD_QUALIFIED = {k: re.compile(r"^[^\d年]{1,4}(?:" + _HEAD[k] + r")$") for k in ("weight", "score", "target", "actual")}
 
 
+# one column giving both, "分值（得分）" over "20（18）": the figure outside the brackets is the first term's
+_PAIR_SEPARATOR = r"[(（/|｜]"
+_HEAD_PAIR = re.compile(rf"^({_HEAD['weight']}|{_HEAD['score']}){_PAIR_SEPARATOR}({_HEAD['weight']}|{_HEAD['score']})\)?$")
+
+
 def indicator_header(row: list[Cell]) -> dict[str, int] | None:
     """Column positions of a scored indicator table header, else None.
 
     Several 分值 columns (one per level) occur; the one after the deepest level is the leaf weight.
+    A column of both (分值（得分）) is the weight's and the score's, its key "weight_score" or
+    "score_weight" saying which figure comes first.
     """
     cols: dict[str, int] = {}
     for i, cell in enumerate(row):
         text = cell.plain
+        pair = _HEAD_PAIR.match(text)
+        if pair and _HEAD_RES["weight"].match(pair.group(1)) != _HEAD_RES["weight"].match(pair.group(2)):
+            order = "weight_score" if _HEAD_RES["weight"].match(pair.group(1)) else "score_weight"
+            cols["weight"] = cols["score"] = cols[order] = i
+            continue
         exact = any(rx.match(text) for rx in _HEAD_RES.values())
         for key in ("level1", "level2", "name", "target", "actual", "weight", "score", "note"):
             if _HEAD_RES[key].match(text) or (not exact and key in _HEAD_QUALIFIED and _HEAD_QUALIFIED[key].match(text)):
@@ -225,6 +239,10 @@ def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Can
         weight_cell, score_cell = cell("weight"), cell("score")
         weight = parse_number(weight_cell.text) if weight_cell else None
         score = parse_number(score_cell.text) if score_cell else None
+        if cols["weight"] == cols["score"] and weight_cell is not None:  # "20（18）": both in one cell
+            figures = [parse_number(part) for part in re.split(_PAIR_SEPARATOR, weight_cell.text, maxsplit=1)]
+            figures += [None] * (2 - len(figures))
+            weight, score = figures if "weight_score" in cols else figures[::-1]
         if name is None and weight is None and score is None:
             continue
         own_level1 = text("level1", True) if "level1" in cols else None
