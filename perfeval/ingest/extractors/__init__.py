@@ -16,6 +16,8 @@ from perfeval.ingest.extractors.reports import (
     project_sections,
     read_listed_result,
     read_prose,
+    read_summary,
+    summary_items,
 )
 from perfeval.ingest.extractors.tables import first_filled_row, indicator_header, read_progress_table
 from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE, find_grade, find_total_score, sentences, strip_marker
@@ -26,7 +28,8 @@ from perfeval.ingest.records import Candidate
 DEPARTMENT_TITLE = re.compile(rf"(?:{DEPARTMENT_SCOPE}|部门)(?:绩效)?(?:评价|自评)(?:报告)?$|"
                               rf"(?:{DEPARTMENT_SCOPE})绩效(?:评价|自评)?(?:报告|情况)?$")
 PROJECT_TITLE = re.compile(r"(?:项目|支出|资金|经费|专项)(?:支出)?(?:绩效)?(?:评价|自评)报告$|绩效(?:评价|自评)报告$")
-BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|决算说明$")  # parts of a file that are no evaluation
+# parts of a file that are no evaluation: final accounts, budget disclosures (预算公开说明)
+BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|[预决]算(?:公开)?说明$|[预决]算公开")
 
 
 # the second line of a title on two ("XX工程" / "2020年度绩效评价报告")
@@ -100,10 +103,12 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 and any(start < i for start, kind in starts if kind in ("department", "project"))}
     cuts = sorted({i for i, _ in starts} | (form_tables - in_prose) | {len(doc.blocks)})
     prose_starts = [(i, kind) for i, kind in starts if kind in ("department", "project")]
-    if not prose_starts and not candidates:
+    if not prose_starts and not candidates and not any(kind == "boundary" for _, kind in starts):
         prose_starts = [(0, "project")]  # a report without a recognisable title: try it whole
+    covered = set(form_tables)
     for i, kind in prose_starts:
         end = next(c for c in cuts if c > i)
+        covered.update(range(i, end))
         blocks = doc.blocks[i:end]
         listed = [c for t in sorted(in_prose) if i < t < end for c in table_candidates[t]]
         owner = None
@@ -126,6 +131,12 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                     candidates.remove(listed_cand)
                 else:
                     _inherit_unit(listed_cand, owner, "部门报告")  # the department's projects
+    # a project told of in a paragraph of its own outside any report ("此外，对X局实施的Y开展了绩效评价，
+    # 该项目预算…"): joined to its evaluation when there is one, else its own
+    for i, block in paragraphs:
+        if i not in covered:
+            candidates.extend(m for item, listed_item in summary_items(block)
+                              if _has_substance(m := read_summary(item, listed_item)))
     for i in sorted(form_tables - in_prose):
         start, end = table_candidates[i][0].line_start, max(c.line_end for c in table_candidates[i])
         _attach_explanation(doc, i, cuts, [c for c in candidates if start <= c.line_start and c.line_end <= end])

@@ -20,8 +20,11 @@ CONCLUSION_HEAD = re.compile(r"评价结论|综合评价|总体评价|评价结�
 IGNORED_HEAD = re.compile(r"其他需(?:要)?说明|经验|做法")
 OPENER = re.compile(r"(?:扣分|失分)(?:原因|情况|的原因)(?:主要)?(?:是|为|如下|有)?\s*[:：]\s*$")
 # a statement introduced by its kind inside a paragraph: "…执行率96.82%。存在问题：服务记录不规范。建议：…"
-INLINE_LABEL = re.compile(rf"(?:^|(?<=[。；;，,\s]))(?:(?P<problem>{PROBLEM_HEAD.pattern})|(?P<suggestion>{SUGGESTION_HEAD.pattern}))"
-                          r"\s*(?P<end>[:：。])")
+# "自评发现，…" / "评价中发现：…" opens what was found wrong as a label would
+INLINE_LABEL = re.compile(rf"(?:^|(?<=[。；;，,\s]))(?:(?P<problem>{PROBLEM_HEAD.pattern}|(?:自评|评价|核查|检查)中?发现)|"
+                          rf"(?P<suggestion>{SUGGESTION_HEAD.pattern}))\s*(?P<end>[:：。，,])")
+# a sentence that says what will be done, not what went wrong: it ends a list of problems
+FORWARD = ("下一步", "今后", "拟", "将", "建议", "下阶段", "接下来")
 INSTRUCTION = re.compile(r"^(?:主要(?:是)?对|对照|按照附件|包括|说明)|分析[。.]?$")
 MIN_ITEM_CHARS = 8
 # the numbers of items inside one paragraph: 一是 第一， （1） （一）
@@ -183,14 +186,24 @@ def _labelled_statements(text: str, para: Paragraph) -> list[Finding]:
     """The statements a paragraph introduces by their kind ("存在问题：…", "建议：…"), each part up to
     the next such label, split into items."""
     text = strip_marker(text)
-    # "存在问题。（1）…" opens a paragraph as a colon would; inside a sentence "…存在问题。" ends it
-    labels = [m for m in INLINE_LABEL.finditer(text) if m.group("end") != "。" or m.start() == 0]
+    # "存在问题。（1）…" opens a paragraph as a colon would (so does a comma after 发现); inside a
+    # sentence "…存在问题。" ends it
+    labels = [m for m in INLINE_LABEL.finditer(text)
+              if m.group("end") in ":：" or m.start() == 0 or (m.group("end") in "，," and m.group("problem")
+                                                                and m.group("problem").endswith("发现"))]
     if not labels or OPENER.search(text):
         return []
     out = []
     for k, m in enumerate(labels):
         kind = "problem" if m.group("problem") else "suggestion"
         part = text[m.end():labels[k + 1].start() if k + 1 < len(labels) else len(text)]
+        if kind == "problem":  # "…兑付慢于约定时限。下一步将…": what will be done is no problem
+            ahead = next((at + 1 for at, c in enumerate(part) if c == "。" and part[at + 1:].lstrip().startswith(FORWARD)), None)
+            if ahead is not None:
+                out += [Finding("suggestion", item, para.line_start, para.line_end)
+                        for item, _, _ in split_items(part[ahead:].strip(), para.line_start, para.line_end)
+                        if _keep(item, "suggestion")]
+                part = part[:ahead]
         for item, _, _ in split_items(part.strip(), para.line_start, para.line_end):
             if _keep(item, kind):
                 out.append(Finding(kind, item, para.line_start, para.line_end))

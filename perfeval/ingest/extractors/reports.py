@@ -350,7 +350,7 @@ def is_project_summary(text: str, listed: bool = False) -> bool:
     amounts = [a.kind for s, _ in tx.sentences(text) for a in tx.labelled_amounts(s)]
     if not {"budget_yuan", "budget_initial_yuan"} & set(amounts) or "spent_yuan" not in amounts:
         return False
-    if re.search(rf"基本支出|{tx.DEPARTMENT_SCOPE}|部门预算|部门决算", text):
+    if re.search(rf"基本支出|{tx.DEPARTMENT_SCOPE}|部门预算|部门决算", text) or any(w in text for w in AGGREGATE_WORDS):
         return False
     if not any(w in text for w in ("执行率", "得分", "评价")):
         return False
@@ -388,6 +388,9 @@ def _after_lead(text: str) -> str:
     return text
 
 
+# figures of several projects together ("上述项目预算合计…"): an aggregate, no project's own
+AGGREGATE_WORDS = ("上述项目", "以上项目", "各项目", "全部项目", "所有项目", "合计", "总计")
+EVALUATED_OBJECT = re.compile(r"对[^，。；]{2,40}?实施的([^，。；]{2,40}?)(?:进行|开展)了?(?:绩效)?评价")
 # what an evaluated object's name says it is (a name alone, in a paragraph of one project)
 OBJECT_WORDS = ("项目", "经费", "费用", "资金", "专项", "工程", "补助", "补贴", "奖补")
 
@@ -396,6 +399,9 @@ def summary_name(text: str, listed: bool = False) -> str | None:
     """The project a summary names first; `listed`: one of several projects a paragraph lists with
     their figures, whose names need not say what they are (村级光伏电站运维)."""
     s = text.strip()
+    evaluated = EVALUATED_OBJECT.search(s)
+    if evaluated:  # "对X局实施的Y开展了绩效评价": what was evaluated is named there
+        return clean_name(evaluated.group(1))
     if s.startswith(("完成", "保障", "按照", "通过", "为", "在", "对", "根据", "经过", "已", "共")):  # a sentence, not a name
         return None
     # the name ends where the punctuation or the first figure's label begins ("X资金预算180万元，…")
