@@ -275,18 +275,19 @@ def _figures_match(target: Candidate, mention: Candidate) -> bool:
 
 def _attach_mentions(evaluations: list[Evaluation], mentions: list[Candidate]) -> list[Candidate]:
     """Each mention (a department report's project summary, a monthly sheet's row) joins the first
-    project evaluation of its year it names (one name inside the other), else whose figures it
+    evaluation of its scope and year it names (one name inside the other), else whose figures it
     repeats; the others are returned."""
     orphans = []
-    projects = [e for e in evaluations if e.candidate.scope == "project"]
+    projects = list(evaluations)  # a monthly sheet's row may be the unit's overall spending too
     by_name = _Objects(min_share=0.0)  # a monthly sheet names every project of a long list
     for ev in projects:
         by_name.append(ev.candidate)
     for mention in mentions:
-        at = by_name.find(mention, scope="project")
+        at = by_name.find(mention)
         target = projects[at] if at is not None else None
         if target is None:
-            target = next((e for e in projects if e.candidate.get("year") == mention.get("year")
+            target = next((e for e in projects if e.candidate.scope == mention.scope
+                           and e.candidate.get("year") == mention.get("year")
                            and _figures_match(e.candidate, mention)), None)
         if target is None:
             orphans.append(mention)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from perfeval import REPO_ROOT
 from perfeval.ingest.model import Document, Paragraph, Table
-from perfeval.ingest.normalize import clean_name, halfwidth, name_key, year_votes
+from perfeval.ingest.normalize import MONEY_UNIT, clean_name, halfwidth, name_key, year_votes
 
 REGIONS_FILE = REPO_ROOT / "data" / "regions.csv"
 ORG_SUFFIX = re.compile(r"(?:中心|局|委员会|委|办公室|厅|院|馆|所|站|队|处|部|会|公司|学校|大学|医院|政府|"
@@ -91,7 +91,7 @@ def document_context(doc: Document) -> Context:
         chain, _ = _division_chain(clean_name(p.text))
         ctx.regions += [c for c in chain if c != "?" and c not in ctx.regions]
     for p in paragraphs[:12]:
-        m = re.search(r"单位\s*[:：]\s*(万元|元|亿元)", halfwidth(p.text))
+        m = re.search(r"单位\s*[:：]\s*(" + MONEY_UNIT + ")", halfwidth(p.text))
         if m:
             ctx.money_unit = m.group(1)
     return ctx

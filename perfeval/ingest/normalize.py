@@ -120,7 +120,10 @@ def money_to_yuan(amount: float, unit: str) -> float:
     return float(round(Decimal(str(amount)) * factor, 2))
 
 
-_MONEY_RE = re.compile(r"(" + NUMBER + r")\s*(亿元|万元|千元|元|亿|万)(?![a-zA-Z])")
+# The money units documents write, one vocabulary for every reader (a number's own, a header's, a
+# caption's): the longer first, so 万元 is not read as 元.
+MONEY_UNIT = r"(?:亿元|万元|千元|元)"
+_MONEY_RE = re.compile(r"(" + NUMBER + r")\s*(" + MONEY_UNIT + r"|亿|万)(?![a-zA-Z])")
 
 
 def find_money(text: str) -> list[tuple[float, str, int, int]]:
@@ -169,7 +172,7 @@ def parse_money(text: str, default_unit: str | None = None) -> float | None:
 def unit_in_label(label: str) -> str | None:
     """The money unit a header or label declares: '项目资金（万元）' → '万元'."""
     s = halfwidth(label).replace(" ", "")
-    m = re.search(r"(?:\(|单位[:：]?)\s*(亿元|万元|千元|元)\s*\)?", s)
+    m = re.search(r"(?:\(|单位[:：]?)\s*(" + MONEY_UNIT + r")\s*\)?", s)
     if m:
         return m.group(1)
     return None

@@ -28,8 +28,9 @@ from perfeval.ingest.records import Candidate
 DEPARTMENT_TITLE = re.compile(rf"(?:{DEPARTMENT_SCOPE}|部门)(?:绩效)?(?:评价|自评)(?:报告)?$|"
                               rf"(?:{DEPARTMENT_SCOPE})绩效(?:评价|自评)?(?:报告|情况)?$")
 PROJECT_TITLE = re.compile(r"(?:项目|支出|资金|经费|专项)(?:支出)?(?:绩效)?(?:评价|自评)报告$|绩效(?:评价|自评)报告$")
-# parts of a file that are no evaluation: final accounts, budget disclosures (预算公开说明)
-BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|[预决]算(?:公开)?说明$|[预决]算公开")
+# parts of a file that are no evaluation: final accounts, budget disclosures (预算公开说明), the
+# targets declared before the year (绩效目标申报表)
+BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|[预决]算(?:公开)?说明$|[预决]算公开|绩效目标(?:申报)?表$")
 
 
 # the second line of a title on two ("XX工程" / "2020年度绩效评价报告")

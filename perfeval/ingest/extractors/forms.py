@@ -27,6 +27,7 @@ from perfeval.ingest.extractors.tables import (
 from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE
 from perfeval.ingest.model import Cell, Paragraph, Table
 from perfeval.ingest.normalize import (
+    MONEY_UNIT,
     TemplateUnit,
     clean_name,
     parse_money,
@@ -35,6 +36,7 @@ from perfeval.ingest.normalize import (
     period_month,
     read_money,
     read_score,
+    unit_in_label,
 )
 from perfeval.ingest.records import Candidate, Finding, Progress
 
@@ -77,7 +79,8 @@ def form_kind(rows: list[list[Cell]]) -> str | None:
     if any(funds_header(r) for r in rows) or any(indicator_header(r) for r in rows):
         return SELF_ASSESSMENT
     keys = {k for k, *_ in kv_pairs(rows)}
-    if keys & {"spent_yuan", "score", "grade", "problems", "budget_yuan"}:
+    # a result: what was spent, scored, graded or found wrong (a budget alone is a plan: 绩效目标申报表)
+    if keys & {"spent_yuan", "execution_rate", "score", "grade", "problems"}:
         return RESULTS
     return None
 
@@ -85,9 +88,9 @@ def form_kind(rows: list[list[Cell]]) -> str | None:
 def default_money_unit(rows: list[list[Cell]], context_unit: str | None) -> str:
     for row in rows:
         for cell in row:
-            m = re.search(r"[（(]\s*(万元|元|亿元)\s*[）)]|单位[:：]\s*(万元|元|亿元)", cell.text)
-            if m:
-                return m.group(1) or m.group(2)
+            unit = unit_in_label(cell.text)
+            if unit:
+                return unit
     return context_unit or TemplateUnit("万元")  # the national 自评表 template states money in 万元
 
 
@@ -219,8 +222,8 @@ _COLUMN_EXTRA = [
     ("execution_rate", re.compile(r"^(?:预算)?执行率(?:\(%\))?$")),
     # a list's money columns named by the bare word (预算（万元） | 支出（万元）): as a row label 项目支出 or
     # 基本支出 is a part of the spending, so only a column header says this
-    ("budget_yuan", re.compile(r"^(?:全年|年度)?预算(?:\((?:亿元|万元|元)\))?$")),
-    ("spent_yuan", re.compile(r"^(?:全年|年度|实际)?支出(?:\((?:亿元|万元|元)\))?$")),
+    ("budget_yuan", re.compile(rf"^(?:全年|年度)?预算(?:\({MONEY_UNIT}\))?$")),
+    ("spent_yuan", re.compile(rf"^(?:全年|年度|实际)?支出(?:\({MONEY_UNIT}\))?$")),
     ("score", re.compile(r"^评价分$")),
     ("unit", re.compile(r"^主管\((?:实施)?单位\)$|^主管\(实施\)单位$")),
     # "91.5（优）" under "评价得分（等级）": the score, and the grade in brackets (_add_value)
@@ -376,7 +379,7 @@ def extract_forms(table: Table, context_unit: str | None, spans: list[tuple[int,
 
 MONTHLY = "monthly_sheet"
 # what a period column may add to the period's name: 3月末累计支出进度(%), 一季度执行数(万元)
-_PERIOD_SUFFIX = re.compile(r"(?:累计)?(?:支出|执行|支付)?(?:进度|执行率|率|金额|数)?(?:\((?:亿元|万元|元|%)\))?$")
+_PERIOD_SUFFIX = re.compile(rf"(?:累计)?(?:支出|执行|支付)?(?:进度|执行率|率|金额|数)?(?:\((?:{MONEY_UNIT}|%)\))?$")
 
 
 def period_columns(row: list[Cell]) -> dict[int, int]:
@@ -451,6 +454,7 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
                          read_money(last[2].text, money_unit).assumed)
             points = [(m, round(a / budget, 6) if budget and a is not None else None, c) for m, a, c in amounts]
         cand.progress = [Progress(m, v, "monthly_sheet", c.line_start, c.line_end) for m, v, c in points if v is not None]
+        _department_scope(cand)  # a row of the unit's overall spending (单位整体支出)
         if cand.progress or cand.fields.get("spent_yuan"):
             out.append(cand)
     return out

@@ -28,6 +28,7 @@ from perfeval.ingest.extractors.tables import (
 )
 from perfeval.ingest.model import Block, Paragraph, Table
 from perfeval.ingest.normalize import (
+    MONEY_UNIT,
     chinese_number,
     clean_name,
     find_money,
@@ -217,7 +218,7 @@ def _total_column(rows):
     return [[row[0], row[total]] for row in rows if len(row) > total and row is not head]
 
 
-_PERIOD_HEAD = re.compile(r"^(?:(?:19|20)\d{2}年度?|上年度?|本年度?|去年|今年|上年同期)(?:\((?:万元|元)\))?$")
+_PERIOD_HEAD = re.compile(rf"^(?:(?:19|20)\d{{2}}年度?|上年度?|本年度?|去年|今年|上年同期)(?:\({MONEY_UNIT}\))?$")
 
 
 def _compares_periods(rows) -> bool:

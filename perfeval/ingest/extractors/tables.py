@@ -5,7 +5,17 @@ import re
 from functools import lru_cache
 
 from perfeval.ingest.model import Cell
-from perfeval.ingest.normalize import Money, halfwidth, parse_number, parse_percent, period_month, read_money, read_score, unit_in_label
+from perfeval.ingest.normalize import (
+    MONEY_UNIT,
+    Money,
+    halfwidth,
+    parse_number,
+    parse_percent,
+    period_month,
+    read_money,
+    read_score,
+    unit_in_label,
+)
 from perfeval.ingest.records import Candidate, Indicator, Progress
 
 # Labels of label/value cells, matched against the cell text without white space.
@@ -15,14 +25,14 @@ KV_LABELS: list[tuple[str, str]] = [
     ("department", r"主管部门|主管单位"),
     ("budget_initial_yuan", r"计划投资(?:额)?|年初(?:预算)?(?:安排)?(?:数|金额|资金)?"),
     ("budget_yuan", r"(?:全年|年度|本年度?)?预算(?:金额|数|资金)|全年预算|调整后预算(?:数)?|预算安排(?:数|金额)?|"
-                    r"批复预算(?:数)?"),
+                    r"批复预算(?:数)?|资金总(?:额|量|计)|总资金"),
     ("funds_received_yuan", r"(?:实际)?到位资金|资金到位(?:数|情况)?"),
     ("spent_yuan", r"实际使用(?:情况|资金)?|实际支出(?:数|金额)?|(?:全年|预算|资金)?执行(?:数|金额)|实际执行(?:数|金额)?|"
                    r"决算(?:金额|数)|支出金额|支出数|已支出(?:金额|资金)?"),
-    ("execution_rate", r"(?:预算|资金)?执行率|资金支出率|支出率"),
+    ("execution_rate", r"(?:预算|资金)?执行率|资金支出率|支出率|(?:资金)?使用率"),
     # a core word after any of the qualifiers documents put before it: 综合评价得分, 自评等次, 绩效评价等级
     ("score", r"评价分值|(?:综合|绩效|评价|自评|最终|总)*(?:得分|评分|分数)|自评分|(?:综合|绩效|评价|自评|最终)*总分"),
-    ("grade", r"(?:综合|绩效|评价|自评|最终)*(?:等级|等次|评级|级次)|评价结论|评价结果|自评结论"),
+    ("grade", r"(?:综合|绩效|评价|自评|最终)*(?:等级|等次|评级|级次|级别)|评价结论|评价结果|自评结论|综合评定"),
     ("score_decision", r"(?:项目)?决策(?:得分|指标得分)?"),
     ("score_process", r"(?:项目)?(?:管理|过程)(?:得分|指标得分)?"),
     ("score_performance", r"(?:项目)?绩效(?:得分|指标得分)?"),
@@ -35,7 +45,7 @@ KV_LABELS: list[tuple[str, str]] = [
     # the time-proportional benchmark a progress table states in a row or column of its own
     ("progress_reference", r"序时进度|时间进度|时序进度"),
 ]
-LABEL_END = r"(?:\((?:亿元|万元|元)\)|[:：])?$"  # a label may end in its unit or a colon
+LABEL_END = rf"(?:\({MONEY_UNIT}\)|[:：])?$"  # a label may end in its unit or a colon
 # All labels in one expression, in KV_LABELS order: an alternation takes the first alternative with
 # which the whole expression matches, so the key is the first whose own expression matches (the
 # patterns group without capturing, so the matched named group is the key).
@@ -296,7 +306,7 @@ FUNDS_HEAD = {
     "score_execution": [r"得分"],
 }
 # a label may end in its unit or its full marks: 项目资金（万元）, 得分（10分）
-_FUNDS_END = r"(?:\((?:亿元|万元|元|%|\d+(?:\.\d+)?分)\))?$"
+_FUNDS_END = rf"(?:\((?:{MONEY_UNIT}|%|\d+(?:\.\d+)?分)\))?$"
 _FUNDS_RES = {k: [re.compile(r"^(?:" + v + r")" + _FUNDS_END) for v in alternatives]
               for k, alternatives in FUNDS_HEAD.items()}
 
