@@ -29,6 +29,7 @@ from perfeval.ingest.extractors.tables import (
 from perfeval.ingest.model import Block, Paragraph, Table
 from perfeval.ingest.normalize import (
     MONEY_UNIT,
+    YEAR_RE,
     chinese_number,
     clean_name,
     find_money,
@@ -50,8 +51,8 @@ KV_LINE = re.compile(r"^\s*(项目名称|项目单位|项目实施单位|实施�
 IMPLEMENTER = re.compile(r"由([^，。、由]{4,40}?)(?:具体|负责|组织|牵头)*(?:实施|承担|执行)|对([^，。、对]{4,40}?)实施的|"
                          r"实施单位(?:均|都)?(?:为|是)([^，。、；;由]{4,40}?)(?=[，。、；;]|$)|"
                          # "2022年百色市农业农村局组织实施…": the organisation before what it does
-                         r"(?:^|[，。；;])(?:(?:19|20)\d{2}\s*年度?)?(?!委托)([^，。、；;由]{4,40}?)(?:具体|负责|组织|牵头)+"
-                         r"(?:实施|承担|执行)(?!了?(?:本次)?(?:绩效)?评价)")
+                         r"(?:^|[，。；;])(?:(?:19|20)\d{2}\s*年度?)?(?!委托)([^，。、；;由]{4,40}?)(?:具体|负责|组织|牵头)*"
+                         r"(?:实施|承担|执行)(?!单位|方案|了?(?:本次)?(?:绩效)?评价)")
 ORGANISATION = re.compile(r"(?:中心|局|委员会|委|办公室|厅|院|馆|所|站|队|处|部|会|公司|学校|大学|医院|政府|办事处)$")
 
 
@@ -92,11 +93,19 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
     progress: dict[int, Progress] = {}
     adjusted = None
     total_investment = None
+    latest = 0  # the latest year a sentence of figures has opened with
     for para, sentence in _sentences(paragraphs):
         if _is_budget_line(sentence):
             continue
+        opening = YEAR_RE.match(sentence.lstrip())
+        amounts = tx.labelled_amounts(sentence)
+        rate = tx.find_rate(sentence)
+        if opening and (amounts or rate):
+            if int(opening.group(1)) < latest:
+                continue  # "2022年…万元。2021年度该项目预算执行率为88.12%。": last year's, for comparison
+            latest = int(opening.group(1))
         before_year_end = tx.mid_year(sentence)
-        for amount in tx.labelled_amounts(sentence):
+        for amount in amounts:
             if amount.kind == "budget_adjusted":
                 adjusted = adjusted or (amount.yuan, para)
                 continue
@@ -105,7 +114,6 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
                 continue
             if not (before_year_end and amount.kind == "spent_yuan"):
                 add(amount.kind, amount.yuan, para)
-        rate = tx.find_rate(sentence)
         if rate and not before_year_end:
             add("execution_rate", rate[0], para)
         total = tx.find_total_score(sentence)
