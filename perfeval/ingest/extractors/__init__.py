@@ -25,16 +25,19 @@ from perfeval.ingest.model import Document, Paragraph, Table
 from perfeval.ingest.normalize import name_key, year_votes
 from perfeval.ingest.records import Candidate
 
-DEPARTMENT_TITLE = re.compile(rf"(?:{DEPARTMENT_SCOPE}|部门)(?:绩效)?(?:评价|自评)(?:报告)?$|"
-                              rf"(?:{DEPARTMENT_SCOPE})绩效(?:评价|自评)?(?:报告|情况)?$")
-PROJECT_TITLE = re.compile(r"(?:项目|支出|资金|经费|专项)(?:支出)?(?:绩效)?(?:评价|自评)报告$|绩效(?:评价|自评)报告$")
-# parts of a file that are no evaluation: final accounts, budget disclosures (预算公开说明), the
-# targets declared before the year (绩效目标申报表)
-BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|[预决]算(?:公开)?说明$|[预决]算公开|绩效目标(?:申报)?表$")
+# 评价 and 自评 may both stand in a title: "…单位整体支出绩效评价自评报告"
+DEPARTMENT_TITLE = re.compile(rf"(?:{DEPARTMENT_SCOPE}|部门)(?:绩效)?(?:评价|自评)+(?:报告)?$|"
+                              rf"(?:{DEPARTMENT_SCOPE})绩效(?:评价|自评)*(?:报告|情况)?$")
+PROJECT_TITLE = re.compile(r"(?:项目|支出|资金|经费|专项)(?:支出)?(?:绩效)?(?:评价|自评)+报告$|绩效(?:评价|自评)+报告$")
+# parts of a file that are no evaluation: final accounts, budget disclosures (预算公开说明)
+BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|[预决]算(?:公开)?说明$|[预决]算公开")
+# a file of the targets declared before the year: no report to try whole (inside a report, where
+# such a table is an attachment, it cuts nothing)
+TARGETS_TITLES = ("绩效目标申报表", "绩效目标表")
 
 
 # the second line of a title on two ("XX工程" / "2020年度绩效评价报告")
-BARE_TITLE = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:项目)?(?:支出)?(?:绩效)?(?:评价|自评)报告$")
+BARE_TITLE = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:项目)?(?:支出)?(?:绩效)?(?:评价|自评)+报告$")
 
 
 def _title_start(doc: Document, i: int) -> int:
@@ -96,15 +99,20 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
         spans[i] = []
         candidates.append(row)
 
-    starts = [(_title_start(doc, i), title_kind(b.text)) for i, b in enumerate(doc.blocks)
-              if isinstance(b, Paragraph) and title_kind(b.text)]
+    starts = []
+    for i, b in enumerate(doc.blocks):
+        if isinstance(b, Paragraph) and (kind := title_kind(b.text)):
+            start = _title_start(doc, i)  # a title on two lines says its kind as one
+            starts.append((start, title_kind(doc.blocks[start].text + b.text) if start < i else kind))
     # A list of projects (one row each) inside a report is part of its text, which goes on after it
     # ("重点项目自评情况如下：<table> 四、部门管理情况…"); a form ends the prose before it.
     in_prose = {i for i in form_tables if not spans[i]
                 and any(start < i for start, kind in starts if kind in ("department", "project"))}
     cuts = sorted({i for i, _ in starts} | (form_tables - in_prose) | {len(doc.blocks)})
     prose_starts = [(i, kind) for i, kind in starts if kind in ("department", "project")]
-    if not prose_starts and not candidates and not any(kind == "boundary" for _, kind in starts):
+    first = next((b.text.strip() for b in doc.blocks if isinstance(b, Paragraph) and b.text.strip()), "")
+    if not prose_starts and not candidates and not any(kind == "boundary" for _, kind in starts) \
+            and not first.endswith(TARGETS_TITLES):
         prose_starts = [(0, "project")]  # a report without a recognisable title: try it whole
     covered = set(form_tables)
     for i, kind in prose_starts:

@@ -21,6 +21,7 @@ from perfeval.ingest.extractors.tables import (
     funds_header,
     indicator_header,
     kv_pairs,
+    label_key,
     money_from_cell,
     parse_indicator_rows,
     read_funds,
@@ -48,6 +49,8 @@ DIMENSION_WEIGHTS = re.compile(r"指标体系|权重|分值|满分|构建|设置
 QUOTED_PROJECT = re.compile(r"[“\"「]([^”\"」]{2,60})[”\"」]\s*(?:项目|专项)")
 KV_LINE = re.compile(r"^\s*(项目名称|项目单位|项目实施单位|实施单位|预算单位|主管部门|评价对象|被评价单位|"
                      r"评价时间|评价期间|评价年度|所属年度)\s*[:：]\s*(.+?)\s*$")
+# any "标签：值" line: the vocabulary says what the label names (部门（单位）名称：X)
+LABELLED_LINE = re.compile(r"^\s*([^:：，。]{2,16})\s*[:：]\s*(.+?)\s*$")
 IMPLEMENTER = re.compile(r"由([^，。、由]{4,40}?)(?:具体|负责|组织|牵头)*(?:实施|承担|执行)|对([^，。、对]{4,40}?)实施的|"
                          r"实施单位(?:均|都)?(?:为|是)([^，。、；;由]{4,40}?)(?=[，。、；;]|$)|"
                          # "2022年百色市农业农村局组织实施…": the organisation before what it does
@@ -148,12 +151,12 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
 def read_fields(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> None:
     """'项目名称：X' lines (cover pages) and '由X具体实施' statements."""
     for para in paragraphs:
-        m = KV_LINE.match(para.text)
-        if m and "。" not in m.group(2):
+        m = KV_LINE.match(para.text) or LABELLED_LINE.match(para.text)
+        if m and "。" not in m.group(2) and (m.re is KV_LINE or label_key(m.group(1)) in ("unit", "department")):
             label, value = m.group(1), clean_name(m.group(2))
             if label == "项目名称":
                 cand.add("project", value, para.line_start, para.line_end, "form", origin)
-            elif label in ("主管部门",):
+            elif label == "主管部门" or (m.re is LABELLED_LINE and label_key(label) == "department"):
                 cand.add("department", value, para.line_start, para.line_end, "form", origin)
             elif label.startswith("评价") and label != "评价对象" or label == "所属年度":
                 years = re.findall(r"(?:19|20)\d{2}", value)
@@ -397,6 +400,7 @@ def _after_lead(text: str) -> str:
     return text
 
 
+CONNECTIVES = ("其中", "此外", "另外", "同时", "另")
 # figures of several projects together ("上述项目预算合计…"): an aggregate, no project's own
 AGGREGATE_WORDS = ("上述项目", "以上项目", "各项目", "全部项目", "所有项目", "合计", "总计")
 EVALUATED_OBJECT = re.compile(r"对[^，。；]{2,40}?实施的([^，。；]{2,40}?)(?:进行|开展)了?(?:绩效)?评价")
@@ -407,7 +411,10 @@ OBJECT_WORDS = ("项目", "经费", "费用", "资金", "专项", "工程", "补
 def summary_name(text: str, listed: bool = False) -> str | None:
     """The project a summary names first; `listed`: one of several projects a paragraph lists with
     their figures, whose names need not say what they are (村级光伏电站运维)."""
-    s = text.strip()
+    s = tx.strip_marker(text.strip())
+    for connective in CONNECTIVES:  # "其中，X专项经费年度预算…": the name follows
+        if s.startswith(connective):
+            s = s[len(connective):].lstrip("，,：: ")
     evaluated = EVALUATED_OBJECT.search(s)
     if evaluated:  # "对X局实施的Y开展了绩效评价": what was evaluated is named there
         return clean_name(evaluated.group(1))
@@ -513,6 +520,7 @@ def read_summary(para: Paragraph, listed: bool = False) -> Candidate:
     if name:
         cand.add("project", name, para.line_start, para.line_end, "mention", "部门报告项目摘要")
     read_prose(cand, [para], "部门报告项目摘要")
+    cand.findings = extract_findings([para])  # "…等级为良。存在问题：…": the project's own
     _as_mention(cand)
     cand.disbursements = []
     return cand

@@ -21,7 +21,8 @@ from perfeval.ingest.records import Candidate, Indicator, Progress
 # Labels of label/value cells, matched against the cell text without white space.
 KV_LABELS: list[tuple[str, str]] = [
     ("project", r"项目名称|项目全称"),
-    ("unit", r"项目(?:实施|执行|承担)?单位|(?:实施|执行|责任|承担|承办)单位|实施主体|预算单位|单位名称|被评价单位|评价对象"),
+    ("unit", r"项目(?:实施|执行|承担)?单位|(?:实施|执行|责任|承担|承办)单位|实施主体|预算单位|单位名称|"
+             r"部门(?:\(单位\))?名称|被评价单位|评价对象"),
     ("department", r"主管部门|主管单位"),
     ("budget_initial_yuan", r"计划投资(?:额)?|年初(?:预算)?(?:安排)?(?:数|金额|资金)?"),
     ("budget_yuan", r"(?:全年|年度|本年度?)?预算(?:金额|数|资金)|全年预算|调整后预算(?:数)?|预算安排(?:数|金额)?|"
