@@ -129,9 +129,38 @@ def test_batch_scored_after_the_variation_generator(tmp_path):
 # and its projects under 评价对象, project rows of a PDF department report, sub-projects of a programme.
 def test_batch_scored_after_holdout8s_fixes(tmp_path):
     score, stdout = run_scorer(tmp_path, "holdout9_truth.json", "holdout9")
-    assert score["evals_found"] >= 76 and score["extra"] <= 1, stdout
-    assert score["fields"] >= 0.94, stdout
-    assert score["conflicts"] == 1.0, stdout
+    assert score["evals_found"] >= 81 and score["extra"] <= 1, stdout
+    assert score["fields"] >= 0.96, stdout
+    assert score["problems"] >= 38 / 45 and score["conflicts"] == 1.0, stdout
+
+
+# holdout10: 33 documents in every published format (a photo and a zip too), 93 evaluations (4 of
+# them in the zip, which the scorer cannot see), scored once after holdout9's fixes and before any
+# change for it: fields 0.918 (737/803), 79 of 93, 6 extra, problems 32/37, categories 29/32,
+# conflicts 4/4. After fixing by kind (progress sheets read through the period reader and the list
+# vocabulary with 序时进度 as a benchmark row, one column of weight and score, a result label before
+# a bare 得分, sections of a results notice, budget disclosures and target declarations as no
+# evaluation, summaries outside any report, 自评发现 opening problems): below. Still missed: the
+# zip's 4, a stated rate kept against the figures (flagged), a unit named only as 县水利局.
+def test_batch_scored_after_holdout9s_fixes(tmp_path):
+    score, stdout = run_scorer(tmp_path, "holdout10_truth.json", "holdout10")
+    assert score["evals_found"] >= 89 and score["extra"] == 0, stdout
+    assert score["fields"] >= 0.97, stdout
+    assert score["problems"] >= 38 / 41 and score["conflicts"] == 1.0, stdout
+
+
+# holdout11: 34 documents in every published format (.wps/.et, a scan, a photo), 90 evaluations,
+# scored once after holdout10's fixes and before any change for it: fields 0.917 (811/884), 85 of
+# 90, 4 extra, problems 44/49, categories 42/44, conflicts 5/5. After fixing by kind (千元 in the one
+# money-unit vocabulary, label synonyms, comparison sentences of an earlier year, two-line titles,
+# summaries after a connective or an item number, 标签：值 lines through the vocabulary): below.
+# Still missed: units the documents never name (their truth infers them), problems in a PDF table
+# of 问题 | 具体表现, a form split over two sheets.
+def test_batch_scored_after_holdout10s_fixes(tmp_path):
+    score, stdout = run_scorer(tmp_path, "holdout11_truth.json", "holdout11")
+    assert score["evals_found"] >= 89 and score["extra"] == 0, stdout
+    assert score["fields"] >= 0.97, stdout
+    assert score["problems"] >= 47 / 50 and score["conflicts"] == 1.0, stdout
 
 
 @pytest.mark.parametrize("batch", ["holdout6", "holdout8"])
