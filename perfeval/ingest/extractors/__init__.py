@@ -19,7 +19,7 @@ from perfeval.ingest.extractors.reports import (
     read_summary,
     summary_items,
 )
-from perfeval.ingest.extractors.tables import first_filled_row, indicator_header, read_progress_table
+from perfeval.ingest.extractors.tables import indicator_header, read_progress_table
 from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE, find_grade, find_total_score, sentences, strip_marker
 from perfeval.ingest.model import Document, Paragraph, Table
 from perfeval.ingest.normalize import name_key, year_votes
@@ -167,7 +167,8 @@ def _indicator_continuation(doc: Document, index: int, spans: dict[int, list]) -
     for j in range(index + 1, min(index + 3, len(doc.blocks))):
         block = doc.blocks[j]
         if isinstance(block, Table):
-            if not indicator_header(first_filled_row(block.rows)) or spans[j]:
+            # its header may follow a title row of its own ("绩效指标完成情况（续）")
+            if not any(indicator_header(row) for row in block.rows[:3]) or spans[j]:
                 return None
             return None if any(indicator_header(r) for r in doc.blocks[index].rows) else j
         if len(block.text) > 20:

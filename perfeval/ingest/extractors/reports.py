@@ -37,6 +37,7 @@ from perfeval.ingest.normalize import (
     parse_grade,
     parse_number,
     parse_percent,
+    read_score,
     unit_in_label,
 )
 from perfeval.ingest.records import AUTHORITY_MENTION, BudgetLine, Candidate, Disbursement, Progress
@@ -151,6 +152,17 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
 def read_fields(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> None:
     """'项目名称：X' lines (cover pages) and '由X具体实施' statements."""
     for para in paragraphs:
+        # "考评得分：八十一点五分", "绩效自评分：90.6分；评价级别：优。": a form written as lines of
+        # labelled clauses (a clause that is a sentence is prose)
+        clauses = [LABELLED_LINE.match(c) for c in tx.plain(para.text).rstrip("。").split("；")]
+        results = [c for c in clauses if c and label_key(c.group(1)) in ("score", "grade")
+                   and not any(p in c.group(2) for p in "，。,;")]
+        for clause in results:
+            score, grade = read_score(clause.group(2))
+            cand.add("score", score, para.line_start, para.line_end, "form", origin)
+            cand.add("grade", grade, para.line_start, para.line_end, "form", origin)
+        if results:
+            continue
         m = KV_LINE.match(para.text) or LABELLED_LINE.match(para.text)
         if m and "。" not in m.group(2) and (m.re is KV_LINE or label_key(m.group(1)) in ("unit", "department")):
             label, value = m.group(1), clean_name(m.group(2))
@@ -350,8 +362,32 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
     read_tables(cand, tables, captions)
     if scope == "project":
         read_budget_lines(cand, paragraphs)
-    cand.findings = extract_findings(own)
+    cand.findings = extract_findings(_statement_rows(blocks, own))
     return cand, mentions
+
+
+FINDING_KINDS = ("problem", "suggestion", "rectification", "mixed")
+
+
+def _statement_rows(blocks: list[Block], own: list[Paragraph]) -> list[Paragraph]:
+    """The report's own paragraphs, with the rows of a table set under a heading of findings
+    ("三、存在的问题" over 序号 | 问题 | 具体表现) as one statement each, in their place."""
+    mine = {id(p) for p in own}
+    out: list[Paragraph] = []
+    for k, block in enumerate(blocks):
+        if isinstance(block, Paragraph):
+            if id(block) in mine:
+                out.append(block)
+            continue
+        before = blocks[k - 1] if k else None
+        if not (isinstance(before, Paragraph) and is_heading(before.text) and heading_kind(before.text) in FINDING_KINDS):
+            continue
+        for row in block.rows[1:]:  # under its header row
+            texts = [c.text.strip() for c in row if c.text.strip() and parse_number(c.text) is None]
+            if texts:
+                text = "，".join(t.rstrip("。；;，,") for t in texts) + "。"
+                out.append(Paragraph(text, row[0].line_start, row[-1].line_end))
+    return out
 
 
 # ---- project summaries inside a department report --------------------------------------------
