@@ -131,7 +131,10 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
             # the report (its row there joins it): its findings are the department's
             if _has_substance(cand) or (part_kind == "department" and cand.findings):
                 candidates.append(cand)
-            candidates.extend(m for m in mentions if _has_substance(m))
+            for mention in mentions:
+                if _has_substance(mention):
+                    _inherit_unit(mention, cand.best("unit"), "部门报告")  # the department's project
+                    candidates.append(mention)
         if kind == "department":
             for listed_cand in listed:
                 if not {"score", "grade"} & set(listed_cand.fields):

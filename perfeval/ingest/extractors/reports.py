@@ -441,7 +441,8 @@ CONNECTIVES = ("其中", "此外", "另外", "同时", "另")
 AGGREGATE_WORDS = ("上述项目", "以上项目", "各项目", "全部项目", "所有项目", "合计", "总计")
 EVALUATED_OBJECT = re.compile(r"对[^，。；]{2,40}?实施的([^，。；]{2,40}?)(?:进行|开展)了?(?:绩效)?评价")
 # what an evaluated object's name says it is (a name alone, in a paragraph of one project)
-OBJECT_WORDS = ("项目", "经费", "费用", "资金", "专项", "工程", "补助", "补贴", "奖补")
+OBJECT_WORDS = ("项目", "经费", "费用", "资金", "专项", "工程", "补助", "补贴", "奖补", "扶助", "救助", "奖励", "补偿",
+                "资助", "计划")
 
 
 def summary_name(text: str, listed: bool = False) -> str | None:
@@ -468,7 +469,7 @@ def summary_name(text: str, listed: bool = False) -> str | None:
 
 
 # a heading that names a project: what is evaluated ends its name (…项目, …专项资金, …工程, …经费)
-PROJECT_HEADING = re.compile(r"(?:项目|资金|经费|工程|补助|补贴|专项)$")
+PROJECT_HEADING = re.compile("(?:" + "|".join(OBJECT_WORDS) + ")$")
 SECTION_ORIGIN = "部门报告项目章节"
 
 
