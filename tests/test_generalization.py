@@ -163,7 +163,7 @@ def test_batch_scored_after_holdout10s_fixes(tmp_path):
     assert score["problems"] >= 47 / 50 and score["conflicts"] == 1.0, stdout
 
 
-@pytest.mark.parametrize("batch", ["holdout6", "holdout8"])
+@pytest.mark.parametrize("batch", ["holdout6", "holdout8", "holdout10"])
 def test_archive_members_of_the_published_batch_read_exactly(tmp_path, batch):
     truth = json.loads((FIXTURES / f"{batch}_truth.json").read_text(encoding="utf-8"))
     entry = next(d for d in truth["documents"] if d["file"].endswith(".zip"))

@@ -111,7 +111,7 @@ def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Ca
         elif key == "year":
             year = parse_number(vc.text.replace("年度", "").replace("年", ""))
             cand.add("year", int(year) if year else None, vc.line_start, vc.line_end, "form", origin)
-        elif key in MONEY_KEYS or key == "execution_rate":  # label | value pairs, where no funds table is
+        elif key in MONEY_KEYS or key in ("execution_rate", "score_execution"):  # where no funds table is
             _add_value(cand, key, label, vc, unit, origin)
     for key, label, _lc, vc in kv_pairs(rows[kv_end:]) + inline_pairs(rows[kv_end:]):
         # 自评等级 below the 总分 row, "自评等级：优" in a cell, a 评价结论 sentence
@@ -150,7 +150,7 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
     text = vc.text
     if key in ("project", "unit", "department"):
         cand.add(key, clean_name(text.replace("\n", "")), vc.line_start, vc.line_end, "form", origin)
-    elif key in DIMENSION_KEYS:
+    elif key in DIMENSION_KEYS or key == "score_execution":
         cand.add(key, parse_number(text), vc.line_start, vc.line_end, "form", origin)
     elif key in MONEY_KEYS:
         cand.add_money(key, money_from_cell(text, label, unit), vc.line_start, vc.line_end, "form", origin)

@@ -28,8 +28,10 @@ KV_LABELS: list[tuple[str, str]] = [
     ("budget_yuan", r"(?:全年|年度|本年度?)?预算(?:金额|数|资金)|全年预算|调整后预算(?:数)?|预算安排(?:数|金额)?|"
                     r"批复预算(?:数)?|资金总(?:额|量|计)|总资金"),
     ("funds_received_yuan", r"(?:实际)?到位资金|资金到位(?:数|情况)?"),
-    ("spent_yuan", r"实际使用(?:情况|资金)?|实际支出(?:数|金额)?|(?:全年|预算|资金)?执行(?:数|金额)|实际执行(?:数|金额)?|"
+    ("spent_yuan", r"实际使用(?:情况|资金)?|实际支出(?:数|金额)?|(?:全年|预算|资金)?执行(?:数|金额)|实际执行(?:数|金额)?|全年执行|"
                    r"决算(?:金额|数)|支出金额|支出数|已支出(?:金额|资金)?"),
+    # the points the budget execution earned (执行率得分（满分10分）), not the total score
+    ("score_execution", r"(?:预算|资金)?执行(?:率)?得分"),
     ("execution_rate", r"(?:预算|资金)?执行率|资金支出率|支出率|(?:资金)?使用率"),
     # a core word after any of the qualifiers documents put before it: 综合评价得分, 自评等次, 绩效评价等级
     ("score", r"评价分值|(?:综合|绩效|评价|自评|最终|总)*(?:得分|评分|分数)|自评分|(?:综合|绩效|评价|自评|最终)*总分"),
@@ -184,7 +186,7 @@ def indicator_header(row: list[Cell]) -> dict[str, int] | None:
 
 
 TOTAL_LABEL = re.compile(r"^(?:总分|合计|总计|(?:综合|自评|评价)?总?得分|自评总分|合计得分)")
-EXECUTION_ROW = re.compile(r"预算执行率|资金执行率|执行率")
+EXECUTION_ROW = re.compile(r"预算执行|资金执行|执行率")  # "预算执行率 | …", "预算执行 | | 预算执行率 | …"
 
 
 def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Candidate,
