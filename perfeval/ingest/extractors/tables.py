@@ -152,6 +152,7 @@ _HEAD_QUALIFIED = {k: re.compile(r"^[^\d年]{1,4}(?:" + _HEAD[k] + r")$") for k 
 
 # one column giving both, "分值（得分）" over "20（18）": the figure outside the brackets is the first term's
 _PAIR_SEPARATOR = r"[(（/|｜]"
+_PAIR_SPLIT = str.maketrans({c: "|" for c in "(（/｜)）"})  # "20（18）" → "20|18|"
 _HEAD_PAIR = re.compile(rf"^({_HEAD['weight']}|{_HEAD['score']}){_PAIR_SEPARATOR}({_HEAD['weight']}|{_HEAD['score']})\)?$")
 
 
@@ -253,7 +254,7 @@ def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Can
         weight = parse_number(weight_cell.text) if weight_cell else None
         score = parse_number(score_cell.text) if score_cell else None
         if cols["weight"] == cols["score"] and weight_cell is not None:  # "20（18）": both in one cell
-            figures = [parse_number(part) for part in re.split(_PAIR_SEPARATOR, weight_cell.text, maxsplit=1)]
+            figures = [parse_number(part) for part in weight_cell.plain.translate(_PAIR_SPLIT).rstrip("|").split("|", 1)]
             figures += [None] * (2 - len(figures))
             weight, score = figures if "weight_score" in cols else figures[::-1]
         if name is None and weight is None and score is None:
