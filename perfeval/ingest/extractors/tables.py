@@ -344,10 +344,15 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
         unit = unit_in_label(c.text) or unit
     first_value = min(cols.values())
     following = rows[header_index + 1:header_index + 4]
-    labels = ["".join(c.compact for c in row[:max(2, first_value)]) for row in following]  # may sit in a later merged cell
+    # the label may sit in a later merged cell; a column of figures is none (上年执行数: a column
+    # the vocabulary names though this table's field is read elsewhere)
+    def label_cells(row: list[Cell]) -> list[Cell]:
+        return [c for i, c in enumerate(row[:max(2, first_value)])
+                if not (i and i < len(header) and label_key(header[i].text))]
+    labels = ["".join(c.compact for c in label_cells(row)) for row in following]
     # the row of the whole: a total, or a department's overall spending (部门整体支出)
     totals = [k for k, label in enumerate(labels) if any(w in label for w in ("总额", "合计", "总计", "年度资金", "整体支出"))]
-    if not totals and following and not any(c.text for c in following[0][:first_value]) \
+    if not totals and following and not any(c.text for c in label_cells(following[0][:first_value])) \
             and _has_amount(following[0], cols):
         totals = [0]  # the form's one values row, right under its header, with no label of its own
     for row in following[totals[0]:totals[0] + 1] if totals else []:
