@@ -171,6 +171,20 @@ def test_a_lists_rows_written_as_sentences_are_each_a_result():
     assert (c.get("budget_yuan"), c.get("spent_yuan"), c.get("score"), c.get("grade")) == (180_000_000.0, 175_320_000.0, 93.0, "优")
 
 
+def test_a_lists_rows_written_with_its_bare_column_words_are_each_a_result():
+    # the list's own headers (项目 | 部门 | 预算安排 …) as the sentences' labels, not a form's 项目名称
+    text = ("某地区2019年度项目支出绩效评价结果\n"
+            "部门为某地区自然资源局，项目为森林资源调查监测经费，预算安排为180.00万元，实际支出为171.54万元，"
+            "执行率为95.30%，自评分为92，评价等级为优。\n"
+            "部门为某地区民政局，项目为孤儿基本生活保障，预算安排为96.48万元，实际支出为96.48万元，"
+            "执行率为100.00%，自评分为93，评价等级为优。\n")
+    found = {ev.candidate.get("project"): ev.candidate for ev in parse_bytes(text.encode("utf-8"), "b.txt").evaluations}
+    assert set(found) == {"森林资源调查监测经费", "孤儿基本生活保障"}
+    c = found["森林资源调查监测经费"]
+    assert (c.get("unit"), c.get("budget_yuan"), c.get("spent_yuan"), c.get("score")) == (
+        "某地区自然资源局", 1_800_000.0, 1_715_400.0, 92.0)
+
+
 def test_a_numbered_list_of_quoted_projects_with_their_results_is_one_result_each():
     text = ("某县财政局关于2018年度财政项目绩效评价结果的公告\n根据县政府要求，县财政局对下列项目实施了重点绩效评价，现予公告：\n"
             "1．某县交通运输局“港区航道维护疏浚”项目，预算1,680.00万元，支出1,596.00万元，执行率95.00%，评价得分90分，评价等级优秀。\n"

@@ -336,7 +336,8 @@ def labelled_clauses(text: str) -> list[tuple[str, str, str]]:
                   default=None)
         if cut is None:
             continue
-        key = label_key(clause[:cut])
+        # the row of a list written out: its labels are the list's column headers (项目为X，部门为Y)
+        key = column_key(Cell(clause[:cut], 0, 0))
         if key and clause[cut + 1:].strip():
             out.append((key, clause[:cut], clause[cut + 1:].strip()))
     return out
