@@ -133,3 +133,13 @@ def test_a_unit_written_where_the_document_states_none_contradicts_nothing():
     cand, checks = _evaluation(_table("186.00", "1,723,500.00元", "92.66%", caption=""))
     assert cand.get("spent_yuan") == 1_723_500.0
     assert not [c for c in checks if "所写的单位" in c.message]
+
+
+def test_an_initial_budget_filled_in_yuan_is_rescaled_against_the_budget_of_its_table():
+    # the budget and spending agree with the rate; the initial budget, typed in 元, is 10^4 off them
+    text = ("某县2023年度项目支出绩效评价结果\n单位：万元\n项目名称\t年初预算数\t预算数\t执行数\t执行率\t评价得分\n"
+            "乡村道路养护\t1800000.00\t186.00\t172.35\t92.66%\t91\n")
+    cand, checks = _evaluation(text)
+    assert (cand.get("budget_initial_yuan"), cand.get("budget_yuan"), cand.get("spent_yuan")) == (
+        1_800_000.0, 1_860_000.0, 1_723_500.0)
+    assert len(checks) == 1 and "年初预算数" in checks[0].message and "一万倍" in checks[0].message

@@ -138,10 +138,38 @@ def _within(group: list[tuple[str, Reading]], rate: float | None, unit: str):
     out = []
     for f, r in group:
         rest = [(g, w) for g, w in group if w is not r]
-        votes, as_read = _evidence([(f, r)], rest, rate) if rate is not None else _plausible(f, r, rest)
+        if f in KIN and any(g == KIN[f] for g, _ in rest):
+            votes, as_read = _kin(f, r, rest)
+        elif rate is not None:
+            votes, as_read = _evidence([(f, r)], rest, rate)
+        else:
+            votes, as_read = _plausible(f, r, rest)
         kept = {k: pair for k, pair in votes.items() if slipped(k)}
         out.append((f, r, kept, as_read or (bool(votes) and not kept)))
     return out
+
+
+# figures of one project's funds that are of one size with its budget: the budget first planned, the
+# funds that arrived (an adjustment during the year rarely moves them by a factor of ten)
+KIN = {"budget_initial_yuan": "budget_yuan", "funds_received_yuan": "budget_yuan"}
+KIN_RANGE = (0.1, 10)
+
+
+def _kin(field: str, r: Reading, rest: list[tuple[str, Reading]]):
+    """A figure of the budget's size against the budget read in the same table: as read within a
+    factor of ten of it, or one factor brings it there."""
+    votes: dict[float, tuple[Reading, Reading]] = {}
+    as_read = False
+    for g, w in rest:
+        if g != KIN[field]:
+            continue
+        for k in (1.0, *SCALES):
+            if KIN_RANGE[0] <= r.value * k / w.value <= KIN_RANGE[1]:
+                if k == 1.0:
+                    as_read = True
+                else:
+                    votes.setdefault(k, (r, w))
+    return votes, as_read
 
 
 def _plausible(field: str, r: Reading, rest: list[tuple[str, Reading]]):
