@@ -59,3 +59,17 @@ def test_monthly_sheet_attaches_to_the_evaluation_in_the_same_workbook():
     assert ev.get("region") == "广西壮族自治区南宁市青秀区" and ev.get("year") == 2022
     assert [(p.month, p.cumulative_rate, p.source) for p in c.progress][:2] == [(1, 0.07, "monthly_sheet"), (2, 0.14, "monthly_sheet")]
     assert [f.category for f in c.findings if f.kind == "problem"] == ["execution"]
+
+
+def test_a_period_with_a_rate_column_and_an_amount_column():
+    # 12月末进度 and 12月末累计支出（万元） name one period: the rates are the progress, the amount the spending
+    data = workbook([
+        ["序号", "项目名称", "预算单位", "全年预算（万元）", "3月末进度", "6月末进度", "9月末进度", "12月末进度",
+         "12月末累计支出（万元）"],
+        ["", "序时进度", "", "", "25.00%", "50.00%", "75.00%", "100.00%", ""],
+        [1, "边境村道路维护", "某县住房和城乡建设局", "640.00", "10.00%", "35.00%", "70.00%", "98.00%", "627.20"],
+    ])
+    (ev,) = parse_bytes(data, "jindu.xlsx").evaluations
+    c = ev.candidate
+    assert [(p.month, p.cumulative_rate) for p in c.progress] == [(3, 0.1), (6, 0.35), (9, 0.7), (12, 0.98)]
+    assert (c.get("budget_yuan"), c.get("spent_yuan")) == (6_400_000.0, 6_272_000.0)

@@ -185,6 +185,18 @@ def test_a_lists_rows_written_with_its_bare_column_words_are_each_a_result():
         "某地区自然资源局", 1_800_000.0, 1_715_400.0, 92.0)
 
 
+def test_a_paragraph_of_the_units_figures_that_goes_on_to_a_projects_gives_both():
+    text = ("某县自然资源局2022年度机关整体支出绩效自评报告\n二、机关整体支出情况\n"
+            "2022年年初预算1,856.40万元，调整后全年预算2,104.56万元，全年实际支出2,013.06万元，预算执行率95.65%。"
+            "其中，国土调查成果年度更新项目预算186.00万元，实际支出180.42万元，执行率97.00%，项目自评得分93分。\n"
+            "三、自评结论\n本单位2022年度机关整体支出自评得分91分，等级为“优”。\n")
+    found = {ev.candidate.get("project"): ev.candidate for ev in parse_bytes(text.encode("utf-8"), "d.txt").evaluations}
+    assert set(found) == {"部门整体支出", "国土调查成果年度更新项目"}
+    dept, project = found["部门整体支出"], found["国土调查成果年度更新项目"]
+    assert (dept.get("budget_yuan"), dept.get("spent_yuan"), dept.get("score")) == (21_045_600.0, 20_130_600.0, 91.0)
+    assert (project.get("budget_yuan"), project.get("spent_yuan"), project.get("score")) == (1_860_000.0, 1_804_200.0, 93.0)
+
+
 def test_a_numbered_list_of_quoted_projects_with_their_results_is_one_result_each():
     text = ("某县财政局关于2018年度财政项目绩效评价结果的公告\n根据县政府要求，县财政局对下列项目实施了重点绩效评价，现予公告：\n"
             "1．某县交通运输局“港区航道维护疏浚”项目，预算1,680.00万元，支出1,596.00万元，执行率95.00%，评价得分90分，评价等级优秀。\n"

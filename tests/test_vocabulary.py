@@ -232,3 +232,10 @@ def test_funds_columns_of_this_year_and_bare_list_columns():
         "budget_initial_yuan": 1, "budget_yuan": 2, "spent_yuan": 3, "execution_rate": 4}
     assert [column_key(c) for c in row("预算（万元）", "支出（万元）", "评价分", "项目支出")] == [
         "budget_yuan", "spent_yuan", "score", None]  # 项目支出 as a row label is a part of the spending
+
+
+@pytest.mark.parametrize("label, key", [
+    ("项目（部门）名称", "project"), ("部门（单位）名称", "unit"), ("预算（调整）数（万元）", "budget_yuan"),
+])
+def test_a_bracketed_aside_inside_a_label_leaves_its_term(label, key):
+    assert label_key(label) == key

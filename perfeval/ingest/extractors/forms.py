@@ -421,12 +421,20 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
     cumulative_head = any("累计" in t for t in heads)
     # the months' figures are rates written as numbers: "累计支出进度(%)", "执行率(%)"
     percent_head = any("进度(%)" in t or "率(%)" in t for t in heads)
+    # a period with a column of its rate and one of its amount (12月末进度 | 12月末累计支出(万元)): the
+    # rates are the progress, the last amount the spending
+    amount_months = {i: m for i, m in months.items()
+                     if unit_in_label(heads[i]) and sum(1 for n in months.values() if n == m) > 1}
+    rate_months = {i: m for i, m in months.items() if i not in amount_months}
     out = []
     for row in table.rows[h + 1:]:
         if project_at >= len(row) or not (pc := row[project_at]).text or pc.compact.startswith(("合计", "总计")) \
                 or label_key(pc.text):
             continue
-        cells = {m: row[i] for i, m in months.items() if i < len(row) and row[i].text}
+        cells = {m: row[i] for i, m in rate_months.items() if i < len(row) and row[i].text}
+        amount_cells = {m: row[i] for i, m in amount_months.items() if i < len(row) and row[i].text}
+        if not cells:  # the periods are amounts only
+            cells, amount_cells = amount_cells, {}
         if not cells:
             continue
         cand = Candidate(MONTHLY, row[0].line_start, row[-1].line_end)
@@ -454,6 +462,11 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
                 cand.add("spent_yuan", round(last[1], 2), last[2].line_start, last[2].line_end, "form", "月度执行表",
                          read_money(last[2].text, money_unit).assumed)
             points = [(m, round(a / budget, 6) if budget and a is not None else None, c) for m, a, c in amounts]
+        if amount_cells and not cand.fields.get("spent_yuan"):
+            last = amount_cells[max(amount_cells)]
+            money = read_money(last.text, money_unit)
+            if money.yuan is not None:
+                cand.add("spent_yuan", round(money.yuan, 2), last.line_start, last.line_end, "form", "月度执行表", money.assumed)
         cand.progress = [Progress(m, v, "monthly_sheet", c.line_start, c.line_end) for m, v, c in points if v is not None]
         _department_scope(cand)  # a row of the unit's overall spending (单位整体支出)
         if cand.progress or cand.fields.get("spent_yuan"):

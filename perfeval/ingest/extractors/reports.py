@@ -337,7 +337,9 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
         inside = {id(p) for heading, body in sections for p in [heading, *body]}
         summaries = [(p, items) for p in paragraphs if id(p) not in inside and (items := summary_items(p))]
         summarised = {id(p) for p, _ in summaries}
-        own = [p for p in paragraphs if id(p) not in inside and id(p) not in summarised]
+        # a summarised paragraph's lead of the unit's own figures stays the unit's
+        own = [p if id(p) not in summarised else split[0] for p in paragraphs if id(p) not in inside
+               and (id(p) not in summarised or (split := summary_after_lead(p)) is not None)]
         mentions = [read_section(heading, body) for heading, body in sections] + [
             read_summary(item, listed) for _, items in summaries for item, listed in items]
     title = paragraphs[0] if paragraphs else None
@@ -413,12 +415,30 @@ def summary_items(para: Paragraph) -> list[tuple[Paragraph, bool]]:
     """The project summaries a paragraph gives, each with whether it is one of a list: itself, or
     each of the projects it lists one after another ("共实施项目3个，其中：A项目预算…，执行率…；
     B经费预算…", "我局实施项目4个：A全年预算…；B全年预算…")."""
+    split = summary_after_lead(para)
+    if split is not None:
+        return summary_items(split[1])
     parts = [_after_lead(p.strip()) for p in re.split(r"[；;]|其中[:：]", para.text) if p.strip()]
     if len(parts) >= 2:
         items = [Paragraph(p, para.line_start, para.line_end) for p in parts if is_project_summary(p, listed=True)]
         if len(items) >= 2:
             return [(item, True) for item in items]
     return [(para, False)] if is_project_summary(para.text) else []
+
+
+def summary_after_lead(para: Paragraph) -> tuple[Paragraph, Paragraph] | None:
+    """A paragraph of the unit's own figures that goes on to a project's in a later sentence
+    ("…全年实际支出2,013.06万元。其中，X项目预算186.00万元，…"): (the lead, the project's part)."""
+    text = para.text
+    if summary_name(text) is not None:
+        return None
+    for at, ch in enumerate(text[:-1]):
+        if ch in "。；;":
+            tail = text[at + 1:].strip()
+            if summary_name(tail) is not None and is_project_summary(tail):
+                return (Paragraph(text[:at + 1], para.line_start, para.line_end),
+                        Paragraph(tail, para.line_start, para.line_end))
+    return None
 
 
 def _first_figure(text: str) -> int:

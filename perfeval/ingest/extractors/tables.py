@@ -74,11 +74,31 @@ def label_key(cell_text: str, whole: bool = False) -> str | None:
         return None
     m = _KV_ANY.search(compact)
     if m is None:
-        return None
+        inner = _without_inner_brackets(compact)  # 项目（部门）名称, 预算（调整）数: the term around the aside
+        return label_key(inner, whole) if inner != compact else None
     if m.start() and ((whole and not FIELD_QUALIFIERS.match(compact[:m.start()])) or m.start() > MAX_QUALIFIER
                       or ((b := _QUALIFIER_BREAK.search(compact)) is not None and b.start() < m.start())):
         return None
     return m.lastgroup
+
+
+def _without_inner_brackets(text: str) -> str:
+    """`text` without the bracketed asides inside it; a bracket that ends it (its unit) stays."""
+    out, depth, kept_from, opened = [], 0, 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(" and i:
+            if depth == 0:
+                out.append(text[kept_from:i])
+                opened = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                kept_from = opened if i == len(text) - 1 else i + 1  # a last bracket is the label's unit
+    if depth:  # a bracket left open: no aside to take out
+        return text
+    out.append(text[kept_from:])
+    return "".join(out)
 
 
 def first_filled(cells: list[Cell]) -> Cell | None:
