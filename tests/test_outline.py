@@ -197,6 +197,25 @@ def test_a_paragraph_of_the_units_figures_that_goes_on_to_a_projects_gives_both(
     assert (project.get("budget_yuan"), project.get("spent_yuan"), project.get("score")) == (1_860_000.0, 1_804_200.0, 93.0)
 
 
+def test_a_project_heading_run_into_its_first_paragraph_opens_its_section():
+    text = ("某县文化旅游局2021年度部门整体支出绩效评价报告\n一、部门整体支出情况\n"
+            "2021年全年预算安排基本支出1,264.38万元、项目支出1,518.42万元；全年实际支出基本支出1,264.38万元、"
+            "项目支出1,297.65万元。\n二、项目支出绩效情况\n"
+            "（一）民歌保护传承项目。该项目全年预算180.00万元，实际支出171.36万元，执行率95.20%。项目自评得分92分。\n"
+            "（二）景区旅游公路标识标牌建设项目。该项目全年预算420.00万元，实际支出298.20万元，执行率71.00%。\n"
+            "全年完成标识标牌安装186块。项目自评得分78.5分，评价等级为“中”。\n"
+            "存在问题：标识标牌设计方案两次修改，招标延至9月。\n"
+            "三、评价结论\n本部门2021年度整体支出绩效评价得分86.2分，评价等级为“良”。\n")
+    found = {ev.candidate.get("project"): ev.candidate for ev in parse_bytes(text.encode("utf-8"), "r.txt").evaluations}
+    assert set(found) == {"部门整体支出", "民歌保护传承项目", "景区旅游公路标识标牌建设项目"}
+    dept, sign = found["部门整体支出"], found["景区旅游公路标识标牌建设项目"]
+    # the parts of each figure (基本支出、项目支出) summed under the label before them
+    assert (dept.get("budget_yuan"), dept.get("spent_yuan"), dept.get("score")) == (27_828_000.0, 25_620_300.0, 86.2)
+    assert (sign.get("score"), sign.get("grade")) == (78.5, "中")
+    assert [f.text for f in sign.findings if f.kind == "problem"] == ["标识标牌设计方案两次修改，招标延至9月。"]
+    assert not [f for f in dept.findings if "标识标牌" in f.text]
+
+
 def test_a_numbered_list_of_quoted_projects_with_their_results_is_one_result_each():
     text = ("某县财政局关于2018年度财政项目绩效评价结果的公告\n根据县政府要求，县财政局对下列项目实施了重点绩效评价，现予公告：\n"
             "1．某县交通运输局“港区航道维护疏浚”项目，预算1,680.00万元，支出1,596.00万元，执行率95.00%，评价得分90分，评价等级优秀。\n"

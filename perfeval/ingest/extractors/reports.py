@@ -496,35 +496,53 @@ SECTION_ORIGIN = "部门报告项目章节"
 def project_sections(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, list[Paragraph]]]:
     """The sections of a department report given to one project each: a numbered heading naming a
     project, and what follows it up to the next heading of its level or above (levels: numbering
-    styles in the order the document first uses them), when that holds figures of its own."""
+    styles in the order the document first uses them), when that holds figures of its own. A heading
+    may run into its first paragraph ("（二）X项目。该项目全年预算…"): the rest is the body's start."""
     rank: dict[str, int] = {}
     for p in paragraphs:
-        marker = tx.item_marker(p.text)
-        if marker and is_heading(p.text):
+        head, _ = run_in_heading(p)
+        marker = tx.item_marker(head)
+        if marker and is_heading(head):
             rank.setdefault(marker[0], len(rank))
     out = []
     i = 0
     while i < len(paragraphs):
         p = paragraphs[i]
-        marker = tx.item_marker(p.text)
-        name = tx.strip_marker(p.text).rstrip("。.：:")
-        if not (marker and is_heading(p.text) and heading_kind(p.text) == "other" and len(name) >= 4
+        head, rest = run_in_heading(p)
+        marker = tx.item_marker(head)
+        name = tx.strip_marker(head).rstrip("。.：:")
+        if not (marker and is_heading(head) and heading_kind(head) == "other" and len(name) >= 4
                 and PROJECT_HEADING.search(name) and not re.search(tx.DEPARTMENT_SCOPE, name)):
             i += 1
             continue
-        body = []
+        following = []
         for q in paragraphs[i + 1:]:
             m = tx.item_marker(q.text)
-            if m and ((is_heading(q.text) and rank.get(m[0], 99) <= rank[marker[0]])
+            if m and ((is_heading(run_in_heading(q)[0]) and rank.get(m[0], 99) <= rank[marker[0]])
                       or (m[0] == marker[0] and _next_number(marker[1], m[1]))):
                 break  # the next heading of its level, or the next item of its list ("（三）其他项目。A…")
-            body.append(q)
+            following.append(q)
+        body = ([Paragraph(rest, p.line_start, p.line_end)] if rest else []) + following
         if any(find_money(q.text) or tx.find_rate(tx.plain(q.text)) for q in body):
             out.append((p, body))
-            i += 1 + len(body)
+            i += 1 + len(following)
         else:
             i += 1
     return out
+
+
+def run_in_heading(p: Paragraph) -> tuple[str, str]:
+    """(heading, the text after it) of a paragraph whose numbered first sentence is a heading
+    ("（一）X项目。该项目…"); (its text, "") for any other paragraph, a list's lead among them."""
+    text = p.text.strip()
+    end = text.find("。")
+    if is_heading(text) or end <= 0 or end == len(text) - 1 or not tx.item_marker(text) \
+            or not is_heading(text[:end + 1]):
+        return text, ""
+    rest = text[end + 1:].strip()
+    if len(summary_items(Paragraph(rest, p.line_start, p.line_end))) >= 2:
+        return text, ""  # "（三）其他项目。A项目预算…；B补贴预算…": the lead of a list, no project's heading
+    return text[:end + 1], rest
 
 
 def _next_number(a: str, b: str) -> bool:
@@ -536,7 +554,7 @@ def _next_number(a: str, b: str) -> bool:
 def read_section(heading: Paragraph, body: list[Paragraph]) -> Candidate:
     """A project's own section of a department report: named by its heading."""
     cand = Candidate(MENTION, heading.line_start, (body[-1] if body else heading).line_end)
-    name = tx.strip_marker(heading.text).rstrip("。.：:")
+    name = tx.strip_marker(run_in_heading(heading)[0]).rstrip("。.：:")
     cand.add("project", clean_name(name), heading.line_start, heading.line_end, "mention", SECTION_ORIGIN)
     read_prose(cand, body, SECTION_ORIGIN)
     cand.findings = extract_findings(body)

@@ -124,18 +124,44 @@ def labelled_amounts(s: str) -> list[Amount]:
             tail = s[end:end + 6]
             if re.match(r"\s*(?:已)?(?:全部)?到位", tail):
                 best = ("funds_received_yuan", 0)
-        if best:
+        named = label.rstrip(" 为是：:")
+        if best and named.endswith(_SPENDING_PARTS) and best[1] >= len(named) - 4:
+            # "预算安排基本支出X万元、项目支出Y万元": the 支出 is the part's name, not the figure's label
+            components.append((yuan, unit, start, end, start - len(label) + len(named) - 4, best[0]))
+        elif best:
             out.append(Amount(best[0], yuan, unit, start, end))
             sourced.append(bool(_COMPONENT.search(label)))
         elif _COMPONENT.search(label):
-            components.append((yuan, unit, start, end))
+            components.append((yuan, unit, start, end, start, None))
     # "预算安排中央补助资金300万元、省级补助资金150万元": parts named only by their source, when the
-    # sentence states no figure of the kind named before the first of them
-    kind = _lead_kind(s[:components[0][2]]) if len(components) >= 2 else None
-    if kind is not None and kind not in {a.kind for a in out}:
-        out += [Amount(kind, yuan, unit, start, end) for yuan, unit, start, end in components]
-        sourced += [True] * len(components)
+    # sentence states no figure of the kind named before the first of them; a figure named between
+    # two parts ("…；全年实际支出基本支出…") starts another list
+    for group in _component_lists(s, components):
+        lead_from = max((a.end for a in out if a.end <= group[0][2]), default=0)
+        kind = _lead_kind(s[lead_from:group[0][4]]) if len(group) >= 2 else None
+        if kind is not None and kind not in {a.kind for a in out}:
+            out += [Amount(kind, yuan, unit, start, end) for yuan, unit, start, end, _, _ in group]
+            sourced += [True] * len(group)
+        else:  # a lone part: what its own words say it is, if anything
+            out += [Amount(own, yuan, unit, start, end) for yuan, unit, start, end, _, own in group if own]
+            sourced += [False] * sum(1 for *_, own in group if own)
     return _sum_parts(out, sourced)
+
+
+# parts whose names end in a word that is also a figure's label (基本支出 is a part, 支出 a spending)
+_SPENDING_PARTS = ("基本支出", "项目支出")
+
+
+def _component_lists(s: str, components: list[tuple]) -> list[list[tuple]]:
+    """Consecutive parts of one figure: a new list starts where a figure's label stands between two."""
+    groups: list[list[tuple]] = []
+    for comp in components:
+        between = s[groups[-1][-1][3]:comp[4]] if groups else ""
+        if groups and _lead_kind(between) is None:
+            groups[-1].append(comp)
+        else:
+            groups.append([comp])
+    return groups
 
 
 def _sum_parts(amounts: list[Amount], sourced: list[bool]) -> list[Amount]:
