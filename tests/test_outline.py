@@ -216,6 +216,25 @@ def test_a_project_heading_run_into_its_first_paragraph_opens_its_section():
     assert not [f for f in dept.findings if "标识标牌" in f.text]
 
 
+def test_a_department_report_goes_on_after_the_forms_of_its_projects():
+    form = "项目名称\t{0}\n全年预算（万元）\t{1}\t实际支出（万元）\t{2}\n执行率\t{3}\t评价得分\t{4}\n"
+    text = ("某区卫生健康委员会\n2020年度部门整体支出绩效评价报告\n一、部门整体支出情况\n"
+            "2020年度部门全年预算6,236.80万元，其中：基本支出3,420.50万元，项目支出2,816.30万元。全年实际支出5,984.33万元，"
+            "其中：基本支出3,420.50万元，项目支出2,563.83万元，预算执行率95.95%。\n"
+            "二、评价结论\n部门整体支出绩效评价得分89.5分，评价等级为良。\n三、重点项目评价情况\n（一）基本公共卫生服务项目\n"
+            + form.format("基本公共卫生服务项目", "1,680.00", "1,612.80", "96.00%", "92")
+            + "存在问题：部分签约居民随访记录不完整。\n（二）疾病预防控制专项经费\n"
+            + form.format("疾病预防控制专项经费", "560.00", "448.00", "80.00%", "81")
+            + "存在问题：疫苗冷链设备采购合同签订滞后。\n四、部门整体支出存在的问题\n"
+            "1.内部控制制度更新不及时，部分制度仍为2016年制定。\n五、下一步工作\n1.全面梳理修订内部控制制度。\n")
+    found = {ev.candidate.get("project"): ev.candidate for ev in parse_bytes(text.encode("utf-8"), "w.txt").evaluations}
+    assert set(found) == {"部门整体支出", "基本公共卫生服务项目", "疾病预防控制专项经费"}
+    dept, last = found["部门整体支出"], found["疾病预防控制专项经费"]
+    assert dept.get("spent_yuan") == 59_843_300.0  # 其中 parts named one after another are no spending of their own
+    assert [f.text for f in dept.findings if f.kind == "problem"] == ["内部控制制度更新不及时，部分制度仍为2016年制定。"]
+    assert [f.text for f in last.findings if f.kind == "problem"] == ["疫苗冷链设备采购合同签订滞后。"]
+
+
 def test_a_numbered_list_of_quoted_projects_with_their_results_is_one_result_each():
     text = ("某县财政局关于2018年度财政项目绩效评价结果的公告\n根据县政府要求，县财政局对下列项目实施了重点绩效评价，现予公告：\n"
             "1．某县交通运输局“港区航道维护疏浚”项目，预算1,680.00万元，支出1,596.00万元，执行率95.00%，评价得分90分，评价等级优秀。\n"

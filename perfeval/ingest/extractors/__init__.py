@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from perfeval.ingest.extractors.findings import extract_findings
+from perfeval.ingest.extractors.findings import extract_findings, is_heading
 from perfeval.ingest.extractors.forms import extract_forms, find_forms, read_clause_row
 from perfeval.ingest.extractors.reports import (
     MENTION,
@@ -20,9 +20,16 @@ from perfeval.ingest.extractors.reports import (
     summary_items,
 )
 from perfeval.ingest.extractors.tables import indicator_header, read_progress_table
-from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE, find_grade, find_total_score, sentences, strip_marker
+from perfeval.ingest.extractors.text import (
+    DEPARTMENT_SCOPE,
+    find_grade,
+    find_total_score,
+    item_marker,
+    sentences,
+    strip_marker,
+)
 from perfeval.ingest.model import Document, Paragraph, Table
-from perfeval.ingest.normalize import name_key, year_votes
+from perfeval.ingest.normalize import chinese_number, name_key, year_votes
 from perfeval.ingest.records import Candidate
 
 # 评价 and 自评 may both stand in a title: "…单位整体支出绩效评价自评报告"
@@ -115,10 +122,16 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
             and not first.endswith(TARGETS_TITLES):
         prose_starts = [(0, "project")]  # a report without a recognisable title: try it whole
     covered = set(form_tables)
+    resumed: set[int] = set()
     for i, kind in prose_starts:
         end = next(c for c in cuts if c > i)
         covered.update(range(i, end))
-        blocks = doc.blocks[i:end]
+        # a department report goes on after the forms of its projects; a project's report around its
+        # own form is that form's explanation (_attach_explanation)
+        again = _resumed_sections(doc, i, end, cuts, form_tables - in_prose) if kind == "department" else []
+        resumed.update(again)
+        covered.update(again)
+        blocks = doc.blocks[i:end] + [doc.blocks[k] for k in again]
         listed = [c for t in sorted(in_prose) if i < t < end for c in table_candidates[t]]
         owner = None
         for n, (part, part_kind) in enumerate(_report_parts(blocks, kind, listed)):
@@ -151,7 +164,8 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                               if _has_substance(m := read_summary(item, listed_item)))
     for i in sorted(form_tables - in_prose):
         start, end = table_candidates[i][0].line_start, max(c.line_end for c in table_candidates[i])
-        _attach_explanation(doc, i, cuts, [c for c in candidates if start <= c.line_start and c.line_end <= end])
+        _attach_explanation(doc, i, cuts, [c for c in candidates if start <= c.line_start and c.line_end <= end],
+                            resumed)
     candidates.sort(key=lambda c: c.line_start)
     return candidates, sorted({c.source_kind for c in candidates if c.source_kind != MENTION})
 
@@ -232,9 +246,34 @@ def _table_year(doc: Document, index: int, forms: list[Candidate]) -> None:
             cand.add("year", year, title.line_start, title.line_end, "context", "表格标题")
 
 
-def _attach_explanation(doc: Document, table_index: int, cuts: list[int], forms: list[Candidate]) -> None:
+def _resumed_sections(doc: Document, start: int, end: int, cuts: list[int], forms: set[int]) -> list[int]:
+    """The blocks after the forms set inside a report where the report goes on: from a heading in the
+    numbering of its own sections that continues it ("四、重点项目" (一)<form> (二)<form> "五、存在的问题")."""
+    top, last = None, 0
+    for b in doc.blocks[start:end]:
+        if isinstance(b, Paragraph) and is_heading(b.text) and (m := item_marker(b.text)):
+            top = top or m[0]
+            if m[0] == top:
+                last = max(last, chinese_number(m[1]) or 0)
+    out: list[int] = []
+    at = end
+    while top and at in forms:
+        nxt = next(c for c in cuts if c > at)
+        for k in range(at + 1, nxt):
+            b = doc.blocks[k]
+            if isinstance(b, Paragraph) and is_heading(b.text) and (m := item_marker(b.text)) and m[0] == top \
+                    and (chinese_number(m[1]) or 0) > last:
+                out += range(k, nxt)
+                break
+        at = nxt
+    return out
+
+
+def _attach_explanation(doc: Document, table_index: int, cuts: list[int], forms: list[Candidate],
+                        taken: set[int] = frozenset()) -> None:
     """The 自评情况说明 after a single form: its problems and suggestions belong to that form, and so
-    does a table of its progress by period there (a sheet of its own, a table below the form)."""
+    does a table of its progress by period there (a sheet of its own, a table below the form); not
+    what a report it stands in goes on with (`taken`)."""
     if len(forms) != 1:
         return  # prose after several forms cannot be told apart
     end = next(c for c in cuts if c > table_index)
@@ -244,7 +283,8 @@ def _attach_explanation(doc: Document, table_index: int, cuts: list[int], forms:
         form.progress += [p for p in read_progress_table(table.rows) if p.month not in months]
         months |= {p.month for p in form.progress}
     form.progress.sort(key=lambda p: p.month)
-    paragraphs = [b for b in doc.blocks[table_index + 1:end] if isinstance(b, Paragraph)]
+    paragraphs = [b for k, b in enumerate(doc.blocks[table_index + 1:end], table_index + 1)
+                  if isinstance(b, Paragraph) and k not in taken]
     if not paragraphs:
         return
     read_prose(form, paragraphs, "自评说明")

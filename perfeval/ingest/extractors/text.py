@@ -114,7 +114,9 @@ def labelled_amounts(s: str) -> list[Amount]:
             m = rx.search(label)
             if m and (best is None or m.start() < best[1]):  # the longest label ending at the amount
                 best = (kind, m.start())
-        breakdown = label.lstrip().startswith("、") and breakdown
+        # the parts after 其中 go on while each is named by what it is ("其中：基本支出X，项目支出Y")
+        part = _COMPONENT.search(label.strip())
+        breakdown = breakdown and (label.lstrip().startswith("、") or (part is not None and part.start() == 0))
         if best is not None and best[0] == "budget_adjusted":
             pass  # "追加…后全年预算调整为X": the adjusted budget, whatever came before it
         elif breakdown or _SKIP_LABEL.search(label):
