@@ -239,3 +239,16 @@ def test_funds_columns_of_this_year_and_bare_list_columns():
 ])
 def test_a_bracketed_aside_inside_a_label_leaves_its_term(label, key):
     assert label_key(label) == key
+
+
+def test_a_value_set_a_row_above_its_label_is_the_labels():
+    # a scan's rows come from the text's positions: a value centred in a tall merged cell lands a
+    # row above its label, the row of the label holding nothing else
+    text = ("项目支出绩效自评表（2021年度）\n"
+            "\t某县茶园绿色防控补助项目\t\t\n项目名称\t\t\t\n主管部门\t某县农业农村局\t实施单位\t某县农业农村局\n"
+            "资金（万元）\t年初预算数\t全年预算数\t全年执行数\t执行率\n\t150.00\t150.00\t138.75\t92.50%\n"
+            "\t1.示范片分布较散，集中连片示范效果不明显。\t\t\t\n存在问题\t\t\t\t\n总分\t93.25\t\t\t\n")
+    (ev,) = parse_bytes(text.encode("utf-8"), "scan.txt").evaluations
+    c = ev.candidate
+    assert (c.get("project"), c.get("budget_yuan"), c.get("spent_yuan")) == ("某县茶园绿色防控补助项目", 1_500_000.0, 1_387_500.0)
+    assert [f.text for f in c.findings if f.kind == "problem"] == ["示范片分布较散，集中连片示范效果不明显。"]

@@ -23,6 +23,7 @@ from perfeval.ingest.extractors.tables import (
     parse_indicator_rows,
     read_funds,
     read_progress_table,
+    values_above_labels,
 )
 from perfeval.ingest.extractors.text import DEPARTMENT_SCOPE
 from perfeval.ingest.model import Cell, Paragraph, Table
@@ -65,14 +66,15 @@ def _project_row(row: list[Cell]) -> bool:
 def find_forms(table: Table) -> list[tuple[int, int]]:
     """(start, end) row ranges of the forms in a table, each beginning at a 项目名称 row."""
     starts: list[int] = []
-    for i, row in enumerate(table.rows):
+    rows = values_above_labels(table.rows)
+    for i, row in enumerate(rows):
         if not _project_row(row):
             continue
-        if starts and _department_row(row) and label_key(table.rows[starts[-1]][0].text) == "project" and not any(
-                funds_header(r) or indicator_header(r) for r in table.rows[starts[-1]:i]):
+        if starts and _department_row(row) and label_key(rows[starts[-1]][0].text) == "project" and not any(
+                funds_header(r) or indicator_header(r) for r in rows[starts[-1]:i]):
             continue  # "项目名称 | X" then "单位名称 | Y": the project's unit, not a department's form
         starts.append(i)
-    return [(s, starts[k + 1] if k + 1 < len(starts) else len(table.rows)) for k, s in enumerate(starts)]
+    return [(s, starts[k + 1] if k + 1 < len(starts) else len(rows)) for k, s in enumerate(starts)]
 
 
 def form_kind(rows: list[list[Cell]]) -> str | None:
@@ -361,8 +363,9 @@ def read_clause_row(para: Paragraph, context_unit: str | None) -> Candidate | No
 def extract_forms(table: Table, context_unit: str | None, spans: list[tuple[int, int]] | None = None) -> list[Candidate]:
     """`spans`: find_forms(table), when the caller has it."""
     out = []
+    form_rows = values_above_labels(table.rows)  # the rows find_forms counts
     for start, end in (find_forms(table) if spans is None else spans):
-        rows = table.rows[start:end]
+        rows = form_rows[start:end]
         kind = form_kind(rows)
         if kind == SELF_ASSESSMENT:
             out.append(read_self_assessment(rows, context_unit))

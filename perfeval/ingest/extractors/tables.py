@@ -146,6 +146,21 @@ def kv_pairs(rows: list[list[Cell]]) -> list[tuple[str, str, Cell, Cell]]:
     return out
 
 
+def values_above_labels(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """Rows with a label alone joined to the row above it when that row has values and no label: a
+    scan's rows are found from the text's positions, and a value centred in a tall merged cell (or
+    written over two lines) can land a row above its label ("| X项目 |" over "项目名称 | |")."""
+    out: list[list[Cell]] = []
+    for row in rows:
+        above = out[-1] if out else None
+        if above and row and row[0].text and not any(c.text for c in row[1:]) and label_key(row[0].text) \
+                and not above[0].text and any(c.text for c in above[1:]) and len(above) >= 2:
+            out[-1] = [row[0], *above[1:]]
+        else:
+            out.append(row)
+    return out
+
+
 def money_from_cell(value: str, label: str, default_unit: str | None) -> Money:
     """A cell's figure (normalize.read_money): a unit next to the number wins, then the label's
     unit, then the table's."""
