@@ -1,7 +1,9 @@
 """A department report's project sections are evaluations of their own; statements introduced by their kind are found."""
 from __future__ import annotations
 
-from perfeval.pipeline import parse_bytes
+import pytest
+
+from perfeval.pipeline import IngestError, parse_bytes
 
 REPORT = """某市卫生健康委员会2022年度部门整体支出绩效评价报告
 
@@ -233,6 +235,22 @@ def test_a_department_report_goes_on_after_the_forms_of_its_projects():
     assert dept.get("spent_yuan") == 59_843_300.0  # 其中 parts named one after another are no spending of their own
     assert [f.text for f in dept.findings if f.kind == "problem"] == ["内部控制制度更新不及时，部分制度仍为2016年制定。"]
     assert [f.text for f in last.findings if f.kind == "problem"] == ["疫苗冷链设备采购合同签订滞后。"]
+
+
+def test_a_cover_letter_with_a_funds_total_is_no_evaluation():
+    text = ("报送说明\n县财政局：\n现将我局2022年度绩效自评材料报送如下：\n1.部门整体支出绩效自评报告；\n"
+            "2.基本公共卫生服务补助资金绩效自评表。\n以上材料涉及项目资金共计1,008.40万元。\n某县卫生健康局\n2023年3月20日\n")
+    with pytest.raises(IngestError):
+        parse_bytes(text.encode("utf-8"), "baosong.txt")
+
+
+def test_the_parts_in_brackets_after_a_figure_are_no_figures_of_their_own():
+    text = ("某县卫生健康局2022年度部门整体支出绩效自评报告\n"
+            "一、部门整体支出情况。2022年全年预算3,640.60万元（基本支出1,286.00万元、项目支出2,354.60万元），"
+            "全年支出3,517.88万元（基本支出1,286.00万元、项目支出2,231.88万元），预算执行率96.63%。\n"
+            "二、自评结论。经自评，2022年度部门整体支出绩效自评得分90.5分，自评等级为优。\n")
+    (ev,) = parse_bytes(text.encode("utf-8"), "d.txt").evaluations
+    assert (ev.candidate.get("budget_yuan"), ev.candidate.get("spent_yuan")) == (36_406_000.0, 35_178_800.0)
 
 
 def test_a_numbered_list_of_quoted_projects_with_their_results_is_one_result_each():

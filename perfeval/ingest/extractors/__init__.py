@@ -120,10 +120,13 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
     first = next((b.text.strip() for b in doc.blocks if isinstance(b, Paragraph) and b.text.strip()), "")
     if not prose_starts and not candidates and not any(kind == "boundary" for _, kind in starts) \
             and not first.endswith(TARGETS_TITLES):
-        prose_starts = [(0, "project")]  # a report without a recognisable title: try it whole
+        prose_starts = [(0, "whole")]  # a report without a recognisable title: try it whole
     covered = set(form_tables)
     resumed: set[int] = set()
     for i, kind in prose_starts:
+        # a text tried whole is an evaluation only if it states a result: a cover letter's funds
+        # total (以上材料涉及项目资金共计…) is none
+        whole, kind = kind == "whole", "project" if kind == "whole" else kind
         end = next(c for c in cuts if c > i)
         covered.update(range(i, end))
         # a department report goes on after the forms of its projects; a project's report around its
@@ -142,7 +145,8 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 _inherit_unit(cand, owner, "评价报告")  # a section of the report above
             # a department report evaluates the department even where its figures stand in a list of
             # the report (its row there joins it): its findings are the department's
-            if _has_substance(cand) or (part_kind == "department" and cand.findings):
+            if (_has_substance(cand) and not (whole and not RESULT_FIELDS & set(cand.fields) and not cand.indicators)) \
+                    or (part_kind == "department" and cand.findings):
                 candidates.append(cand)
             for mention in mentions:
                 if _has_substance(mention):
@@ -290,6 +294,9 @@ def _attach_explanation(doc: Document, table_index: int, cuts: list[int], forms:
     read_prose(form, paragraphs, "自评说明")
     texts = {(f.kind, f.text) for f in form.findings}
     form.findings += [f for f in extract_findings(paragraphs) if (f.kind, f.text) not in texts]
+
+
+RESULT_FIELDS = {"score", "spent_yuan", "execution_rate", "grade"}
 
 
 def _has_substance(cand: Candidate) -> bool:

@@ -106,6 +106,7 @@ def labelled_amounts(s: str) -> list[Amount]:
     components: list[tuple[float, str, int, int]] = []  # a figure stated as its parts, no total
     sourced: list[bool] = []  # per amount in out: its label names where the money comes from
     for yuan, unit, start, end in find_money(s):
+        gap = s[prev_end:start]
         label = s[max(prev_end, start - 24):start]
         label = re.split(r"[，,；;。（(]", label.rstrip("）) "))[-1]
         prev_end = end
@@ -117,6 +118,8 @@ def labelled_amounts(s: str) -> list[Amount]:
         # the parts after 其中 go on while each is named by what it is ("其中：基本支出X，项目支出Y")
         part = _COMPONENT.search(label.strip())
         breakdown = breakdown and (label.lstrip().startswith("、") or (part is not None and part.start() == 0))
+        # "支出3,517.88万元（基本支出1,286.00万元、项目支出2,231.88万元）": in brackets, its parts
+        breakdown = breakdown or bool(out and gap.lstrip().startswith(("（", "(")) and part is not None)
         if best is not None and best[0] == "budget_adjusted":
             pass  # "追加…后全年预算调整为X": the adjusted budget, whatever came before it
         elif breakdown or _SKIP_LABEL.search(label):
