@@ -83,6 +83,8 @@ def test_a_report_on_the_overall_spending_of_an_office_is_a_department_evaluatio
     ("延边州财政局", "吉林省延边朝鲜族自治州"), ("内蒙古包头市财政局", "内蒙古自治区包头市"),
     ("贵州遵义市教育局", "贵州省遵义市"), ("广西南宁市财政局", "广西壮族自治区南宁市"),
     ("东方红小学", None),  # a city's name without its 市 is too often a word
+    # a prefecture's short name no rule derives, before the county that says where it is
+    ("巴州轮台县林业和草原局", "新疆维吾尔自治区巴音郭楞蒙古自治州轮台县"), ("巴州区教育局", "四川省巴中市巴州区"),
 ])
 def test_regions_named_by_their_short_names(name, region):
     from perfeval.ingest.context import region_of

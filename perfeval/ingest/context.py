@@ -147,6 +147,14 @@ def _division_chain(name: str, within: list[str] | None = None) -> tuple[list[st
                     hit = (length, candidates)
                     break
         if hit is None:
+            if not chain and pos == 0:
+                # a prefecture by a short name no rule derives (巴州 for 巴音郭楞, 博州 for 博尔塔拉)
+                # before the county that says where it is: "巴州轮台县…"
+                skip = next((k for k in (2, 3) if name[k - 1:k] in ("州", "盟")), None)
+                if skip and len(name) > skip + 1:
+                    rest, end = _division_chain(name[skip:], within)
+                    if rest and len(rest) == 1 and names[rest[0]].endswith(("县", "旗", "市")):
+                        return rest, end + skip
             return chain, pos
         length, codes = hit
         if len(codes) > 1 and not chain and within:
