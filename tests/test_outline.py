@@ -253,6 +253,23 @@ def test_the_parts_in_brackets_after_a_figure_are_no_figures_of_their_own():
     assert (ev.candidate.get("budget_yuan"), ev.candidate.get("spent_yuan")) == (36_406_000.0, 35_178_800.0)
 
 
+def test_figures_the_evaluation_does_not_cover_are_not_its_own():
+    text = ("“高标准农田建设”项目绩效评价报告\n一、项目概况\n项目由某旗农牧和科技局组织实施。"
+            "2021年度同类项目预算2,600万元，已于上一年度完成评价，不在本次评价范围。\n"
+            "二、资金使用情况\n2022年项目预算3,150.00万元，实际支出2,892.60万元，项目预算执行率为91.83%。\n"
+            "三、评价结论\n项目综合得分84.5分，评价等级为良。\n")
+    (ev,) = parse_bytes(text.encode("utf-8"), "r.txt").evaluations
+    assert (ev.candidate.get("budget_yuan"), ev.candidate.get("spent_yuan")) == (31_500_000.0, 28_926_000.0)
+
+
+def test_a_recap_of_dimension_scores_along_its_first_row():
+    text = ("“农村客运公交化改造补助”项目绩效评价报告\n经综合评价，该项目得分83分，评价等级为“良”。各维度得分如下：\n"
+            "评价维度\t决策\t过程\t产出\t效益\t合计\n分值\t20\t20\t40\t20\t100\n得分\t16.5\t17\t32.5\t17\t83\n")
+    (ev,) = parse_bytes(text.encode("utf-8"), "r.txt").evaluations
+    assert (ev.candidate.get("score_decision"), ev.candidate.get("score_process"), ev.candidate.get("score")) == (
+        16.5, 17.0, 83.0)
+
+
 def test_a_numbered_list_of_quoted_projects_with_their_results_is_one_result_each():
     text = ("某县财政局关于2018年度财政项目绩效评价结果的公告\n根据县政府要求，县财政局对下列项目实施了重点绩效评价，现予公告：\n"
             "1．某县交通运输局“港区航道维护疏浚”项目，预算1,680.00万元，支出1,596.00万元，执行率95.00%，评价得分90分，评价等级优秀。\n"

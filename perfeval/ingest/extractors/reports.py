@@ -27,7 +27,7 @@ from perfeval.ingest.extractors.tables import (
     read_funds,
     read_progress_table,
 )
-from perfeval.ingest.model import Block, Paragraph, Table
+from perfeval.ingest.model import Block, Cell, Paragraph, Table
 from perfeval.ingest.normalize import (
     MONEY_UNIT,
     YEAR_RE,
@@ -84,6 +84,10 @@ def _sentences(paragraphs: list[Paragraph]):
             yield para, sentence
 
 
+# what a sentence says of figures the evaluation does not cover
+OUT_OF_SCOPE = ("不在本次评价范围", "不属于本次评价", "未纳入本次评价", "不纳入本次评价", "未纳入评价范围", "同类项目")
+
+
 def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> None:
     """Figures stated in sentences; the first statement of each field wins."""
     seen: set[str] = set()
@@ -108,6 +112,8 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
             if int(opening.group(1)) < latest:
                 continue  # "2022年…万元。2021年度该项目预算执行率为88.12%。": last year's, for comparison
             latest = int(opening.group(1))
+        if (amounts or rate) and any(w in sentence for w in OUT_OF_SCOPE):
+            continue  # "…同类项目预算2,600万元，…不在本次评价范围": figures the evaluation does not cover
         before_year_end = tx.mid_year(sentence)
         for amount in amounts:
             if amount.kind == "budget_adjusted":
@@ -262,7 +268,13 @@ _RECAP_ROWS = [
 
 
 def _read_recap(cand: Candidate, rows) -> bool:
-    """A recap table: 评价指标 | 分值 | 得分 | 绩效等级, one row per dimension and a total row."""
+    """A recap table of dimension scores, the dimensions down its first column or along its first
+    row (评价维度 | 决策 | 过程 | … | 合计 over 得分 | 16.5 | 17 | …)."""
+    return bool(rows) and (_recap_down(cand, rows) or _recap_down(cand, _transposed(rows)))
+
+
+def _recap_down(cand: Candidate, rows) -> bool:
+    """评价指标 | 分值 | 得分 | 绩效等级, one row per dimension and a total row."""
     if not rows:
         return False
     head = [c.plain for c in rows[0]]
@@ -288,6 +300,13 @@ def _read_recap(cand: Candidate, rows) -> bool:
                              "summary_table", "综合评价表")
                 break
     return True
+
+
+def _transposed(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """Columns as rows (a short row padded with empty cells)."""
+    width = max((len(r) for r in rows), default=0)
+    return [[r[j] if j < len(r) else Cell("", r[-1].line_start, r[-1].line_end) for r in rows if r]
+            for j in range(width)]
 
 
 _BUDGET_LINE_NAME = re.compile(r"^\s*(\d{3}\s*[-－—]\s*[^0-9，,。；;]{2,40}?)(?:费用|资金|经费)?\s*(\d)")
