@@ -47,6 +47,8 @@ def test_score_band(score, band):
 
 def test_numbers_and_dates():
     assert parse_number("　16 ") == 16 and parse_number("1,351.88") == 1351.88 and parse_number("—") is None
+    # a label's closing bracket wrapped onto the top of the value's cell; two lines are no one number
+    assert parse_number("）\n800.00") == 800.0 and parse_number("28\n15") is None and parse_number("(3)") is None
     assert [d for d, *_ in find_dates("2019年6月27日通过，２０２１年１１月１９日划拨")] == [dt.date(2019, 6, 27), dt.date(2021, 11, 19)]
 
 

@@ -97,7 +97,8 @@ def parse_number(text: str | None) -> float | None:
     """The single number a cell or fragment states ('1,351.88', '９９', ' 16 '), else None."""
     if text is None:
         return None
-    s = halfwidth(str(text)).strip().replace(" ", "")
+    # a label's closing bracket wrapped onto the top of the value's cell ("项目资金（万元" over "）800.00")
+    s = halfwidth(str(text)).strip().lstrip(")]】").strip().replace(" ", "")
     if not s:
         return None
     m = re.fullmatch(r"[-+]?" + NUMBER, s)
