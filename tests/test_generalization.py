@@ -99,8 +99,8 @@ def test_batch_in_the_published_formats(tmp_path):
 def test_batch_exercising_what_unseen_documents_showed(tmp_path):
     score, stdout = run_scorer(tmp_path, "holdout7_truth.json", "holdout7")
     assert score["evals_found"] == 71 and score["extra"] == 0, stdout
-    assert score["fields"] >= 0.98, stdout
-    assert score["problems"] >= 47 / 52 and score["conflicts"] == 1.0, stdout
+    assert score["fields"] >= 0.99, stdout
+    assert score["problems"] == 1.0 and score["conflicts"] == 1.0, stdout
 
 
 # holdout8: 36 documents in every published format (.wps/.et, a .mht page, a scan, a photo and a zip
@@ -161,6 +161,29 @@ def test_batch_scored_after_holdout10s_fixes(tmp_path):
     assert score["evals_found"] >= 89 and score["extra"] == 0, stdout
     assert score["fields"] >= 0.97, stdout
     assert score["problems"] >= 47 / 50 and score["conflicts"] == 1.0, stdout
+
+
+# holdout12: 38 documents in every published format (.mht, a scan, two photos, a zip whose cover letter
+# is no evaluation), 99 evaluations (3 of them in the zip, which the scorer cannot see), written by two
+# colleagues half each; scored once after holdout11's fixes and before any change for it: fields 0.960
+# (836/871), 87 of 99, 2 extra, problems 64/67, categories 59/64, conflicts 5/5. After fixing by kind
+# (a bracketed aside inside a label, a period's rate and amount columns, a paragraph of a unit's figures
+# going on to a project's, headings run into their first paragraph, a department report going on after
+# its projects' forms, parts named by a label word, a value a row above its label, short prefecture
+# names, figures out of the evaluation's scope, a recap along its first row): below. Still missed: three
+# stated rates that disagree with the figures (kept, flagged: this truth keeps the computed rate),
+# categories of 5 problems.
+def test_batch_scored_after_holdout11s_fixes(tmp_path):
+    score, stdout = run_scorer(tmp_path, "holdout12_truth.json", "holdout12")
+    assert score["evals_found"] >= 96 and score["extra"] == 0, stdout
+    assert score["fields"] >= 0.99, stdout
+    assert score["problems"] == 1.0 and score["conflicts"] == 1.0, stdout
+
+
+def test_the_split_batchs_truth_is_its_halves_together():
+    halves = [json.loads((FIXTURES / f"holdout12{h}_truth.json").read_text(encoding="utf-8")) for h in "ab"]
+    whole = json.loads((FIXTURES / "holdout12_truth.json").read_text(encoding="utf-8"))
+    assert whole["documents"] == halves[0]["documents"] + halves[1]["documents"]
 
 
 @pytest.mark.parametrize("batch, refused", [("holdout6", 0), ("holdout8", 0), ("holdout10", 0), ("holdout12", 1)])
