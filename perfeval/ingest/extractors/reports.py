@@ -517,9 +517,10 @@ def project_sections(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, list[
     project, and what follows it up to the next heading of its level or above (levels: numbering
     styles in the order the document first uses them), when that holds figures of its own. A heading
     may run into its first paragraph ("（二）X项目。该项目全年预算…"): the rest is the body's start."""
+    split = {id(p): run_in_heading(p) for p in paragraphs}  # (heading, rest) of each paragraph, once
     rank: dict[str, int] = {}
     for p in paragraphs:
-        head, _ = run_in_heading(p)
+        head, _ = split[id(p)]
         marker = tx.item_marker(head)
         if marker and is_heading(head):
             rank.setdefault(marker[0], len(rank))
@@ -527,7 +528,7 @@ def project_sections(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, list[
     i = 0
     while i < len(paragraphs):
         p = paragraphs[i]
-        head, rest = run_in_heading(p)
+        head, rest = split[id(p)]
         marker = tx.item_marker(head)
         name = tx.strip_marker(head).rstrip("。.：:")
         if not (marker and is_heading(head) and heading_kind(head) == "other" and len(name) >= 4
@@ -537,7 +538,7 @@ def project_sections(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, list[
         following = []
         for q in paragraphs[i + 1:]:
             m = tx.item_marker(q.text)
-            if m and ((is_heading(run_in_heading(q)[0]) and rank.get(m[0], 99) <= rank[marker[0]])
+            if m and ((is_heading(split[id(q)][0]) and rank.get(m[0], 99) <= rank[marker[0]])
                       or (m[0] == marker[0] and _next_number(marker[1], m[1]))):
                 break  # the next heading of its level, or the next item of its list ("（三）其他项目。A…")
             following.append(q)

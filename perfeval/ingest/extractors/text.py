@@ -147,9 +147,9 @@ def labelled_amounts(s: str) -> list[Amount]:
         if kind is not None and kind not in {a.kind for a in out}:
             out += [Amount(kind, yuan, unit, start, end) for yuan, unit, start, end, _, _ in group]
             sourced += [True] * len(group)
-        else:  # a lone part: what its own words say it is, if anything
+        else:  # what the parts' own words say they are, if anything (several: the parts of one figure)
             out += [Amount(own, yuan, unit, start, end) for yuan, unit, start, end, _, own in group if own]
-            sourced += [False] * sum(1 for *_, own in group if own)
+            sourced += [len(group) >= 2] * sum(1 for *_, own in group if own)
     return _sum_parts(out, sourced)
 
 
