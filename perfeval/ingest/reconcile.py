@@ -138,8 +138,9 @@ def _within(group: list[tuple[str, Reading]], rate: float | None, unit: str):
     out = []
     for f, r in group:
         rest = [(g, w) for g, w in group if w is not r]
-        if f in KIN and any(g == KIN[f] for g, _ in rest):
-            votes, as_read = _kin(f, r, rest)
+        kin = [w for g, w in rest if g == KIN.get(f)]
+        if kin:  # a figure of the budget's size: within a factor of ten of the budget of its table
+            votes, as_read = _scaled_into(r, kin, lambda k, w: r.value * k / w.value, *KIN_RANGE)
         elif rate is not None:
             votes, as_read = _evidence([(f, r)], rest, rate)
         else:
@@ -155,35 +156,23 @@ KIN = {"budget_initial_yuan": "budget_yuan", "funds_received_yuan": "budget_yuan
 KIN_RANGE = (0.1, 10)
 
 
-def _kin(field: str, r: Reading, rest: list[tuple[str, Reading]]):
-    """A figure of the budget's size against the budget read in the same table: as read within a
-    factor of ten of it, or one factor brings it there."""
-    votes: dict[float, tuple[Reading, Reading]] = {}
-    as_read = False
-    for g, w in rest:
-        if g != KIN[field]:
-            continue
-        for k in (1.0, *SCALES):
-            if KIN_RANGE[0] <= r.value * k / w.value <= KIN_RANGE[1]:
-                if k == 1.0:
-                    as_read = True
-                else:
-                    votes.setdefault(k, (r, w))
-    return votes, as_read
-
-
 def _plausible(field: str, r: Reading, rest: list[tuple[str, Reading]]):
     """Without a stated rate: spending against budget as read is within reason, or one factor
     brings it to an execution rate (at most ~120%)."""
+    other = {"spent_yuan": "budget_yuan", "budget_yuan": "spent_yuan"}.get(field)
+    spent = field == "spent_yuan"
+    return _scaled_into(r, [w for g, w in rest if g == other],
+                        lambda k, w: r.value * k / w.value if spent else w.value / (r.value * k), UNSTATED_RANGE[0], 1.2)
+
+
+def _scaled_into(r: Reading, witnesses: list[Reading], ratio, low: float, high: float):
+    """Whether `ratio(k, w)` is within [low, high] for a witness w with r as read (k = 1), and the
+    factors k that would bring it there, each with one pair of readings that shows it."""
     votes: dict[float, tuple[Reading, Reading]] = {}
     as_read = False
-    other = {"spent_yuan": "budget_yuan", "budget_yuan": "spent_yuan"}.get(field)
-    for g, w in rest:
-        if g != other:
-            continue
+    for w in witnesses:
         for k in (1.0, *SCALES):
-            ratio = r.value * k / w.value if field == "spent_yuan" else w.value / (r.value * k)
-            if UNSTATED_RANGE[0] <= ratio <= 1.2:
+            if low <= ratio(k, w) <= high:
                 if k == 1.0:
                     as_read = True
                 else:

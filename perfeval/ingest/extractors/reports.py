@@ -356,9 +356,14 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
         inside = {id(p) for heading, body in sections for p in [heading, *body]}
         summaries = [(p, items) for p in paragraphs if id(p) not in inside and (items := summary_items(p))]
         summarised = {id(p) for p, _ in summaries}
-        # a summarised paragraph's lead of the unit's own figures stays the unit's
-        own = [p if id(p) not in summarised else split[0] for p in paragraphs if id(p) not in inside
-               and (id(p) not in summarised or (split := summary_after_lead(p)) is not None)]
+        own = []
+        for p in paragraphs:
+            if id(p) in inside:
+                continue
+            if id(p) not in summarised:
+                own.append(p)
+            elif (lead := summary_after_lead(p)) is not None:
+                own.append(lead[0])  # the unit's own figures before the project's stay the unit's
         mentions = [read_section(heading, body) for heading, body in sections] + [
             read_summary(item, listed) for _, items in summaries for item, listed in items]
     title = paragraphs[0] if paragraphs else None
