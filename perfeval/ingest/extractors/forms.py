@@ -171,21 +171,25 @@ def _add_value(cand: Candidate, key: str, label: str, vc: Cell, unit: str, origi
     elif key == "year":
         m = re.search(r"(?:19|20)\d{2}", text)
         cand.add("year", int(m.group()) if m else None, vc.line_start, vc.line_end, "form", origin)
-    elif key == "problems_suggestions":
+    elif key in STATEMENT_KEYS:
+        cand.findings += cell_statements(key, vc)
+
+
+STATEMENT_KEYS = ("problems_suggestions", "problems", "suggestions", "rectification")
+_STATEMENT_KIND = {"problems": "problem", "suggestions": "suggestion", "rectification": "rectification"}
+
+
+def cell_statements(key: str, vc: Cell) -> list[Finding]:
+    """The statements of a cell labelled as findings (存在问题, 改进措施, 主要问题及改进措施), one per item."""
+    if key == "problems_suggestions":
         # "主要问题：一是…；二是…\n改进措施：一是…": the problems, then the measures
-        parts = re.split(r"(?:改进|整改)?(?:措施|建议)\s*[:：]", text, maxsplit=1)
+        parts = re.split(r"(?:改进|整改)?(?:措施|建议)\s*[:：]", vc.text, maxsplit=1)
         problems = re.sub(r"^\s*(?:主要|存在的?)?问题\s*[:：]", "", parts[0])
-        _add_items(cand, "problem", problems, vc)
-        if len(parts) > 1:
-            _add_items(cand, "suggestion", parts[1], vc)
-    elif key in ("problems", "suggestions", "rectification"):
-        kind = {"problems": "problem", "suggestions": "suggestion", "rectification": "rectification"}[key]
-        _add_items(cand, kind, text, vc)
-
-
-def _add_items(cand: Candidate, kind: str, text: str, vc: Cell) -> None:
-    for item, ls, le in split_items(text.strip(), vc.line_start, vc.line_end):
-        cand.findings.append(Finding(kind, item, ls, le))
+        pieces = [("problem", problems)] + ([("suggestion", parts[1])] if len(parts) > 1 else [])
+    else:
+        pieces = [(_STATEMENT_KIND[key], vc.text)]
+    return [Finding(kind, item, ls, le) for kind, text in pieces
+            for item, ls, le in split_items(text.strip(), vc.line_start, vc.line_end)]
 
 
 _INLINE = re.compile(r"^\s*([^:：\n]{2,12})[:：]\s*(\S.{0,40})$")

@@ -12,7 +12,7 @@ import re
 
 from perfeval.ingest.extractors import text as tx
 from perfeval.ingest.extractors.findings import extract_findings, heading_kind, is_heading
-from perfeval.ingest.extractors.forms import RESULTS, default_money_unit
+from perfeval.ingest.extractors.forms import RESULTS, STATEMENT_KEYS, cell_statements, default_money_unit
 from perfeval.ingest.extractors.tables import (
     DIMENSION_KEYS,
     MONEY_KEYS,
@@ -235,6 +235,8 @@ def read_tables(cand: Candidate, tables: list[Table], captions: dict[int, str] |
                 cand.add(key, clean_name(vc.text.replace("\n", "")), vc.line_start, vc.line_end, "form", "基本信息表")
             elif key in DIMENSION_KEYS:
                 cand.add(key, parse_number(vc.text), vc.line_start, vc.line_end, "form", "基本信息表")
+            elif key in STATEMENT_KEYS:  # a 存在问题 row under a scoring table, as forms have it
+                cand.findings += cell_statements(key, vc)
 
 
 def _total_column(rows):
@@ -388,7 +390,9 @@ def extract_report(blocks: list[Block], scope: str) -> tuple[Candidate, list[Can
     read_tables(cand, tables, captions)
     if scope == "project":
         read_budget_lines(cand, paragraphs)
-    cand.findings = extract_findings(_statement_rows(blocks, own))
+    in_prose = extract_findings(_statement_rows(blocks, own))
+    said = {(f.kind, f.text) for f in in_prose}
+    cand.findings = in_prose + [f for f in cand.findings if (f.kind, f.text) not in said]
     return cand, mentions
 
 
