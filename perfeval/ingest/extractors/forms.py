@@ -403,16 +403,71 @@ def period_columns(row: list[Cell]) -> dict[int, int]:
     return out
 
 
+def _period_of(cell: Cell) -> int | None:
+    return period_columns([cell]).get(0)
+
+
+def periods_down(rows: list[list[Cell]]) -> list[list[Cell]] | None:
+    """A progress sheet laid sideways — the periods down its first column, a column per project (or a
+    group of columns under one merged name: 累计支出 | 支出进度), the projects' other figures in rows
+    labelled by the vocabulary above the periods (主管部门, 全年预算) — turned the usual way round: a
+    header row, then a row per project, each cell still the sheet's own (its lines kept)."""
+    for c in (0, 1):
+        period_rows = [r for r, row in enumerate(rows) if c < len(row) and _period_of(row[c])]
+        if len({_period_of(rows[r][c]) for r in period_rows}) >= 3:
+            break
+    else:
+        return None
+    first = period_rows[0]
+    head = [r for r in range(first) if c < len(rows[r]) and sum(1 for x in rows[r] if x.text) > 1]  # not banners
+    keys = {r: column_key(rows[r][c]) for r in head}
+    named = [r for r in head if keys[r] == "project"] or [r for r in head if keys[r] is None]
+    if not named:
+        return None
+    names = named[0]
+    attrs = [r for r in head if keys[r] and r != names]
+    sub = head[-1] if head[-1] != names and keys[head[-1]] is None else None  # 累计支出 | 支出进度 under each name
+    groups: list[list[int]] = []
+    for j in range(c + 1, len(rows[names])):
+        if rows[names][j].text:
+            groups.append([j])
+        elif groups and sub is not None and j < len(rows[sub]) and rows[sub][j].text:
+            groups[-1].append(j)  # the name merged over this column too
+    if not attrs and (keys[names] != "project" or len(groups) < 2):
+        return None  # "季度 | 当季支出 | 累计支出进度": one project's columns of figures, not projects
+    first_cell = rows[names][c]
+    header = [Cell("项目名称", first_cell.line_start, first_cell.line_end)] + [rows[a][c] for a in attrs]
+    for r in period_rows:
+        for j in groups[0]:
+            label = rows[r][c].text + (rows[sub][j].text if sub is not None and j < len(rows[sub]) else "")
+            header.append(Cell(label, rows[r][c].line_start, rows[r][c].line_end))
+    blank = Cell("", 0, 0)
+    out = [row for row in rows[:first] if row and sum(1 for x in row if x.text) <= 1]  # the banners: unit, title
+    out.append(header)
+    for group in groups:
+        if len(group) != len(groups[0]):
+            continue  # a 合计 column pair against a lone column: not this layout's project
+        at = lambda r, j: rows[r][j] if j < len(rows[r]) else blank  # noqa: E731
+        out.append([rows[names][group[0]]] + [at(a, group[0]) for a in attrs]
+                   + [at(r, j) for r in period_rows for j in group])
+    return out
+
+
 def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate]:
+    """A progress sheet with the periods along its header row, or laid sideways (periods_down)."""
+    return _monthly_rows(table.rows, context_unit) or _monthly_rows(periods_down(table.rows) or [], context_unit)
+
+
+def _monthly_rows(rows: list[list[Cell]], context_unit: str | None) -> list[Candidate]:
     """Per project, the cumulative share of the budget spent by the end of each period, and what its
     other columns say (unit, budget, spending, score, grade: the list vocabulary).
 
     Values may be rates (93.3%) or amounts; amounts are cumulated when they go down somewhere
     (monthly, not cumulative, figures) and divided by the row's budget column. A row named by a
     term of the vocabulary (序时进度: the time-proportional benchmark) is no project."""
-    for h, row in enumerate(table.rows[:8]):
+    for h, row in enumerate(rows[:8]):
         # a header on two rows: the months under a merged "累计支出进度(%)", the other columns named above
-        above = table.rows[h - 1] if h else []
+        above = rows[h - 1] if h else []
         cells = [c if c.text or i >= len(above) else above[i] for i, c in enumerate(row)]
         months = period_columns(row)
         keys = [None if i in months else column_key(c) for i, c in enumerate(cells)]
@@ -423,18 +478,21 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
     heads = [c.plain for c in cells] + [c.plain for c in above]
     labels = [c.text for c in cells]
     project_at = keys.index("project")
-    header_rows = table.rows[max(0, h - 1):h + 1]
+    header_rows = rows[max(0, h - 1):h + 1]
     money_unit = default_money_unit(header_rows, context_unit if context_unit else TemplateUnit("元"))
     cumulative_head = any("累计" in t for t in heads)
     # the months' figures are rates written as numbers: "累计支出进度(%)", "执行率(%)"
     percent_head = any("进度(%)" in t or "率(%)" in t for t in heads)
     # a period with a column of its rate and one of its amount (12月末进度 | 12月末累计支出(万元)): the
     # rates are the progress, the last amount the spending
-    amount_months = {i: m for i, m in months.items()
-                     if unit_in_label(heads[i]) and sum(1 for n in months.values() if n == m) > 1}
+    def percents(i: int) -> bool:
+        return any(i < len(r) and "%" in r[i].text for r in rows[h + 1:])
+
+    amount_months = {i: m for i, m in months.items() if sum(1 for n in months.values() if n == m) > 1 and (
+        unit_in_label(heads[i]) or not percents(i) and any(percents(k) for k, n in months.items() if n == m))}
     rate_months = {i: m for i, m in months.items() if i not in amount_months}
     out = []
-    for row in table.rows[h + 1:]:
+    for row in rows[h + 1:]:
         if project_at >= len(row) or not (pc := row[project_at]).text or pc.compact.startswith(("合计", "总计")) \
                 or label_key(pc.text):
             continue
@@ -464,12 +522,12 @@ def read_monthly_sheet(table: Table, context_unit: str | None) -> list[Candidate
                     running += a or 0.0
                     cumulated.append((m, running, c))
                 amounts = cumulated
-            if amounts and amounts[-1][1] is not None:
+            if amounts and amounts[-1][1] is not None and amounts[-1][0] == 12:  # a year's spending is its end's
                 last = amounts[-1]
                 cand.add("spent_yuan", round(last[1], 2), last[2].line_start, last[2].line_end, "form", "月度执行表",
                          read_money(last[2].text, money_unit).assumed)
             points = [(m, round(a / budget, 6) if budget and a is not None else None, c) for m, a, c in amounts]
-        if amount_cells and not cand.fields.get("spent_yuan"):
+        if amount_cells and not cand.fields.get("spent_yuan") and max(amount_cells) == 12:
             last = amount_cells[max(amount_cells)]
             money = read_money(last.text, money_unit)
             if money.yuan is not None:
