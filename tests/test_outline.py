@@ -279,3 +279,36 @@ def test_a_numbered_list_of_quoted_projects_with_their_results_is_one_result_eac
     assert set(found) == {"港区航道维护疏浚", "社区居家养老服务补助"}
     c = found["社区居家养老服务补助"]
     assert (c.get("unit"), c.get("spent_yuan"), c.get("score"), c.get("grade")) == ("某县民政局", 5_344_900.0, 86.0, "良")
+
+
+CIRCULAR = """某县财政局关于2021年度重点项目支出进度情况的通报
+
+各有关单位：
+现将2021年度县级重点项目支出进度情况通报如下。纳入通报范围的重点项目共2个，全年预算合计3,000.00万元。
+（一）乡村道路改造工程。该项目由某县交通运输局负责实施，全年预算2,000.00万元。截至6月底累计支出800.00万元，支出进度40.00%；截至12月31日累计支出1,900.00万元，全年预算执行率95.00%。
+（二）中小学校舍维修项目。该项目由某县教育局负责实施，全年预算1,000.00万元。截至6月底累计支出300.00万元，支出进度30.00%；截至12月31日累计支出980.00万元，全年预算执行率98.00%。
+请各单位加快支出进度。
+
+某县财政局
+2022年1月10日
+"""
+
+
+def test_a_circulars_project_sections_are_its_evaluations_and_the_circular_is_none():
+    """A circular (…情况的通报) is no evaluation: its projects with sections and figures of their own
+    are, each with the unit said to carry it out and its year-end progress."""
+    parsed = parse_bytes(CIRCULAR.encode("utf-8"), "circular.txt")
+    got = {ev.get("project"): ev for ev in parsed.evaluations}
+    assert set(got) == {"乡村道路改造工程", "中小学校舍维修项目"}
+    road = got["乡村道路改造工程"]
+    assert road.get("unit") == "某县交通运输局" and road.get("budget_yuan") == 20000000.0
+    assert [(p.month, p.cumulative_rate) for p in road.candidate.progress] == [(6, 0.4), (12, 0.95)]
+
+
+def test_a_notice_of_a_training_meeting_is_no_evaluation():
+    """A notice that quotes a threshold score and the number of projects is refused, not an evaluation."""
+    notice = ("某区财政局关于召开2023年度预算绩效自评工作培训会议的通知\n\n各预算单位：\n"
+              "一、会议时间：2024年2月27日上午9:00。\n二、有关要求：2023年度纳入自评范围的项目共86个，涉及资金1.2亿元。"
+              "自评得分90分以上的项目须附佐证材料。\n\n某区财政局\n2024年2月20日\n")
+    with pytest.raises(IngestError, match="no recognisable evaluation"):
+        parse_bytes(notice.encode("utf-8"), "notice.txt")

@@ -41,6 +41,9 @@ BOUNDARY_TITLE = re.compile(r"部门决算|决算报表|[预决]算(?:公开)?�
 # a file of the targets declared before the year: no report to try whole (inside a report, where
 # such a table is an attachment, it cuts nothing)
 TARGETS_TITLES = ("绩效目标申报表", "绩效目标表")
+# a circular (…支出进度情况的通报, …自评工作的通知): no evaluation itself; the projects it gives sections of
+# their own, with their figures, are
+CIRCULAR_TITLES = ("通知", "通报")
 
 
 # the second line of a title on two ("XX工程" / "2020年度绩效评价报告")
@@ -127,6 +130,8 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
         # a text tried whole is an evaluation only if it states a result: a cover letter's funds
         # total (以上材料涉及项目资金共计…) is none
         whole, kind = kind == "whole", "project" if kind == "whole" else kind
+        circular = whole and first.endswith(CIRCULAR_TITLES)
+        kind = "department" if circular else kind  # read as an aggregate: its project sections
         end = next(c for c in cuts if c > i)
         covered.update(range(i, end))
         # a department report goes on after the forms of its projects; a project's report around its
@@ -145,7 +150,9 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 _inherit_unit(cand, owner, "评价报告")  # a section of the report above
             # a department report evaluates the department even where its figures stand in a list of
             # the report (its row there joins it): its findings are the department's
-            if (_has_substance(cand) and not (whole and not RESULT_FIELDS & set(cand.fields) and not cand.indicators)) \
+            if circular:
+                pass
+            elif (_has_substance(cand) and not (whole and not RESULT_FIELDS & set(cand.fields) and not cand.indicators)) \
                     or (part_kind == "department" and cand.findings):
                 candidates.append(cand)
             for mention in mentions:

@@ -586,6 +586,7 @@ def read_section(heading: Paragraph, body: list[Paragraph]) -> Candidate:
     name = tx.strip_marker(run_in_heading(heading)[0]).rstrip("。.：:")
     cand.add("project", clean_name(name), heading.line_start, heading.line_end, "mention", SECTION_ORIGIN)
     read_prose(cand, body, SECTION_ORIGIN)
+    read_fields(cand, body, SECTION_ORIGIN)  # "该项目由X局负责实施": its own unit, before the report's
     cand.findings = extract_findings(body)
     _as_mention(cand)
     return cand
@@ -624,6 +625,7 @@ def read_summary(para: Paragraph, listed: bool = False) -> Candidate:
     if name:
         cand.add("project", name, para.line_start, para.line_end, "mention", "部门报告项目摘要")
     read_prose(cand, [para], "部门报告项目摘要")
+    read_fields(cand, [para], "部门报告项目摘要")
     cand.findings = extract_findings([para])  # "…等级为良。存在问题：…": the project's own
     _as_mention(cand)
     cand.disbursements = []
