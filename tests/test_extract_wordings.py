@@ -783,6 +783,9 @@ def test_points_before_what_a_dimension_got_are_its_full_marks():
     from perfeval.ingest.extractors import text as tx
     s = tx.plain("其中决策指标20分，得16分；过程指标20分，得17.5分。")
     assert tx.find_dimensions(s) == [("score_decision", 16.0), ("score_process", 17.5)]
+    # the full marks in brackets, then a colon before what it got
+    s = tx.plain("决策指标（20分）：得17分；过程指标（25分）：得18.5分；")
+    assert tx.find_dimensions(s) == [("score_decision", 17.0), ("score_process", 18.5)]
 
 
 def test_a_sentence_in_a_result_cell_is_read_as_a_sentence():

@@ -270,6 +270,17 @@ def test_a_recap_of_dimension_scores_along_its_first_row():
         16.5, 17.0, 83.0)
 
 
+@pytest.mark.parametrize("score_head, grade_head", [("评价得分", "评价等级"), ("实际得分", "等次")])
+def test_a_recap_whose_score_column_is_named_in_other_words(score_head, grade_head):
+    """The recap's score and grade columns are found by the vocabulary, not by one exact header."""
+    text = ("“城区排水管网改造”项目绩效评价报告\n经综合评价，该项目得分85分。各维度得分见下表。\n"
+            f"评价维度\t权重（分）\t{score_head}\t{grade_head}\n决策\t15\t13.5\t\n过程\t25\t21\t\n产出\t35\t30.5\t\n"
+            f"效益\t25\t20\t\n综合得分\t100\t85\t良\n")
+    (ev,) = parse_bytes(text.encode("utf-8"), "r.txt").evaluations
+    c = ev.candidate
+    assert (c.get("score_decision"), c.get("score_process"), c.get("score"), c.get("grade")) == (13.5, 21.0, 85.0, "良")
+
+
 def test_a_numbered_list_of_quoted_projects_with_their_results_is_one_result_each():
     text = ("某县财政局关于2018年度财政项目绩效评价结果的公告\n根据县政府要求，县财政局对下列项目实施了重点绩效评价，现予公告：\n"
             "1．某县交通运输局“港区航道维护疏浚”项目，预算1,680.00万元，支出1,596.00万元，执行率95.00%，评价得分90分，评价等级优秀。\n"

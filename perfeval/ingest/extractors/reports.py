@@ -280,15 +280,16 @@ def _recap_down(cand: Candidate, rows) -> bool:
     if not rows:
         return False
     head = [c.plain for c in rows[0]]
-    if "得分" not in head or not any(h in ("评价指标", "指标", "一级指标", "评价内容", "评价维度", "维度", "评价项目") for h in head):
+    keys = [label_key(h, whole=True) for h in head]  # 得分, 评价得分, 实际得分; 等级, 评价等次
+    if "score" not in keys or not any(h in ("评价指标", "指标", "一级指标", "评价内容", "评价维度", "维度", "评价项目") for h in head):
         return False
     if any(h.startswith(("二级指标", "三级指标")) for h in head):
         return False
     labels = [r[0].compact for r in rows[1:] if r and r[0].compact]
     if len(labels) < 2 or not all(any(rx.match(x) for _, rx in _RECAP_ROWS) for x in labels):
         return False  # rows are indicators, not dimensions: a scored indicator table
-    score_at = head.index("得分")
-    grade_at = next((i for i, h in enumerate(head) if h in ("等级", "等次", "绩效等级", "绩效等次", "评价等级", "绩效评价等级")), None)
+    score_at = keys.index("score")
+    grade_at = keys.index("grade") if "grade" in keys else None
     for row in rows[1:]:
         if len(row) <= score_at:
             continue
