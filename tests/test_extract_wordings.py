@@ -804,3 +804,34 @@ def test_money_in_label_value_pairs_of_a_form_without_a_funds_table():
     cand = parse_bytes(text.encode("utf-8"), "f.txt").evaluations[0].candidate
     assert (cand.get("budget_yuan"), cand.get("spent_yuan"), cand.get("execution_rate"), cand.get("score")) == (
         960_000.0, 931_200.0, 0.97, 96.7)  # the execution row's 9.7 is no total
+
+
+def test_a_funds_grid_of_parts_without_a_row_of_the_whole_is_their_sum():
+    """中央/省级/县级 rows and no 年度资金总额 row: the budget and spending are the parts' sums; the
+    rate and points of the whole stand in the first row (merged down the rows)."""
+    from perfeval.pipeline import parse_bytes
+    text = ("项目支出绩效自评表\n（2022年度）\n项目名称\t某县茶园提质项目\n主管部门\t某县农业农村局\n"
+            "项目资金（万元）\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+            "中央财政资金\t300.00\t300.00\t291.00\t10\t93.53%\t9.35\n"
+            "省级财政资金\t120.00\t150.00\t138.60\t\t\t\n"
+            "县级财政资金\t60.00\t60.00\t47.40\t\t\t\n"
+            "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+            "产出指标\t数量指标\t改造面积\t≥1000亩\t1020亩\t50\t50\n"
+            "效益指标\t满意度指标\t群众满意度\t≥90%\t95%\t40\t36\n"
+            "总分\t\t\t\t\t100\t95.35\n")
+    (ev,) = parse_bytes(text.encode("utf-8"), "f.txt").evaluations
+    c = ev.candidate
+    assert (c.get("budget_initial_yuan"), c.get("budget_yuan"), c.get("spent_yuan")) == (4_800_000.0, 5_100_000.0, 4_770_000.0)
+    assert c.get("execution_rate") == 0.9353 and c.get("score_execution") == 9.35
+
+
+def test_a_report_funds_table_whose_total_row_follows_its_parts():
+    """资金来源 | 预算资金 | 实际支出 | 执行率 with three source rows, then 合计: the whole is the 合计 row."""
+    from perfeval.pipeline import parse_bytes
+    text = ("某县2018年防沙治沙工程绩效评价报告\n一、项目基本情况\n项目资金到位及使用情况如下（单位：万元）：\n"
+            "资金来源\t预算资金\t实际支出\t执行率\n中央预算内资金\t1,560.00\t1,498.00\t96.03%\n"
+            "省级配套资金\t240.00\t240.00\t100.00%\n县级配套资金\t200.00\t118.00\t59.00%\n合计\t2,000.00\t1,856.00\t92.80%\n"
+            "二、评价结论\n该项目综合评分82.5分，等级为良。\n")
+    (ev,) = parse_bytes(text.encode("utf-8"), "r.txt").evaluations
+    c = ev.candidate
+    assert (c.get("budget_yuan"), c.get("spent_yuan"), c.get("execution_rate")) == (20_000_000.0, 18_560_000.0, 0.928)

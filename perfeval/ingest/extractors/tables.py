@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from perfeval.ingest.extractors.text import names_component
 from perfeval.ingest.model import Cell
 from perfeval.ingest.normalize import (
     MONEY_UNIT,
@@ -337,7 +338,7 @@ FUNDS_HEAD = {
     # this year's (本年, 全年) but never last year's (上年执行数: a comparison column)
     "budget_initial_yuan": [r"(?:本年度?)?年初(?:预算)?(?:安排)?(?:数|金额)?"],
     "budget_yuan": [r"(?:本年度?)?(?:调整后?预算(?:数|金额)?|全年预算(?:数|金额)?|预算安排(?:数|金额)?|批复预算(?:数)?)",
-                    r"(?:年度|本年度?)?预算(?:数|金额)?"],
+                    r"(?:年度|本年度?)?预算(?:数|金额|资金)?"],
     "spent_yuan": [r"(?:全年|本年度?|年度)?(?:(?:预算|资金|实际)?执行(?:数|金额)|实际支出(?:数|金额)?|支出(?:数|金额)|决算(?:数|金额))"
                    r"|(?:全年|本年度?)执行"],
     "score_execution_max": [r"分值|权重"],
@@ -378,18 +379,31 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
     for c in header:
         unit = unit_in_label(c.text) or unit
     first_value = min(cols.values())
-    following = rows[header_index + 1:header_index + 4]
+
     # the label may sit in a later merged cell; a column of figures is none (上年执行数: a column
     # the vocabulary names though this table's field is read elsewhere)
     def label_cells(row: list[Cell]) -> list[Cell]:
         return [c for i, c in enumerate(row[:max(2, first_value)])
                 if not (i and i < len(header) and label_key(header[i].text))]
-    labels = ["".join(c.compact for c in label_cells(row)) for row in following]
+
+    def label(row: list[Cell]) -> str:
+        return "".join(c.compact for c in label_cells(row))
+    # rows of the figure's parts by source or purpose (中央财政资金 | 省级 | 县级), each with its amounts
+    parts = []
+    for row in rows[header_index + 1:]:
+        if not (names_component(label(row)) and _has_amount(row, cols)):
+            break
+        parts.append(row)
+    following = rows[header_index + 1:header_index + 4 + len(parts)]
+    labels = [label(row) for row in following]
     # the row of the whole: a total, or a department's overall spending (部门整体支出)
     totals = [k for k, label in enumerate(labels) if any(w in label for w in ("总额", "合计", "总计", "年度资金", "整体支出"))]
     if not totals and following and not any(c.text for c in label_cells(following[0][:first_value])) \
             and _has_amount(following[0], cols):
         totals = [0]  # the form's one values row, right under its header, with no label of its own
+    if not totals and len(parts) >= 2:
+        _read_parts(parts, header, cols, unit, cand, origin)
+        return
     for row in following[totals[0]:totals[0] + 1] if totals else []:
         offset = len(row) - len(header) if len(row) != len(header) else 0
         for key, i in cols.items():
@@ -405,6 +419,27 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
                 cand.add(key, parse_number(cell.text), cell.line_start, cell.line_end, "form", origin)
         cand.money_unit = unit
         return
+
+
+def _read_parts(parts: list[list[Cell]], header: list[Cell], cols: dict[str, int], unit: str, cand: Candidate,
+                origin: str) -> None:
+    """A funds grid with no row of the whole: its money is the sum of its parts' rows, each read
+    as written; a rate or score of the whole stands in the first row (a cell merged down the rows)."""
+    for key, i in cols.items():
+        cells = [row[i] for row in parts if i < len(row) and row[i].text]
+        if not cells:
+            continue
+        first, last = cells[0].line_start, cells[-1].line_end
+        if key in MONEY_KEYS:
+            amounts = [read_money(c.text, unit) for c in cells]
+            if all(a.yuan is not None for a in amounts):
+                total = round(sum(a.yuan for a in amounts), 2)
+                cand.add(key, total, first, last, "form", origin, amounts[0].assumed, amounts[0].contrary)
+        elif len(cells) == 1 and key == "execution_rate":
+            cand.add(key, parse_percent(cells[0].text), first, last, "form", origin)
+        elif len(cells) == 1:
+            cand.add(key, parse_number(cells[0].text), first, last, "form", origin)
+    cand.money_unit = unit
 
 
 # ---- time series: cumulative spending progress by period --------------------------------------

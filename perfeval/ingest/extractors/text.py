@@ -89,6 +89,11 @@ _COMPONENT = re.compile(r"(?:中央|省级|省|市级|市|县级|县|区级|区|
                         r"基本支出|项目支出|人员经费|公用经费)[^、，,；;。]{0,14}$")
 
 
+def names_component(label: str) -> bool:
+    """A label that is a part of a figure by itself ("中央财政资金", "基本支出"), not a whole."""
+    return _COMPONENT.match(label) is not None
+
+
 @dataclass
 class Amount:
     kind: str
