@@ -11,7 +11,7 @@ from perfeval.pipeline import parse_bytes
     ("存在的主要问题", "problems"), ("综合评价得分", "score"), ("年度预算数（万元）", "budget_yuan"),
     ("预算执行数", "spent_yuan"), ("绩效评价等次", "grade"), ("自评等级：", "grade"), ("决策得分", "score_decision"),
     ("绩效评价得分", "score"), ("项目实施单位", "unit"), ("2023年度预算数", "budget_yuan"),
-    ("部门整体支出绩效评价得分", "score"),
+    ("部门整体支出绩效评价得分", "score"), ("资金规模（万元）", "budget_yuan"), ("评价得分", "score"),
 ])
 def test_a_label_is_a_term_with_its_qualifiers(label, key):
     assert label_key(label) == key
