@@ -835,3 +835,28 @@ def test_a_report_funds_table_whose_total_row_follows_its_parts():
     (ev,) = parse_bytes(text.encode("utf-8"), "r.txt").evaluations
     c = ev.candidate
     assert (c.get("budget_yuan"), c.get("spent_yuan"), c.get("execution_rate")) == (20_000_000.0, 18_560_000.0, 0.928)
+
+
+def test_a_column_in_yuan_under_a_caption_in_wan_is_that_columns_unit_only():
+    """金额单位：万元 over the form, 全年执行数（元） in the funds grid: the budget columns are 万元, the
+    spending column 元."""
+    import io
+
+    import openpyxl
+
+    from perfeval.pipeline import parse_bytes
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["项目支出绩效自评表"], ["（2021年度）　　金额单位：万元"], ["项目名称", "某县花椒基地建设项目"],
+                ["主管部门", "某县林业局"],
+                ["项目资金", "", "年初预算数", "全年预算数", "全年执行数（元）", "分值", "执行率", "得分"],
+                ["年度资金总额", "", 260, 260, "2,473,860.00", 10, "95.15%", 9.52],
+                ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+                ["产出指标", "数量指标", "基地面积", "≥5000亩", "5200亩", 50, 50],
+                ["效益指标", "满意度指标", "群众满意度", "≥90%", "93%", 40, 38], ["总分", "", "", "", "", 100, 97.52]):
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    (ev,) = parse_bytes(buf.getvalue(), "form.xlsx").evaluations
+    c = ev.candidate
+    assert (c.get("budget_initial_yuan"), c.get("budget_yuan"), c.get("spent_yuan")) == (2_600_000.0, 2_600_000.0, 2_473_860.0)

@@ -96,14 +96,16 @@ def default_money_unit(rows: list[list[Cell]], context_unit: str | None) -> str:
     return context_unit or TemplateUnit("万元")  # the national 自评表 template states money in 万元
 
 
-def read_self_assessment(rows: list[list[Cell]], context_unit: str | None) -> Candidate:
+def read_self_assessment(rows: list[list[Cell]], context_unit: str | None, caption_unit: str | None = None) -> Candidate:
+    """`caption_unit`: the unit the table's caption states (金额单位：万元), which a column's own unit
+    (全年执行数（元）) does not override beyond that column."""
     cand = Candidate(SELF_ASSESSMENT, rows[0][0].line_start, rows[-1][-1].line_end)
     origin = "自评表"
     if _department_row(rows[0]):
         cand.scope = "department"
         named = first_filled(rows[0][1:])
         cand.add("unit", clean_name(named.text), named.line_start, named.line_end, "form", origin)
-    unit = default_money_unit(rows, context_unit)
+    unit = caption_unit or default_money_unit(rows, context_unit)
     funds_at = next((i for i, r in enumerate(rows) if funds_header(r)), None)
     head_at = next((i for i, r in enumerate(rows) if indicator_header(r)), None)
     kv_end = min(x for x in (funds_at, head_at, len(rows)) if x is not None)
@@ -368,11 +370,12 @@ def extract_forms(table: Table, context_unit: str | None, spans: list[tuple[int,
     """`spans`: find_forms(table), when the caller has it."""
     out = []
     form_rows = values_above_labels(table.rows)  # the rows find_forms counts
+    caption_unit = next((u for p in table.banner() if "单位" in p.text and (u := unit_in_label(p.text))), None)
     for start, end in (find_forms(table) if spans is None else spans):
         rows = form_rows[start:end]
         kind = form_kind(rows)
         if kind == SELF_ASSESSMENT:
-            out.append(read_self_assessment(rows, context_unit))
+            out.append(read_self_assessment(rows, context_unit, caption_unit))
         elif kind == RESULTS:
             out.append(read_results_form(rows, context_unit))
     if not out:

@@ -376,8 +376,10 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
                cand: Candidate, origin: str) -> None:
     header = rows[header_index]
     unit = default_unit
-    for c in header:
-        unit = unit_in_label(c.text) or unit
+    for i, c in enumerate(header):  # the grid's unit ("项目资金（万元）"); a column's own is that column's only
+        if i not in cols.values():
+            unit = unit_in_label(c.text) or unit
+    units = {key: unit_in_label(header[i].text) or unit if i < len(header) else unit for key, i in cols.items()}
     first_value = min(cols.values())
 
     # the label may sit in a later merged cell; a column of figures is none (上年执行数: a column
@@ -402,7 +404,8 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
             and _has_amount(following[0], cols):
         totals = [0]  # the form's one values row, right under its header, with no label of its own
     if not totals and len(parts) >= 2:
-        _read_parts(parts, header, cols, unit, cand, origin)
+        _read_parts(parts, cols, units, cand, origin)
+        cand.money_unit = unit
         return
     for row in following[totals[0]:totals[0] + 1] if totals else []:
         offset = len(row) - len(header) if len(row) != len(header) else 0
@@ -412,7 +415,7 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
                 continue
             cell = row[j]
             if key in MONEY_KEYS:
-                cand.add_money(key, read_money(cell.text, unit), cell.line_start, cell.line_end, "form", origin)
+                cand.add_money(key, read_money(cell.text, units[key]), cell.line_start, cell.line_end, "form", origin)
             elif key == "execution_rate":
                 cand.add(key, parse_percent(cell.text), cell.line_start, cell.line_end, "form", origin)
             else:
@@ -421,7 +424,7 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
         return
 
 
-def _read_parts(parts: list[list[Cell]], header: list[Cell], cols: dict[str, int], unit: str, cand: Candidate,
+def _read_parts(parts: list[list[Cell]], cols: dict[str, int], units: dict[str, str], cand: Candidate,
                 origin: str) -> None:
     """A funds grid with no row of the whole: its money is the sum of its parts' rows, each read
     as written; a rate or score of the whole stands in the first row (a cell merged down the rows)."""
@@ -431,7 +434,7 @@ def _read_parts(parts: list[list[Cell]], header: list[Cell], cols: dict[str, int
             continue
         first, last = cells[0].line_start, cells[-1].line_end
         if key in MONEY_KEYS:
-            amounts = [read_money(c.text, unit) for c in cells]
+            amounts = [read_money(c.text, units[key]) for c in cells]
             if all(a.yuan is not None for a in amounts):
                 total = round(sum(a.yuan for a in amounts), 2)
                 cand.add(key, total, first, last, "form", origin, amounts[0].assumed, amounts[0].contrary)
@@ -439,7 +442,6 @@ def _read_parts(parts: list[list[Cell]], header: list[Cell], cols: dict[str, int
             cand.add(key, parse_percent(cells[0].text), first, last, "form", origin)
         elif len(cells) == 1:
             cand.add(key, parse_number(cells[0].text), first, last, "form", origin)
-    cand.money_unit = unit
 
 
 # ---- time series: cumulative spending progress by period --------------------------------------
