@@ -860,3 +860,16 @@ def test_a_column_in_yuan_under_a_caption_in_wan_is_that_columns_unit_only():
     (ev,) = parse_bytes(buf.getvalue(), "form.xlsx").evaluations
     c = ev.candidate
     assert (c.get("budget_initial_yuan"), c.get("budget_yuan"), c.get("spent_yuan")) == (2_600_000.0, 2_600_000.0, 2_473_860.0)
+
+
+def test_a_form_typed_as_lines_under_a_heading_that_states_the_unit():
+    """'年初预算数：320.00' lines under '一、项目资金（万元）', and a line of two fields separated by spaces."""
+    from perfeval.pipeline import parse_bytes
+    text = ("某自治区项目支出绩效自评表\n（2024年度）\n项目名称：草原围栏建设项目\n"
+            "主管部门：某县林业和草原局　　　　实施单位：某县草原站\n一、项目资金（万元）\n年初预算数：３２０．００\n"
+            "全年预算数：320.00\n全年执行数：301.44\n执行率：94.20%　　分值：10　　得分：9.42\n"
+            "二、自评得分：94.42分\n自评等级：优\n")
+    (ev,) = parse_bytes(text.encode("utf-8"), "lines.txt").evaluations
+    c = ev.candidate
+    assert (c.get("budget_initial_yuan"), c.get("budget_yuan"), c.get("spent_yuan")) == (3_200_000.0, 3_200_000.0, 3_014_400.0)
+    assert (c.get("department"), c.get("unit")) == ("某县林业和草原局", "某县草原站")

@@ -334,11 +334,16 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
 CLAUSE_RESULT_KEYS = MONEY_KEYS | {"execution_rate", "score", "grade"}
 
 
+_CLAUSE_END = re.compile(r"[，,；;。]|\s{2,}")
+
+
 def labelled_clauses(text: str) -> list[tuple[str, str, str]]:
     """(key, label, value) of the clauses of a sentence that each give a labelled value: a label of
     the vocabulary, then 为/是/：, then the value."""
     out = []
-    for clause in text.replace("；", "，").replace(";", "，").replace("。", "，").split("，"):
+    # clauses end at sentence punctuation, or at a run of spaces (a form's row typed as a line:
+    # "主管部门：X局　　　　实施单位：Y站")
+    for clause in _CLAUSE_END.split(text):
         clause = clause.strip()
         cut = min((i for i in (clause.find("为"), clause.find("："), clause.find(":"), clause.find("是")) if 0 < i <= 12),
                   default=None)

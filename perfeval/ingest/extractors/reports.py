@@ -12,7 +12,13 @@ import re
 
 from perfeval.ingest.extractors import text as tx
 from perfeval.ingest.extractors.findings import extract_findings, heading_kind, is_heading
-from perfeval.ingest.extractors.forms import RESULTS, STATEMENT_KEYS, cell_statements, default_money_unit
+from perfeval.ingest.extractors.forms import (
+    RESULTS,
+    STATEMENT_KEYS,
+    cell_statements,
+    default_money_unit,
+    labelled_clauses,
+)
 from perfeval.ingest.extractors.tables import (
     DIMENSION_KEYS,
     MONEY_KEYS,
@@ -156,8 +162,18 @@ def read_prose(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> Non
 
 
 def read_fields(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> None:
-    """'项目名称：X' lines (cover pages) and '由X具体实施' statements."""
+    """'项目名称：X' lines (cover pages), a form typed as lines ('年初预算数：320.00' under '一、项目资金（万元）')
+    and '由X具体实施' statements."""
+    stated_unit = None  # the unit a heading states for the lines under it
     for para in paragraphs:
+        lines = labelled_clauses(para.text) if "。" not in para.text else []
+        if not lines and is_heading(para.text):
+            stated_unit = unit_in_label(para.text)
+        elif stated_unit:
+            for key, label, value in lines:
+                if key in MONEY_KEYS:
+                    cand.add_money(key, money_from_cell(value, label, stated_unit), para.line_start, para.line_end,
+                                   "form", origin)
         # "考评得分：八十一点五分", "绩效自评分：90.6分；评价级别：优。": a form written as lines of
         # labelled clauses (a clause that is a sentence is prose)
         clauses = [LABELLED_LINE.match(c) for c in tx.plain(para.text).rstrip("。").split("；")]
@@ -169,8 +185,11 @@ def read_fields(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> No
             cand.add("grade", grade, para.line_start, para.line_end, "form", origin)
         if results:
             continue
-        m = KV_LINE.match(para.text) or LABELLED_LINE.match(para.text)
-        if m and "。" not in m.group(2) and (m.re is KV_LINE or label_key(m.group(1)) in ("unit", "department")):
+        # each field of the line, where a form's row is typed as one ("主管部门：X局　　　　实施单位：Y站")
+        for line in para.text.replace("\u3000", "  ").split("  "):
+            m = KV_LINE.match(line) or LABELLED_LINE.match(line)
+            if not (m and "。" not in m.group(2) and (m.re is KV_LINE or label_key(m.group(1)) in ("unit", "department"))):
+                continue
             label, value = m.group(1), clean_name(m.group(2))
             if label == "项目名称":
                 cand.add("project", value, para.line_start, para.line_end, "form", origin)
