@@ -873,3 +873,18 @@ def test_a_form_typed_as_lines_under_a_heading_that_states_the_unit():
     c = ev.candidate
     assert (c.get("budget_initial_yuan"), c.get("budget_yuan"), c.get("spent_yuan")) == (3_200_000.0, 3_200_000.0, 3_014_400.0)
     assert (c.get("department"), c.get("unit")) == ("某县林业和草原局", "某县草原站")
+
+
+def test_a_column_of_points_and_score_together_gives_the_total_its_score():
+    """分值/得分 in one column ("10/8"), and the total row's "100/93": the total is 93, not the full marks."""
+    from perfeval.pipeline import parse_bytes
+    text = ("2019年度部门整体支出绩效自评表\n部门（单位）名称\t某县市场监督管理局\n"
+            "年度预算（万元）\t年初预算数\t全年预算数\t全年执行数\t执行率\n基本支出\t1,862.40\t1,905.16\t1,905.16\t100.00%\n"
+            "项目支出\t420.00\t638.50\t552.30\t86.50%\n"
+            "一级指标\t二级指标\t三级指标\t目标值\t实际完成值\t分值/得分\n"
+            "过程\t预算执行\t预算完成率\t100%\t96.61%\t50/45\n产出\t职责履行\t抽检批次\t≥1800批次\t1926批次\t50/48\n"
+            "总分\t\t\t\t\t100/93\n评价等级\t优\n")
+    (ev,) = parse_bytes(text.encode("utf-8"), "dept.txt").evaluations
+    c = ev.candidate
+    assert c.get("score") == 93.0 and [(i.weight, i.score) for i in c.indicators] == [(50.0, 45.0), (50.0, 48.0)]
+    assert c.get("budget_yuan") == 25_436_600.0  # 基本支出 + 项目支出, no row of the whole

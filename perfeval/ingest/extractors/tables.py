@@ -226,6 +226,15 @@ TOTAL_LABEL = re.compile(r"^(?:总分|合计|总计|(?:综合|自评|评价)?总
 EXECUTION_ROW = re.compile(r"预算执行|资金执行|执行率")  # "预算执行率 | …", "预算执行 | | 预算执行率 | …"
 
 
+def _weight_and_score(cell: Cell, cols: dict[str, int]) -> tuple[float | None, float | None]:
+    """The two figures of a cell under a column of both (分值（得分）: "20（18）", "10/8"), in the
+    column's order."""
+    figures = [parse_number(part) for part in cell.plain.translate(_PAIR_SPLIT).rstrip("|").split("|", 1)]
+    figures += [None] * (2 - len(figures))
+    weight, score = figures if "weight_score" in cols else figures[::-1]
+    return weight, score
+
+
 def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Candidate,
                          origin: str, header_width: int | None = None
                          ) -> tuple[list[Indicator], float | None, tuple[int, int] | None, int]:
@@ -252,7 +261,9 @@ def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Can
                 # the figure under the 得分 column of a row as wide as the header, else the last: a 得分
                 # column before the 分值 one is no reason to read the full marks
                 at = cols["score"]
-                under = read_score(row[at].text)[0] if len(row) >= width and 0 < at < len(row) else None
+                under = None
+                if len(row) >= width and 0 < at < len(row):  # "100/93" under 分值/得分: the second
+                    under = _weight_and_score(row[at], cols)[1] if cols["weight"] == at else read_score(row[at].text)[0]
                 total = under if under is not None else numbers[-1]
                 total_lines = (row[0].line_start, row[-1].line_end)
                 grade = next((g for _, g in reversed(read) if g), None)
@@ -290,9 +301,7 @@ def parse_indicator_rows(rows: list[list[Cell]], cols: dict[str, int], cand: Can
         weight = parse_number(weight_cell.text) if weight_cell else None
         score = parse_number(score_cell.text) if score_cell else None
         if cols["weight"] == cols["score"] and weight_cell is not None:  # "20（18）": both in one cell
-            figures = [parse_number(part) for part in weight_cell.plain.translate(_PAIR_SPLIT).rstrip("|").split("|", 1)]
-            figures += [None] * (2 - len(figures))
-            weight, score = figures if "weight_score" in cols else figures[::-1]
+            weight, score = _weight_and_score(weight_cell, cols)
         if name is None and weight is None and score is None:
             continue
         own_level1 = text("level1", True) if "level1" in cols else None
