@@ -334,7 +334,7 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
 CLAUSE_RESULT_KEYS = MONEY_KEYS | {"execution_rate", "score", "grade"}
 
 
-_CLAUSE_END = re.compile(r"[，,；;。]|\s{2,}")
+_CLAUSE_END = re.compile(r"[，；;。]|\s{2,}")  # not ",": a thousands separator
 
 
 def labelled_clauses(text: str) -> list[tuple[str, str, str]]:
