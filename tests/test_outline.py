@@ -323,3 +323,17 @@ def test_a_notice_of_a_training_meeting_is_no_evaluation():
               "自评得分90分以上的项目须附佐证材料。\n\n某区财政局\n2024年2月20日\n")
     with pytest.raises(IngestError, match="no recognisable evaluation"):
         parse_bytes(notice.encode("utf-8"), "notice.txt")
+
+
+def test_a_paragraph_of_other_projects_after_a_section_is_not_that_sections():
+    """"此外，A项目预算…；B项目预算…" after a project's section: A and B are evaluations of their own,
+    not part of the section before."""
+    text = ("某县林业局2022年度部门整体支出绩效评价报告\n一、部门整体支出情况\n"
+            "2022年全年预算4,085.72万元，全年实际支出3,862.19万元，预算执行率94.53%。\n三、重点项目绩效情况\n"
+            "（一）森林防火视频监控系统建设项目。全年预算386.00万元，实际支出301.08万元，执行率78.00%，自评得分81分。\n"
+            "此外，退耕还林补助项目预算420.00万元，实际支出420.00万元，自评得分95分；林业有害生物防治项目预算68.50万元，"
+            "实际支出61.20万元，自评得分88分。\n四、评价结论\n部门整体支出绩效评价得分90.6分，等级为优。\n")
+    got = {ev.get("project"): ev.candidate for ev in parse_bytes(text.encode("utf-8"), "d.txt").evaluations}
+    assert {"森林防火视频监控系统建设项目", "退耕还林补助项目", "林业有害生物防治项目"} <= set(got)
+    assert got["森林防火视频监控系统建设项目"].get("spent_yuan") == 3_010_800.0
+    assert got["林业有害生物防治项目"].get("score") == 88.0

@@ -570,6 +570,8 @@ def project_sections(paragraphs: list[Paragraph]) -> list[tuple[Paragraph, list[
             if m and ((is_heading(split[id(q)][0]) and rank.get(m[0], 99) <= rank[marker[0]])
                       or (m[0] == marker[0] and _next_number(marker[1], m[1]))):
                 break  # the next heading of its level, or the next item of its list ("（三）其他项目。A…")
+            if any(listed for _, listed in summary_items(q)):
+                break  # "此外，A项目预算…；B项目预算…": other projects' figures, after the section
             following.append(q)
         body = ([Paragraph(rest, p.line_start, p.line_end)] if rest else []) + following
         if any(find_money(q.text) or tx.find_rate(tx.plain(q.text)) for q in body):
