@@ -186,7 +186,31 @@ def test_the_split_batchs_truth_is_its_halves_together():
     assert whole["documents"] == halves[0]["documents"] + halves[1]["documents"]
 
 
-@pytest.mark.parametrize("batch, refused", [("holdout6", 0), ("holdout8", 0), ("holdout10", 0), ("holdout12", 1)])
+# holdout13: 36 documents in every published format (a colour scan with a seal, a photo, .mht/.wps/.et, a
+# zip with a cover letter and a Thumbs.db), 98 evaluations (3 in the zip), two colleagues half each;
+# scored once after holdout12's fixes and before any change for it: fields 0.950 (722/760), 78 of 98,
+# 4 extra, problems 92/94, categories 80/92, conflicts 2/5. After fixing by kind (progress sheets laid
+# sideways, circulars whose project sections are the evaluations, notices that are none, funds grids
+# of parts without a whole, a column's own unit under a caption's, recap and dimension wordings, a form
+# typed as lines, a 分值/得分 column's total, a paragraph of other projects after a section): below.
+# Still missed: a progress circular told period by period (projects inside each quarter's paragraph),
+# a department's evaluation inside a 决算公开 text, an 扣分-only indicator table, conflicts between two
+# mentions of one figure.
+def test_batch_scored_after_holdout12s_fixes(tmp_path):
+    score, stdout = run_scorer(tmp_path, "holdout13_truth.json", "holdout13")
+    assert score["evals_found"] >= 91 and score["extra"] == 0, stdout
+    assert score["fields"] >= 0.99, stdout
+    assert score["problems"] >= 92 / 94 and score["conflicts"] >= 3 / 5, stdout
+
+
+def test_the_second_split_batchs_truth_is_its_halves_together():
+    halves = [json.loads((FIXTURES / f"holdout13{h}_truth.json").read_text(encoding="utf-8")) for h in "ab"]
+    whole = json.loads((FIXTURES / "holdout13_truth.json").read_text(encoding="utf-8"))
+    assert whole["documents"] == halves[0]["documents"] + halves[1]["documents"]
+
+
+@pytest.mark.parametrize("batch, refused", [("holdout6", 0), ("holdout8", 0), ("holdout10", 0), ("holdout12", 1),
+                                            ("holdout13", 1)])
 def test_archive_members_of_the_published_batch_read_exactly(tmp_path, batch, refused):
     truth = json.loads((FIXTURES / f"{batch}_truth.json").read_text(encoding="utf-8"))
     entry = next(d for d in truth["documents"] if d["file"].endswith(".zip"))
