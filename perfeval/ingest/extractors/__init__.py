@@ -150,10 +150,9 @@ def extract(doc: Document, money_unit: str | None = None) -> tuple[list[Candidat
                 _inherit_unit(cand, owner, "评价报告")  # a section of the report above
             # a department report evaluates the department even where its figures stand in a list of
             # the report (its row there joins it): its findings are the department's
-            if circular:
-                pass
-            elif (_has_substance(cand) and not (whole and not RESULT_FIELDS & set(cand.fields) and not cand.indicators)) \
-                    or (part_kind == "department" and cand.findings):
+            if not circular and (
+                    (_has_substance(cand) and not (whole and not RESULT_FIELDS & set(cand.fields) and not cand.indicators))
+                    or (part_kind == "department" and cand.findings)):
                 candidates.append(cand)
             for mention in mentions:
                 if _has_substance(mention):

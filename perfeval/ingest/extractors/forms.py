@@ -448,12 +448,15 @@ def periods_down(rows: list[list[Cell]]) -> list[list[Cell]] | None:
             label = rows[r][c].text + (rows[sub][j].text if sub is not None and j < len(rows[sub]) else "")
             header.append(Cell(label, rows[r][c].line_start, rows[r][c].line_end))
     blank = Cell("", 0, 0)
+
+    def at(r: int, j: int) -> Cell:
+        return rows[r][j] if j < len(rows[r]) else blank
+
     out = [row for row in rows[:first] if row and sum(1 for x in row if x.text) <= 1]  # the banners: unit, title
     out.append(header)
     for group in groups:
         if len(group) != len(groups[0]):
             continue  # a 合计 column pair against a lone column: not this layout's project
-        at = lambda r, j: rows[r][j] if j < len(rows[r]) else blank  # noqa: E731
         out.append([rows[names][group[0]]] + [at(a, group[0]) for a in attrs]
                    + [at(r, j) for r in period_rows for j in group])
     return out
