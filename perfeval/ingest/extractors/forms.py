@@ -334,14 +334,19 @@ def read_results_list(table: Table, context_unit: str | None) -> list[Candidate]
 CLAUSE_RESULT_KEYS = MONEY_KEYS | {"execution_rate", "score", "grade"}
 
 
+def typed_fields(text: str) -> list[str]:
+    """The fields of a form's row typed as a line, apart at runs of spaces ("主管部门：X局　　　　实施单位：Y站")."""
+    return [part for part in text.replace("\u3000", "  ").split("  ") if part.strip()]
+
+
 def labelled_clauses(text: str) -> list[tuple[str, str, str]]:
     """(key, label, value) of the clauses of a sentence that each give a labelled value: a label of
     the vocabulary, then 为/是/：, then the value."""
     out = []
     # clauses end at sentence punctuation (not ",": it separates thousands), or at a run of spaces (a
     # form's row typed as a line: "主管部门：X局　　　　实施单位：Y站")
-    pieces = text.replace("\u3000", "  ").replace("；", "，").replace(";", "，").replace("。", "，")
-    for clause in (c for piece in pieces.split("  ") for c in piece.split("，")):
+    pieces = text.replace("；", "，").replace(";", "，").replace("。", "，")
+    for clause in (c for piece in typed_fields(pieces) for c in piece.split("，")):
         clause = clause.strip()
         cut = min((i for i in (clause.find("为"), clause.find("："), clause.find(":"), clause.find("是")) if 0 < i <= 12),
                   default=None)

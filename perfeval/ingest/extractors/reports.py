@@ -18,6 +18,7 @@ from perfeval.ingest.extractors.forms import (
     cell_statements,
     default_money_unit,
     labelled_clauses,
+    typed_fields,
 )
 from perfeval.ingest.extractors.tables import (
     DIMENSION_KEYS,
@@ -186,7 +187,7 @@ def read_fields(cand: Candidate, paragraphs: list[Paragraph], origin: str) -> No
         if results:
             continue
         # each field of the line, where a form's row is typed as one ("主管部门：X局　　　　实施单位：Y站")
-        for line in para.text.replace("\u3000", "  ").split("  "):
+        for line in typed_fields(para.text):
             m = KV_LINE.match(line) or LABELLED_LINE.match(line)
             if not (m and "。" not in m.group(2) and (m.re is KV_LINE or label_key(m.group(1)) in ("unit", "department"))):
                 continue

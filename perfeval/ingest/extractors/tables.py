@@ -422,15 +422,18 @@ def read_funds(rows: list[list[Cell]], header_index: int, cols: dict[str, int], 
             j = i + offset
             if not 0 <= j < len(row) or not row[j].text:
                 continue
-            cell = row[j]
-            if key in MONEY_KEYS:
-                cand.add_money(key, read_money(cell.text, units[key]), cell.line_start, cell.line_end, "form", origin)
-            elif key == "execution_rate":
-                cand.add(key, parse_percent(cell.text), cell.line_start, cell.line_end, "form", origin)
-            else:
-                cand.add(key, parse_number(cell.text), cell.line_start, cell.line_end, "form", origin)
+            _add_funds_cell(cand, key, row[j], units[key], origin)
         cand.money_unit = unit
         return
+
+
+def _add_funds_cell(cand: Candidate, key: str, cell: Cell, unit: str, origin: str) -> None:
+    if key in MONEY_KEYS:
+        cand.add_money(key, read_money(cell.text, unit), cell.line_start, cell.line_end, "form", origin)
+    elif key == "execution_rate":
+        cand.add(key, parse_percent(cell.text), cell.line_start, cell.line_end, "form", origin)
+    else:
+        cand.add(key, parse_number(cell.text), cell.line_start, cell.line_end, "form", origin)
 
 
 def _read_parts(parts: list[list[Cell]], cols: dict[str, int], units: dict[str, str], cand: Candidate,
@@ -447,10 +450,8 @@ def _read_parts(parts: list[list[Cell]], cols: dict[str, int], units: dict[str, 
             if all(a.yuan is not None for a in amounts):
                 total = round(sum(a.yuan for a in amounts), 2)
                 cand.add(key, total, first, last, "form", origin, amounts[0].assumed, amounts[0].contrary)
-        elif len(cells) == 1 and key == "execution_rate":
-            cand.add(key, parse_percent(cells[0].text), first, last, "form", origin)
         elif len(cells) == 1:
-            cand.add(key, parse_number(cells[0].text), first, last, "form", origin)
+            _add_funds_cell(cand, key, cells[0], units[key], origin)
 
 
 # ---- time series: cumulative spending progress by period --------------------------------------
